@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 MODELS = ("central_spin",)
 GRID_DIMS = ("scaling", "order", "N", "pump_ratio")
+#: how many steady states per point are stored individually (n_steady_states counts them all)
+STATE_SLOTS = 8
 
 _PARAMETER_ATTRS = {
     "omega": ("central spin frequency omega", "1"),
@@ -155,10 +157,10 @@ def result_to_dataset(
     for name, (long_name, units) in _PARAMETER_ATTRS.items():
         data[name] = (GRID_DIMS, _grid_array(float(getattr(params, name))), {"long_name": long_name, "units": units})
 
-    # every steady state found, along a `state` dimension (outer-joined when points are combined);
-    # padded to length 1 with NaN when nothing was found, since xarray cannot combine empty dimensions
-    states = result.states
-    n_slots = max(len(states), 1)
+    # every steady state found, along a `state` dimension of fixed length STATE_SLOTS padded with NaN:
+    # a length that varied between files would make combine_by_coords concatenate along it
+    states = result.states[:STATE_SLOTS]
+    n_slots = STATE_SLOTS
     state_dims = GRID_DIMS + ("state",)
 
     def per_state(values) -> np.ndarray:
