@@ -1,0 +1,222 @@
+"""Every steady state of a :class:`RealODESystem`, its stability, and the physical one.
+
+:func:`find_steady_states` runs damped Newton (exact Jacobian) from
+
+  (a) user guesses (continuation from a neighbouring grid point, a lower-order solution),
+  (b) the system's fixed initial state,
+  (c) ``n_random`` random physical states from ``system.sample_states`` (seeded: deterministic),
+
+keeps the true zeros (residual ≤ ``residual_tol``), merges duplicates (distance ≤ ``merge_tol`` × |x|,
+measured modulo the phase rotation for symmetry-broken systems) and classifies each by the
+eigenvalues of J - νG (:mod:`cumex.steady.stability`). The physical state is found by integrating
+from the initial state until it settles (:func:`cumex.steady.integrate.relax`) and Newton-polishing
+the end point; it is identified among the states found, or added. :func:`analyse` wraps this into a
+:class:`cumex.results.MethodResult`. Neither raises for a numerical failure.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from cumex.errors import CumexInputError
+from cumex.results import MethodResult, SteadyState
+from cumex.steady.integrate import Relaxation, relax
+from cumex.steady.newton import Root, newton_root
+from cumex.steady.stability import Stability, classify_stability
+from cumex.steady.symmetry import distance_modulo_rotation, is_symmetric
+from cumex.steady.system import RealODESystem
+
+__all__ = ["FixedPoint", "SteadyStateAnalysis", "find_steady_states", "analyse", "DEFAULT_SETTINGS", "read_settings"]
+
+#: settings of the steady-state analysis and their defaults (``t_chunk`` None: 50 natural time scales)
+DEFAULT_SETTINGS: dict[str, object] = {
+    "n_random": 8,
+    "seed": 0,
+    "residual_tol": 1e-10,
+    "merge_tol": 1e-6,
+    "stability_tol": 1e-9,
+    "t_chunk": None,
+    "max_chunks": 60,
+    "settle_tol": 1e-9,
+}
+
+
+@dataclass
+class FixedPoint:
+    """One steady state: x (in a gauge where it is stationary), frequency ν, residual, stability."""
+
+    x: np.ndarray
+    nu: float
+    residual: float
+    stability: Stability
+    symmetric: bool
+    #: which starts reached it, e.g. ["guess 0", "initial", "random 3", "trajectory"]
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def stable(self) -> bool:
+        return self.stability.stable
+
+
+@dataclass
+class SteadyStateAnalysis:
+    fixed_points: list[FixedPoint]
+    #: index into fixed_points of the state reached from the initial state, or None
+    physical_index: int | None
+    relaxation: Relaxation | None
+    converged: bool
+    status: str
+    settings: dict[str, object]
+
+    @property
+    def physical(self) -> FixedPoint | None:
+        return None if self.physical_index is None else self.fixed_points[self.physical_index]
+
+    @property
+    def n_stable(self) -> int:
+        return sum(fp.stable for fp in self.fixed_points)
+
+
+def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
+    """The analysis settings (defaults filled in); keys this module does not know are left to others.
+
+    Raises :class:`CumexInputError` for a bad value of a known key.
+    """
+    out = dict(DEFAULT_SETTINGS)
+    for key, value in (settings or {}).items():
+        if key not in DEFAULT_SETTINGS:
+            continue
+        if key in {"n_random", "seed", "max_chunks"}:
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise CumexInputError(key, value, "an integer >= 0")
+            out[key] = int(value)
+        elif key == "t_chunk" and value is None:
+            out[key] = None
+        else:
+            try:
+                v = float(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise CumexInputError(key, value, "a positive real number") from None
+            if not (math.isfinite(v) and v > 0):
+                raise CumexInputError(key, value, "a positive real number")
+            out[key] = v
+    return out
+
+
+def _same(a: np.ndarray, b: np.ndarray, system: RealODESystem, tol: float) -> bool:
+    scale = max(1.0, float(np.linalg.norm(a)), float(np.linalg.norm(b)))
+    return distance_modulo_rotation(a, b, system.rotation) <= tol * scale
+
+
+def _add(system: RealODESystem, found: list[FixedPoint], root: Root, source: str, cfg: dict[str, object]) -> int:
+    """Add a root unless it duplicates a known state; return its index."""
+    for i, fp in enumerate(found):
+        if _same(fp.x, root.x, system, float(cfg["merge_tol"])):  # type: ignore[arg-type]
+            fp.sources.append(source)
+            if root.residual < fp.residual:  # keep the better-polished copy
+                fp.x, fp.nu, fp.residual = root.x, root.nu, root.residual
+            return i
+    symmetric = system.rotation is None or is_symmetric(root.x, system.rotation)
+    stab = classify_stability(system, root.x, root.nu, float(cfg["stability_tol"]))  # type: ignore[arg-type]
+    found.append(FixedPoint(root.x, root.nu, root.residual, stab, symmetric, [source]))
+    return len(found) - 1
+
+
+def find_steady_states(
+    system: RealODESystem,
+    guesses: Sequence[np.ndarray] = (),
+    settings: Mapping[str, object] | None = None,
+    find_physical: bool = True,
+) -> SteadyStateAnalysis:
+    """All steady states reached from the starts, each classified, and the physical one."""
+    cfg = read_settings(settings)
+    tol = float(cfg["residual_tol"])  # type: ignore[arg-type]
+    notes: list[str] = []
+    starts: list[tuple[str, np.ndarray]] = []
+    for i, g in enumerate(guesses):
+        g = np.asarray(g, dtype=float)
+        if g.shape != (system.size,):
+            notes.append(f"guess {i} ignored (shape {g.shape}, expected ({system.size},))")
+            continue
+        starts.append((f"guess {i}", g))
+    starts.append(("initial", np.asarray(system.initial_state, dtype=float)))
+    n_random = int(cfg["n_random"])  # type: ignore[arg-type]
+    if n_random:
+        rng = np.random.default_rng(int(cfg["seed"]))  # type: ignore[arg-type]
+        for i, s in enumerate(np.atleast_2d(system.sample_states(rng, n_random))):
+            starts.append((f"random {i}", np.asarray(s, dtype=float)))
+
+    found: list[FixedPoint] = []
+    for source, x0 in starts:
+        root = newton_root(system, x0, residual_tol=tol)
+        if root is not None:
+            _add(system, found, root, source, cfg)
+
+    physical_index: int | None = None
+    relaxation: Relaxation | None = None
+    if find_physical:
+        relaxation = relax(
+            system,
+            system.initial_state,
+            t_chunk=cfg["t_chunk"],  # type: ignore[arg-type]
+            max_chunks=int(cfg["max_chunks"]),  # type: ignore[arg-type]
+            settle_tol=float(cfg["settle_tol"]),  # type: ignore[arg-type]
+        )
+        root = newton_root(system, relaxation.x, nu0=relaxation.nu, residual_tol=tol)
+        k = None if root is None else _add(system, found, root, "trajectory", cfg)
+        if k is not None and relaxation.settled:
+            physical_index = k
+        elif k is not None and found[k].stable and _same(root.x, relaxation.x, system, 1e-3):  # type: ignore[union-attr]
+            # critical slowing down: still creeping towards a stable state it is already close to
+            physical_index = k
+            notes.append(f"trajectory slow ({relaxation.message}); its end is within 1e-3 of stable state {k}")
+        elif relaxation.settled:
+            notes.append(f"trajectory from the initial state {relaxation.message} but Newton from its end failed")
+        else:
+            notes.append(
+                f"trajectory from the initial state did not settle ({relaxation.message}): "
+                "no stable steady state reached (limit cycle or other attractor?)"
+            )
+    n_stable = sum(fp.stable for fp in found)
+    summary = f"{len(found)} steady state(s) found from {len(starts)} starts, {n_stable} stable"
+    if find_physical and physical_index is not None:
+        fp = found[physical_index]
+        summary += f"; physical: state {physical_index} ({'stable' if fp.stable else 'UNSTABLE'}, {relaxation.message})"  # type: ignore[union-attr]
+    converged = physical_index is not None if find_physical else bool(found)
+    status = "; ".join([("ok: " if converged else "failed: ") + summary, *notes])
+    return SteadyStateAnalysis(found, physical_index, relaxation, converged, status, cfg)
+
+
+def _steady_state(system: RealODESystem, fp: FixedPoint) -> SteadyState:
+    obs = {k: float(v) for k, v in system.observables(fp.x).items()}
+    info = {
+        "max_real_eigenvalue": fp.stability.max_real_eigenvalue,
+        "neutral_modes": float(fp.stability.neutral_modes),
+        "frequency": fp.nu,
+    }
+    return SteadyState(observables=obs, stable=fp.stable, residual=fp.residual, info=info)
+
+
+def analyse(
+    system: RealODESystem,
+    settings: Mapping[str, object] | None = None,
+    guesses: Sequence[np.ndarray] = (),
+) -> MethodResult:
+    """:func:`find_steady_states` as a :class:`MethodResult` (observables from ``system.observables``)."""
+    try:
+        analysis = find_steady_states(system, guesses=guesses, settings=settings)
+    except (np.linalg.LinAlgError, FloatingPointError, OverflowError, ZeroDivisionError) as exc:
+        return MethodResult([], None, False, f"failed: steady-state analysis raised {exc!r}", read_settings(settings))
+    states = [_steady_state(system, fp) for fp in analysis.fixed_points]
+    physical = None if analysis.physical_index is None else states[analysis.physical_index]
+    return MethodResult(
+        states=states,
+        physical=physical,
+        converged=analysis.converged,
+        status=analysis.status,
+        settings=dict(analysis.settings),
+    )

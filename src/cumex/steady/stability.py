@@ -1,0 +1,67 @@
+"""Linear stability of a steady state from the eigenvalues of its Jacobian.
+
+A fixed point x* of dx/dt = F(x) is stable when every eigenvalue of J = dF/dx at x* has a real part
+below -tol. For a symmetry-broken state rotating as x(t) = expm(ν t G) x* the relevant matrix is
+J - ν G (the Jacobian in the co-rotating frame), and equivariance of F makes (J - ν G) G x* = 0: the
+phase of the state is free, so one eigenvalue is exactly zero with eigenvector G x*. That neutral
+mode is excluded (and counted); any further eigenvalue with real part ≥ -tol makes the state unstable.
+The tolerance is relative: tol = rel_tol · max(1, |J - ν G|∞).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cumex.steady.symmetry import is_symmetric
+from cumex.steady.system import RealODESystem
+
+__all__ = ["Stability", "classify_stability"]
+
+
+@dataclass
+class Stability:
+    stable: bool
+    #: largest real part among the eigenvalues that count (the neutral phase mode excluded)
+    max_real_eigenvalue: float
+    #: number of neutral modes excluded (1 for a symmetry-broken state, else 0)
+    neutral_modes: int
+    #: why the state is (un)stable, in words
+    reason: str
+    eigenvalues: np.ndarray
+
+
+def classify_stability(system: RealODESystem, x: np.ndarray, nu: float = 0.0, rel_tol: float = 1e-9) -> Stability:
+    """Classify a steady state (x, ν) of ``system``; never raises for a numerical failure."""
+    with np.errstate(all="ignore"):
+        A = np.asarray(system.jacobian(x), dtype=float)
+    G = system.rotation
+    broken = G is not None and not is_symmetric(x, G)
+    if broken:
+        A = A - nu * G
+    if not np.all(np.isfinite(A)):
+        return Stability(False, float("nan"), 0, "Jacobian not finite", np.full(len(x), np.nan + 0j))
+    eig = np.linalg.eigvals(A)
+    tol = rel_tol * max(1.0, float(np.max(np.sum(np.abs(A), axis=1))))
+    counted = eig
+    neutral = 0
+    if broken:
+        # the phase mode: the eigenvalue closest to zero (exactly zero in exact arithmetic)
+        k = int(np.argmin(np.abs(eig)))
+        gx = G @ x
+        drift = float(np.linalg.norm(A @ gx)) / max(float(np.linalg.norm(gx)), 1e-300)
+        if abs(eig[k]) <= max(tol, 1e3 * drift):
+            counted = np.delete(eig, k)
+            neutral = 1
+    max_re = float(np.max(counted.real)) if counted.size else float("-inf")
+    stable = max_re < -tol
+    if stable:
+        reason = "all eigenvalues have negative real part"
+    else:
+        reason = f"eigenvalue with real part {max_re:.3g} >= -{tol:.1g}"
+    if neutral:
+        reason += "; one neutral phase mode along G x (U(1) symmetry broken) excluded"
+    elif broken:
+        reason += "; symmetry-broken but no neutral phase mode found (state not converged?)"
+    return Stability(stable, max_re, neutral, reason, eig)
