@@ -44,9 +44,7 @@ def moment_symbol(m: Moment) -> sympy.Expr:
     if m == ONE:
         return sympy.Integer(1)
     rep = m.representative()
-    sym = sympy.Symbol(str(rep), real=rep.self_adjoint, latex=moment_latex(rep)) if False else sympy.Symbol(
-        str(rep), real=rep.self_adjoint
-    )
+    sym = sympy.Symbol(str(rep), real=rep.self_adjoint)
     return sym if rep == m else sympy.conjugate(sym)
 
 
@@ -110,7 +108,7 @@ class EquationSystem:
         if self.closures:
             lines += ["", f"closure (cumulants on {self.order + 1} sites set to zero):"]
             for m, terms in self.closures.items():
-                rhs = " + ".join(f"{k}*" + "*".join(map(str, fs)) for fs, k in terms.items())
+                rhs = " + ".join(("" if k == 1 else f"{k}*") + "*".join(map(str, fs)) for fs, k in terms.items())
                 lines.append(f"{m} = {rhs or '0'}")
         return "\n".join(lines) + "\n"
 
@@ -124,7 +122,7 @@ class EquationSystem:
             )
             rows.append(rf"\partial_t {moment_latex(m)} &= {rhs or '0'}")
         for m, terms in self.closures.items():
-            rhs = " + ".join(f"{k} " + " ".join(moment_latex(f) for f in fs) for fs, k in terms.items())
+            rhs = " + ".join(("" if k == 1 else f"{k} ") + " ".join(moment_latex(f) for f in fs) for fs, k in terms.items())
             rows.append(rf"{moment_latex(m)} &\approx {rhs or '0'}")
         lines.append(" \\\\\n".join(rows))
         lines.append(r"\end{align}")
