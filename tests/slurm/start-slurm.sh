@@ -13,11 +13,14 @@
 #   CUMEX_SLURM_CPUS       CPUs the node advertises                    [nproc]
 #   CUMEX_SLURM_MEM_MB     memory the node advertises (MB)             [4000]
 #   CUMEX_SLURM_WAIT_S     seconds to wait for the node to be idle     [60]
+#   SLURM_CONF             the slurm.conf to write     [/etc/slurm/slurm.conf]
 #
-# The cluster's config is $CUMEX_SLURM_BASE/etc/slurm.conf, not
-# /etc/slurm/slurm.conf, so it never overwrites a site's config: clients
-# (sinfo, sbatch, snakemake's slurm executor) need SLURM_CONF set to it.  The
-# last line printed on stdout is `export SLURM_CONF=...` for that purpose.
+# Why the default path: snakemake-executor-plugin-slurm-jobstep (0.6.1) drops
+# every SLURM_* variable, SLURM_CONF included, before its nested `srun`, so a
+# config anywhere else is invisible inside the jobs.  To never clobber a
+# site's config, the script only overwrites a slurm.conf that it wrote itself
+# (first line is its marker) and refuses otherwise.  The last line printed on
+# stdout is `export SLURM_CONF=...`.
 set -euo pipefail
 
 base=${CUMEX_SLURM_BASE:-/tmp/cumex-slurm}
@@ -26,7 +29,7 @@ cpus=${CUMEX_SLURM_CPUS:-$(nproc)}
 mem_mb=${CUMEX_SLURM_MEM_MB:-4000}
 wait_s=${CUMEX_SLURM_WAIT_S:-60}
 node=$(hostname -s)
-export SLURM_CONF=$base/etc/slurm.conf
+export SLURM_CONF=${SLURM_CONF:-/etc/slurm/slurm.conf}
 run=$base/run
 logs=$base/log
 
@@ -36,7 +39,7 @@ running() { [[ -s $1 ]] && kill -0 "$(<"$1")" 2>/dev/null; }
 
 [[ $(id -u) -eq 0 ]] || die "run as root (the daemons run as root on this test node)"
 command -v apt-get >/dev/null || die "needs a Debian-like system with apt-get"
-mkdir -p "$run" "$logs" "$base/etc" "$base/state" "$base/spool"
+mkdir -p "$run" "$logs" "$base/state" "$base/spool" "$(dirname "$SLURM_CONF")"
 
 # --- packages ---------------------------------------------------------------
 need=()
@@ -86,9 +89,13 @@ else
 fi
 
 # --- slurm.conf -------------------------------------------------------------
+marker='# one-node test cluster of cumex (tests/slurm/start-slurm.sh); regenerated on every start'
+if [[ -s $SLURM_CONF ]] && [[ $(head -n 1 "$SLURM_CONF") != "$marker" ]]; then
+    die "$SLURM_CONF exists and was not written by this script; set SLURM_CONF to another path"
+fi
 conf_new=$SLURM_CONF.new
 cat >"$conf_new" <<EOF
-# one-node test cluster of cumex (tests/slurm/start-slurm.sh); regenerated on every start
+$marker
 ClusterName=cumex
 SlurmctldHost=$node(127.0.0.1)
 SlurmUser=root

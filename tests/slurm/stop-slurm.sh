@@ -5,7 +5,7 @@
 set -uo pipefail
 
 base=${CUMEX_SLURM_BASE:-/tmp/cumex-slurm}
-export SLURM_CONF=$base/etc/slurm.conf
+export SLURM_CONF=${SLURM_CONF:-/etc/slurm/slurm.conf}
 run=$base/run
 
 say() { printf '[stop-slurm] %s\n' "$*" >&2; }
