@@ -1,0 +1,50 @@
+"""Convergence figure: p0 against 1/N, one line per order, exact as dots, one panel per scaling.
+
+As Fowler-Wright et al. (PRL 2023) Fig. 2(a, b): the horizontal axis 1/N puts N -> infinity on the left.
+"""
+
+from __future__ import annotations
+
+import xarray as xr
+
+from cumex.plots._series import series
+from cumex.plots.style import (
+    P0_LABEL, mark_failed, nearest_value, new_figure, order_label, order_style,
+    present, scaling_title, shared_legend, sorted_orders,
+)
+
+__all__ = ["plot_convergence", "pick_pump_ratio"]
+
+
+def pick_pump_ratio(ds: xr.Dataset, pump_ratio: float | None) -> float:
+    """The pump ratio of the dataset closest to ``pump_ratio``; None: the one with the most N values."""
+    counts = present(ds).sum(dim=[d for d in ("scaling", "order", "N") if d in ds.dims]).values
+    return nearest_value(ds["pump_ratio"].values, pump_ratio, counts)
+
+
+def plot_convergence(ds: xr.Dataset, pump_ratio: float | None = 0.75, variable: str = "central_population"):
+    """p0 (or ``variable``) against 1/N at the pump ratio nearest ``pump_ratio``."""
+    r = pick_pump_ratio(ds, pump_ratio)
+    at_r = ds.sel(pump_ratio=r)
+    scalings = [str(s) for s in at_r["scaling"].values]
+    fig, axes = new_figure(len(scalings))
+    any_failed = False
+    for ax, scaling in zip(axes, scalings):
+        panel = at_r.sel(scaling=scaling)
+        for order in sorted_orders(panel["order"].values):
+            line = panel.sel(order=order)
+            s = series(line[variable], line, "N")
+            if s.empty:
+                continue
+            style = order_style(order)
+            if order != "exact" and s.x.size < 40:
+                style = {**style, "marker": "s", "markersize": 2.5}
+            ax.plot(1.0 / s.x, s.y, label=order_label(order), **style)
+            any_failed |= mark_failed(ax, 1.0 / s.x_failed, style["color"])
+        ax.set_title(scaling_title(ds, scaling))
+        ax.set_xlabel(r"$1/N$")
+        ax.set_xlim(left=0)
+    axes[0].set_ylabel(P0_LABEL if variable == "central_population" else ds[variable].attrs.get("long_name", variable))
+    shared_legend(axes, any_failed)
+    fig.suptitle(rf"Convergence with $N$ at $\Gamma_\uparrow/\Gamma_T = {r:.4g}$", fontsize=10)
+    return fig

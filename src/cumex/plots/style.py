@@ -1,0 +1,182 @@
+"""Shared look of cumex figures: labels, colours, panel titles, selection helpers, saving."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Iterable
+
+import matplotlib
+
+matplotlib.use("Agg")  # figures are files; never open a window
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import xarray as xr  # noqa: E402
+
+__all__ = [
+    "RC_PARAMS",
+    "order_label",
+    "order_style",
+    "sorted_orders",
+    "scaling_title",
+    "nearest_value",
+    "present",
+    "failed",
+    "new_figure",
+    "mark_failed",
+    "save_figure",
+    "shared_legend",
+    "failed_legend_handle",
+    "P0_LABEL",
+]
+
+RC_PARAMS = {
+    "font.size": 9,
+    "axes.labelsize": 10,
+    "axes.titlesize": 9.5,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "lines.linewidth": 1.4,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "savefig.dpi": 200,
+    "mathtext.fontset": "cm",
+}
+
+P0_LABEL = r"central population $p_0^{\uparrow} = (1 + \langle\sigma_0^z\rangle)/2$"
+
+_COLOURS = ["#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+_EXACT_COLOUR = "#1f77b4"
+
+
+def sorted_orders(orders: Iterable[str]) -> list[str]:
+    """exact first, then by order M (broken after symmetric)."""
+
+    def key(order: str) -> tuple[int, int, str]:
+        if order == "exact":
+            return (0, 0, "")
+        m = order.split("_")[0]
+        return (1, int(m) if m.isdigit() else 99, order)
+
+    return sorted(map(str, orders), key=key)
+
+
+def order_label(order: str) -> str:
+    order = str(order)
+    if order == "exact":
+        return "exact"
+    if order == "1":
+        return "mean-field (MF)"
+    m, _, broken = order.partition("_")
+    return f"cumulants, order {m} (C{m})" + (", symmetry-broken" if broken else "")
+
+
+def order_style(order: str) -> dict:
+    """Line colour and style of an order (exact: blue dots, as in Fowler-Wright et al. Fig. 2)."""
+    order = str(order)
+    if order == "exact":
+        return {"color": _EXACT_COLOUR, "marker": "o", "linestyle": "none", "markersize": 3.5}
+    m, _, broken = order.partition("_")
+    index = (int(m) - 1) if m.isdigit() else 7
+    return {
+        "color": _COLOURS[index % len(_COLOURS)],
+        "marker": None,
+        "linestyle": ":" if broken else ("--" if m == "1" else "-"),
+    }
+
+
+def _first(values: xr.DataArray) -> float:
+    flat = np.asarray(values, dtype=float).ravel()
+    flat = flat[np.isfinite(flat)]
+    return float(flat[0]) if flat.size else math.nan
+
+
+def scaling_title(ds: xr.Dataset, scaling: str) -> str:
+    """Panel title: the scaling and its fixed combination, read from the data (g, kappa at each N)."""
+    sub = ds.sel(scaling=scaling)
+    N = sub["N"].broadcast_like(sub["g"])
+    g, kappa = sub["g"], sub["kappa"]
+    if scaling == "fixed_g_sqrtN":
+        return rf"fixed $g\sqrt{{N}} = {_first(g * np.sqrt(N)):.4g}$, $\kappa = {_first(kappa):.4g}$"
+    if scaling == "fixed_kappa_over_N":
+        return rf"fixed $\kappa/N = {_first(kappa / N):.4g}$, $g = {_first(g):.4g}$"
+    if scaling == "fixed_gN":
+        return rf"fixed $gN = {_first(g * N):.4g}$, $\kappa = {_first(kappa):.4g}$"
+    return rf"no scaling: $g = {_first(g):.4g}$, $\kappa = {_first(kappa):.4g}$"
+
+
+def nearest_value(values: np.ndarray, target: float | None, counts: np.ndarray | None = None) -> float:
+    """The coordinate value closest to ``target``; with no target, the one with the largest count."""
+    values = np.asarray(values)
+    if target is None:
+        if counts is None:
+            return values[0].item()
+        return values[int(np.argmax(counts))].item()
+    return values[int(np.argmin(np.abs(values.astype(float) - float(target))))].item()
+
+
+def present(ds: xr.Dataset) -> xr.DataArray:
+    """True where the study has a result (solved or failed); False for points outside its grids."""
+    return ds["converged"].notnull()
+
+
+def failed(ds: xr.Dataset) -> xr.DataArray:
+    """True where the solve failed (recorded with converged = 0 and NaN observables)."""
+    return present(ds) & (ds["converged"] == 0)
+
+
+def new_figure(n_panels: int, width_per_panel: float = 3.4, height: float = 3.4, sharey: bool = True):
+    with plt.rc_context(RC_PARAMS):
+        fig, axes = plt.subplots(
+            1, n_panels, figsize=(width_per_panel * n_panels + 0.4, height), sharey=sharey, squeeze=False,
+            layout="constrained",
+        )
+    return fig, list(axes[0])
+
+
+def mark_failed(ax, x: np.ndarray, colour: str) -> bool:
+    """Crosses on the lower edge of ``ax`` at the x positions of failed points; True if any drawn."""
+    x = np.asarray(x, dtype=float)
+    if x.size == 0:
+        return False
+    ax.plot(
+        x, np.full(x.shape, 0.02), transform=ax.get_xaxis_transform(), linestyle="none", marker="x",
+        markersize=5, color=colour, clip_on=False,
+    )
+    return True
+
+
+def failed_legend_handle(colour: str = "0.3"):
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], linestyle="none", marker="x", color=colour, label="solve failed (no value)")
+
+
+def shared_legend(axes, any_failed: bool) -> None:
+    """One legend below the panels with every label of every panel, plus the failed-point marker."""
+    handles, labels = [], []
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    if any_failed:
+        handles.append(failed_legend_handle())
+        labels.append(handles[-1].get_label())
+    if handles:
+        fig = axes[0].figure
+        fig.legend(handles, labels, frameon=False, loc="outside lower center", ncols=min(len(handles), 4))
+
+
+def save_figure(fig, paths: Iterable[str | os.PathLike]) -> None:
+    """Save ``fig`` under each path (format from the suffix), atomically, then close it."""
+    with plt.rc_context(RC_PARAMS):
+        for path in map(Path, paths):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.part")
+            fig.savefig(tmp, format=path.suffix.lstrip("."), bbox_inches="tight", pad_inches=0.05)
+            os.replace(tmp, path)
+    plt.close(fig)

@@ -1,0 +1,113 @@
+# Helpers of the cumex workflow: config check, grid batches, paths, per-job parameters and resources.
+# The study logic (grid expansion, batching, overrides per scaling) lives in cumex.config so that the
+# CLI, benchmarks and tests expand a study exactly as the workflow does.
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+
+from cumex.config import overrides_for, parse_batch_id, plan_batches, validate_study
+from cumex.errors import CumexInputError
+
+try:
+    validate_study(config, Path(workflow.basedir) / "config" / "schema.yaml")
+except CumexInputError as exc:
+    raise WorkflowError(f"invalid study configuration: {exc}") from None
+
+STUDY = config["study"]
+RESULTS = f"results/{STUDY}"
+BATCHES = plan_batches(config)
+FIGURES = ("convergence", "error", "pump_ratio", "stability")
+
+
+wildcard_constraints:
+    batch=r"[^/]+/order_[^/]+/N_\d+(_part\d+)?",
+    figure="|".join(FIGURES),
+
+
+def batch_paths():
+    """Every solve job's output file of the study."""
+    return [f"{RESULTS}/points/{batch_id}.nc" for batch_id in sorted(BATCHES)]
+
+
+def dataset_path():
+    return f"{RESULTS}/dataset.nc"
+
+
+def figure_formats():
+    return list(config["figures"]["formats"])
+
+
+def figure_paths():
+    return [f"{RESULTS}/figures/{name}.{fmt}" for name in FIGURES for fmt in figure_formats()]
+
+
+def _batch(wildcards):
+    try:
+        return BATCHES[wildcards.batch]
+    except KeyError:
+        raise WorkflowError(
+            f"{wildcards.batch!r} is not a batch of study {STUDY!r}; "
+            "delete stale files or check batching.points_per_job"
+        ) from None
+
+
+def solve_job(wildcards):
+    """Everything one solve job needs; a change of any of it reruns the job (params rerun trigger)."""
+    batch = _batch(wildcards)
+    return {
+        "model": config["model"],
+        "scaling": batch.scaling,
+        "order": batch.order,
+        "N": batch.N,
+        "pump_ratios": list(batch.pump_ratios),
+        "overrides": overrides_for(batch.scaling, config["parameters"]),
+        "settings": dict(config["settings"]),
+    }
+
+
+# Resource estimates per job, from N and the order (measured on one core; see README "Resources").
+# exact: the U(1)-reduced Liouvillian has O(N^2) unknowns; sparse LU fill-in grows faster than that.
+def _per_point_seconds(order, N):
+    if order == "exact":
+        return 0.05 + 2e-6 * N**3
+    if order == "1":
+        return 0.05
+    return 0.2 + 0.002 * int(order.split("_")[0]) ** 3
+
+
+def solve_mem_mb(wildcards, attempt):
+    info = parse_batch_id(wildcards.batch)
+    base = 600
+    if info["order"] == "exact":
+        base += int(0.05 * info["N"] ** 2)
+    return base * attempt
+
+
+def solve_runtime(wildcards, attempt):
+    """Minutes of wall time for the whole batch, with a generous margin (doubling on each retry)."""
+    batch = _batch(wildcards)
+    seconds = len(batch.pump_ratios) * _per_point_seconds(batch.order, batch.N)
+    return int(max(5, 3 * seconds / 60 + 2)) * attempt
+
+
+def figure_outputs():
+    """Named outputs of the plot rule: '{figure}_{format}' -> path, the report copy marked with its caption.
+
+    The report shows the PNG (or the first format when PNG is not asked for); the other formats are
+    plain files next to it.
+    """
+    formats = figure_formats()
+    shown = "png" if "png" in formats else formats[0]
+    outputs = {}
+    for name in FIGURES:
+        for fmt in formats:
+            path = f"{RESULTS}/figures/{name}.{fmt}"
+            if fmt == shown:
+                path = report(
+                    path,
+                    caption=f"../report/{name}.rst",
+                    category=f"Study {STUDY}",
+                    labels={"figure": name.replace("_", " ")},
+                )
+            outputs[f"{name}_{fmt}"] = path
+    return outputs

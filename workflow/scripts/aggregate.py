@@ -1,0 +1,19 @@
+"""Snakemake script of rule `aggregate`: merge a study's batch files into results/{study}/dataset.nc."""
+
+import json
+import logging
+import sys
+
+sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (injected by Snakemake)
+logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+from cumex.io import combine, write_dataset  # noqa: E402
+
+ds = combine(snakemake.input)  # noqa: F821
+ds.attrs["study"] = snakemake.params.study  # noqa: F821
+ds.attrs["study_config"] = json.dumps(dict(snakemake.config), sort_keys=True, default=str)  # noqa: F821
+logging.getLogger("cumex.workflow.aggregate").info(
+    "%d files -> dims %s, %d points solved, %d failed", len(snakemake.input), dict(ds.sizes),  # noqa: F821
+    int((ds["converged"] == 1).sum()), int((ds["converged"] == 0).sum()),
+)
+write_dataset(ds, snakemake.output[0])  # noqa: F821
