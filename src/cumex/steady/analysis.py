@@ -27,7 +27,7 @@ from cumex.results import MethodResult, SteadyState
 from cumex.steady.integrate import Relaxation, relax
 from cumex.steady.newton import Root, newton_root
 from cumex.steady.stability import Stability, classify_stability
-from cumex.steady.symmetry import distance_modulo_rotation, is_symmetric
+from cumex.steady.symmetry import best_rotation, distance_modulo_rotation, is_symmetric, rotate
 from cumex.steady.system import RealODESystem
 
 __all__ = ["FixedPoint", "SteadyStateAnalysis", "find_steady_states", "analyse", "DEFAULT_SETTINGS", "read_settings"]
@@ -41,7 +41,7 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "stability_tol": 1e-9,
     "t_chunk": None,
     "max_chunks": 60,
-    "settle_tol": 1e-9,
+    "settle_tol": 1e-7,
 }
 
 
@@ -126,6 +126,34 @@ def _add(system: RealODESystem, found: list[FixedPoint], root: Root, source: str
     return len(found) - 1
 
 
+def _in_linear_neighbourhood(system: RealODESystem, x: np.ndarray, fp: FixedPoint, rel_tol: float = 0.05) -> bool:
+    """True when the flow at x is that of the linearisation about the stable state fp, to rel_tol.
+
+    Then a trajectory at x converges to fp even though it has not settled yet (slow approach near a
+    bifurcation). Compared in the frame co-rotating with fp and with fp rotated onto x's phase.
+    """
+    if not fp.stable:
+        return False
+    G = system.rotation
+    theta, _ = best_rotation(fp.x, x, G)
+    xs = rotate(fp.x, G, theta) if G is not None else fp.x
+    with np.errstate(all="ignore"):
+        f = np.asarray(system.rhs(x), dtype=float)
+        A = np.asarray(system.jacobian(xs), dtype=float)
+        if G is not None:
+            f = f - fp.nu * (G @ x)
+            A = A - fp.nu * G
+        lin = A @ (x - xs)
+    norm = float(np.linalg.norm(f))
+    return bool(np.isfinite(norm)) and float(np.linalg.norm(f - lin)) <= rel_tol * norm
+
+
+def _settles_on_stable(system: RealODESystem, x: np.ndarray, nu: float, tol: float, stability_tol: float) -> bool:
+    """Whether Newton from a slow point x lands on a stable state (else the trajectory must go on)."""
+    root = newton_root(system, x, nu0=nu, residual_tol=tol)
+    return root is not None and classify_stability(system, root.x, root.nu, stability_tol).stable
+
+
 def find_steady_states(
     system: RealODESystem,
     guesses: Sequence[np.ndarray] = (),
@@ -165,15 +193,16 @@ def find_steady_states(
             t_chunk=cfg["t_chunk"],  # type: ignore[arg-type]
             max_chunks=int(cfg["max_chunks"]),  # type: ignore[arg-type]
             settle_tol=float(cfg["settle_tol"]),  # type: ignore[arg-type]
+            accept=lambda x, nu: _settles_on_stable(system, x, nu, tol, float(cfg["stability_tol"])),  # type: ignore[arg-type]
         )
         root = newton_root(system, relaxation.x, nu0=relaxation.nu, residual_tol=tol)
         k = None if root is None else _add(system, found, root, "trajectory", cfg)
         if k is not None and relaxation.settled:
             physical_index = k
-        elif k is not None and found[k].stable and _same(root.x, relaxation.x, system, 1e-3):  # type: ignore[union-attr]
-            # critical slowing down: still creeping towards a stable state it is already close to
+        elif k is not None and _in_linear_neighbourhood(system, relaxation.x, found[k]):
+            # critical slowing down: still creeping towards a stable state whose linear flow it follows
             physical_index = k
-            notes.append(f"trajectory slow ({relaxation.message}); its end is within 1e-3 of stable state {k}")
+            notes.append(f"trajectory slow ({relaxation.message}) but in the linear neighbourhood of stable state {k}")
         elif relaxation.settled:
             notes.append(f"trajectory from the initial state {relaxation.message} but Newton from its end failed")
         else:

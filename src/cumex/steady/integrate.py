@@ -14,6 +14,7 @@ follows the estimated phase drift), for picking the physical steady state.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -93,31 +94,47 @@ def relax(
     x0: np.ndarray,
     t_chunk: float | None = None,
     max_chunks: int = 60,
-    settle_tol: float = 1e-9,
+    settle_tol: float = 1e-7,
+    t_max: float | None = None,
+    accept: Callable[[np.ndarray, float], bool] | None = None,
 ) -> Relaxation:
-    """Integrate chunk by chunk until |dx/dt - ν G x|∞ ≤ settle_tol·|J|∞ (ν re-estimated each chunk).
+    """Integrate chunk by chunk until |dx/dt - ν G x|∞ ≤ settle_tol·|J|∞ and no longer growing.
 
-    The time unit is the chunk length (default 50 natural time scales at x0). A trajectory that has
-    not settled after max_chunks (a limit cycle, chaos or critical slowing down) is returned with
-    settled = False and the state where it ended.
+    ν is re-estimated after each chunk. The default settle_tol sits above the integration noise
+    (rtol 1e-8); the caller polishes the end point with Newton.
+
+    The first chunk lasts t_chunk (default 50 natural time scales τ at x0). When the drift changes
+    by less than a factor 2 over a chunk (critical slowing down: slow growth out of an unstable state
+    or slow approach to a stable one), the next chunk is twice as long, up to a total of t_max
+    (default 10^5 τ). The run stops early, as not settled, when the drift keeps going up and down
+    (≥ 4 reversals over the last 6 chunks: an oscillating attractor). A trajectory that has not
+    settled is returned with settled = False and the state where it ended.
+
+    ``accept(x, ν)``, if given, vets a settled state; when it returns False the integration goes on
+    (used to pass through an unstable state that a small seed leaves only slowly).
     """
     x = np.asarray(x0, dtype=float).copy()
     G = system.rotation
+    tau = natural_time_scale(system, x)
     if t_chunk is None:
-        t_chunk = 50.0 * natural_time_scale(system, x)
+        t_chunk = 50.0 * tau
+    if t_max is None:
+        t_max = 1e5 * tau
     nu = 0.0
     if G is not None:
         with np.errstate(all="ignore"):
             nu = frequency_estimate(x, np.asarray(system.rhs(x), dtype=float), G)
         nu = nu if np.isfinite(nu) else 0.0
     t = 0.0
+    drifts: list[float] = []
     drift = float("inf")
+    chunk = float(t_chunk)
     for _ in range(max_chunks):
-        traj = integrate_trajectory(system, x, t_chunk, nu_frame=nu)
+        traj = integrate_trajectory(system, x, chunk, nu_frame=nu)
         if not traj.success:
             return Relaxation(x, nu, False, t, drift, f"integration failed at t = {t:.3g}: {traj.message}")
         x = traj.x[-1]
-        t += t_chunk
+        t += chunk
         with np.errstate(all="ignore"):
             f = np.asarray(system.rhs(x), dtype=float)
             J = np.asarray(system.jacobian(x), dtype=float)
@@ -126,6 +143,19 @@ def relax(
             f = f - nu * (G @ x)
         scale = max(1.0, float(np.max(np.sum(np.abs(J), axis=1))))
         drift = float(np.max(np.abs(f))) / scale
-        if drift <= settle_tol:
+        # settled: small and not growing (slow growth out of an unstable state has a growing drift)
+        if drift <= settle_tol and (not drifts or drift <= drifts[-1]) and (accept is None or accept(x, nu)):
             return Relaxation(x, nu, True, t, drift, f"settled at t = {t:.3g}")
+        if not np.isfinite(drift):
+            return Relaxation(x, nu, False, t, drift, f"state diverged by t = {t:.3g}")
+        if drifts and 0.5 < drift / drifts[-1] < 2.0:
+            chunk *= 2.0
+        drifts.append(drift)
+        if len(drifts) >= 7:
+            steps = np.sign(np.diff(drifts[-7:]))
+            if np.sum(steps[1:] != steps[:-1]) >= 4:
+                return Relaxation(x, nu, False, t, drift, f"oscillating, not settled by t = {t:.3g} (relative drift {drift:.2g})")
+        if t >= t_max:
+            break
+        chunk = min(chunk, t_max - t)
     return Relaxation(x, nu, False, t, drift, f"not settled by t = {t:.3g} (relative drift {drift:.2g})")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ChargedPair", "charged_pairs", "rotate", "distance_modulo_rotation", "frequency_estimate", "is_symmetric"]
+__all__ = ["ChargedPair", "charged_pairs", "rotate", "distance_modulo_rotation", "best_rotation", "frequency_estimate", "is_symmetric"]
 
 
 @dataclass(frozen=True)
@@ -59,15 +59,15 @@ def frequency_estimate(x: np.ndarray, dxdt: np.ndarray, rotation: np.ndarray) ->
     return float(gx @ dxdt) / norm2
 
 
-def distance_modulo_rotation(x: np.ndarray, y: np.ndarray, rotation: np.ndarray | None) -> float:
-    """min over θ of |expm(θ G) x - y| (plain |x - y| without a rotation).
+def best_rotation(x: np.ndarray, y: np.ndarray, rotation: np.ndarray | None) -> tuple[float, float]:
+    """(θ, d): the angle minimising d = |expm(θ G) x - y| and that distance (θ = 0 without rotation).
 
     With integer charges the overlap y·expm(θG)x is a trigonometric polynomial of period 2π, so a
-    fine grid followed by a local refinement finds its maximum reliably.
+    fine grid followed by a golden-section refinement finds its maximum reliably.
     """
-    if rotation is None or not charged_pairs(rotation):
-        return float(np.linalg.norm(x - y))
-    pairs = charged_pairs(rotation)
+    pairs = charged_pairs(rotation) if rotation is not None else []
+    if not pairs:
+        return 0.0, float(np.linalg.norm(x - y))
     neutral = np.ones(len(x), dtype=bool)
     for p in pairs:
         neutral[[p.re, p.im]] = False
@@ -76,22 +76,27 @@ def distance_modulo_rotation(x: np.ndarray, y: np.ndarray, rotation: np.ndarray 
     zy = np.array([complex(y[p.re], y[p.im]) for p in pairs])
     q = np.array([p.charge for p in pairs])
 
-    def dist2(theta: np.ndarray) -> np.ndarray:
-        rot = zx[None, :] * np.exp(1j * np.outer(theta, q))
-        return base + np.sum(np.abs(rot - zy[None, :]) ** 2, axis=1)
+    def dist2(theta: float) -> float:
+        return base + float(np.sum(np.abs(zx * np.exp(1j * q * theta) - zy) ** 2))
 
     grid = np.linspace(0.0, 2.0 * np.pi, 721)
-    d = dist2(grid)
+    d = [dist2(th) for th in grid]
     k = int(np.argmin(d))
-    # golden-section refinement inside the neighbouring grid cells
     lo, hi = grid[k] - grid[1], grid[k] + grid[1]
     ratio = (np.sqrt(5.0) - 1.0) / 2.0
     for _ in range(60):
         a = hi - ratio * (hi - lo)
         b = lo + ratio * (hi - lo)
-        if dist2(np.array([a]))[0] < dist2(np.array([b]))[0]:
+        if dist2(a) < dist2(b):
             hi = b
         else:
             lo = a
-    best = min(float(d[k]), float(dist2(np.array([(lo + hi) / 2]))[0]))
-    return float(np.sqrt(max(best, 0.0)))
+    theta = 0.5 * (lo + hi)
+    if d[k] < dist2(theta):
+        theta = float(grid[k])
+    return float(theta), float(np.sqrt(max(dist2(theta), 0.0)))
+
+
+def distance_modulo_rotation(x: np.ndarray, y: np.ndarray, rotation: np.ndarray | None) -> float:
+    """min over θ of |expm(θ G) x - y| (plain |x - y| without a rotation)."""
+    return best_rotation(x, y, rotation)[1]
