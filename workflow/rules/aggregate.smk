@@ -8,5 +8,7 @@ rule aggregate:
         f"{RESULTS}/logs/aggregate.log",
     params:
         study=STUDY,
+    conda:
+        "../../envs/cumex.yaml"
     script:
         "../scripts/aggregate.py"

@@ -9,5 +9,7 @@ rule plot:
     params:
         figures=config["figures"],
         figure_names=FIGURES,
+    conda:
+        "../../envs/cumex.yaml"
     script:
         "../scripts/plot.py"

@@ -10,5 +10,7 @@ rule solve:
     resources:
         mem_mb=solve_mem_mb,
         runtime=solve_runtime,
+    conda:
+        "../../envs/cumex.yaml"
     script:
         "../scripts/solve.py"

@@ -7,6 +7,8 @@ import sys
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (injected by Snakemake)
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+import _library  # noqa: E402,F401 (cumex from this checkout when run in the conda env)
+
 from cumex.io import combine, write_dataset  # noqa: E402
 
 ds = combine(snakemake.input)  # noqa: F821

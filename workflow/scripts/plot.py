@@ -6,6 +6,8 @@ import sys
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (injected by Snakemake)
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+import _library  # noqa: E402,F401 (cumex from this checkout when run in the conda env)
+
 from cumex.io import read_dataset  # noqa: E402
 from cumex.plots import plot_convergence, plot_error, plot_pump_ratio, plot_stability, save_figure  # noqa: E402
 

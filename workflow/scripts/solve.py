@@ -12,6 +12,8 @@ logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %
 
 import xarray as xr  # noqa: E402
 
+import _library  # noqa: E402,F401 (cumex from this checkout when run in the conda env)
+
 from cumex.io import write_dataset  # noqa: E402
 from cumex.study import solve_point  # noqa: E402
 

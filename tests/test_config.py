@@ -1,0 +1,133 @@
+"""Study configurations: schema errors name the key and what is allowed; grids and batches expand right."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cumex.config import Batch, GridPoint, canonical_pump_ratio, grid_points, overrides_for, plan_batches, validate_study
+from cumex.errors import CumexInputError
+from cumex.models.central_spin import SCALINGS, allowed_overrides
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "config" / "schema.yaml"
+
+
+def tiny() -> dict:
+    return {
+        "study": "t",
+        "grids": [{"scalings": ["fixed_g_sqrtN"], "orders": ["exact", 1, "2"], "N": [1, 2], "pump_ratios": [0.5]}],
+    }
+
+
+def with_grid(**changes) -> dict:
+    config = tiny()
+    config["grids"][0].update(changes)
+    return config
+
+
+# (config, substrings the one-line message must contain: the key, the bad value, what is allowed)
+BAD = {
+    "unknown top-level key": ({**tiny(), "colour": "red"}, ["colour", "allowed keys", "grids", "study"]),
+    "unknown grid key": (with_grid(Ns=[1]), ["grids[0].Ns", "allowed keys", "N_range", "pump_ratios"]),
+    "wrong type": (with_grid(N=["ten"]), ["grids[0].N[0]", "'ten'", "integer"]),
+    "N below 1": (with_grid(N=[0, 1]), ["grids[0].N[0]", "got 0", ">= 1"]),
+    "pump ratio above 1": (with_grid(pump_ratios=[1.5]), ["grids[0].pump_ratios[0]", "1.5", ">= 0 and <= 1"]),
+    "pump ratio below 0": (with_grid(pump_ratios=[-0.1]), ["grids[0].pump_ratios[0]", "-0.1", ">= 0 and <= 1"]),
+    "unknown order": (with_grid(orders=["exact", "mf"]), ["grids[0].orders[1]", "'mf'", "'exact', a cumulant order 1..8"]),
+    "order out of range": (with_grid(orders=[9]), ["grids[0].orders[0]", "9", "<= 8"]),
+    "unknown scaling": (with_grid(scalings=["sqrtN"]), ["grids[0].scalings[0]", "'sqrtN'", "fixed_g_sqrtN, fixed_kappa_over_N, fixed_gN, none"]),
+    "unknown parameter": ({**tiny(), "parameters": {"gg": 1.0}}, ["parameters.gg", "allowed keys", "g_sqrtN"]),
+    "parameter of another scaling": ({**tiny(), "parameters": {"kappa_over_N": 0.1}}, ["parameters.kappa_over_N", "fixed_kappa_over_N"]),
+    "missing study": ({"grids": tiny()["grids"]}, ["study", "required"]),
+    "empty N": (with_grid(N=[]), ["grids[0].N", "at least one N"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_config_names_key_and_allowed(name: str) -> None:
+    config, expected = BAD[name]
+    with pytest.raises(CumexInputError) as info:
+        validate_study(copy.deepcopy(config), SCHEMA)
+    message = str(info.value)
+    assert "\n" not in message
+    for text in expected:
+        assert text in message, f"{text!r} not in {message!r}"
+
+
+def test_shipped_studies_are_valid() -> None:
+    for name in ("config.yaml", "fig2.yaml"):
+        config = yaml.safe_load((ROOT / "config" / name).read_text())
+        if name != "config.yaml":  # as Snakemake does: --configfile extends config/config.yaml
+            base = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+            config = {**base, **config}
+        validate_study(config, SCHEMA)
+        assert grid_points(config)
+
+
+def test_default_study_size_matches_issue() -> None:
+    """Both main scalings, orders exact/1/2, about 10 N up to 50, about 8 pump ratios."""
+    config = validate_study(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), SCHEMA)
+    points = grid_points(config)
+    assert {p.scaling for p in points} == {"fixed_g_sqrtN", "fixed_kappa_over_N"}
+    assert {p.order for p in points} == {"exact", "1", "2"}
+    Ns = {p.N for p in points}
+    assert 8 <= len(Ns) <= 12 and max(Ns) == 50
+    assert 6 <= len({p.pump_ratio for p in points}) <= 10
+
+
+def test_defaults_are_filled_in() -> None:
+    config = validate_study(tiny(), SCHEMA)
+    assert config["model"] == "central_spin"
+    assert config["parameters"] == {} and config["settings"] == {}
+    assert config["batching"]["points_per_job"] == 0
+    assert config["figures"]["formats"] == ["png", "pdf"]
+
+
+def test_union_of_grids_and_ranges_without_duplicates() -> None:
+    config = validate_study(
+        {
+            "study": "u",
+            "grids": [
+                {"scalings": ["none"], "orders": ["1"], "N_range": {"start": 2, "stop": 7, "step": 2}, "pump_ratios": [0.3]},
+                # 0.1 * 3 = 0.30000000000000004 must be the same grid point as 0.3
+                {"scalings": ["none"], "orders": [1], "N": [4, 9], "pump_ratio_range": {"start": 0.0, "stop": 0.3, "num": 4}},
+            ],
+        },
+        SCHEMA,
+    )
+    points = grid_points(config)
+    assert len(points) == len(set(points))
+    assert {p.N for p in points} == {2, 4, 6, 9}
+    assert {p.pump_ratio for p in points} == {0.0, 0.1, 0.2, 0.3}
+    assert GridPoint("none", "1", 4, 0.3) in points
+    # grid 1 gives (2, 4, 6) x 0.3; grid 2 gives (4, 9) x 4 ratios; (4, 0.3) is shared
+    assert len(points) == 3 + 8 - 1
+
+
+def test_canonical_pump_ratio() -> None:
+    assert canonical_pump_ratio(0.1 + 0.2) == 0.3
+    assert canonical_pump_ratio(3 * 0.1) == canonical_pump_ratio(0.3)
+
+
+def test_batches_cover_every_point_once() -> None:
+    config = validate_study(with_grid(pump_ratios=[0.1, 0.2, 0.3, 0.4, 0.5], N=[3]), SCHEMA)
+    whole = plan_batches(config)
+    assert sorted(whole) == ["fixed_g_sqrtN/order_1/N_3", "fixed_g_sqrtN/order_2/N_3", "fixed_g_sqrtN/order_exact/N_3"]
+    config["batching"]["points_per_job"] = 2
+    parts = plan_batches(config)
+    assert len(parts) == 3 * 3  # 5 pump ratios in parts of 2
+    covered = [p for batch in parts.values() for p in batch.points]
+    assert sorted(covered) == grid_points(config)
+    assert parts["fixed_g_sqrtN/order_2/N_3_part2"] == Batch("fixed_g_sqrtN", "2", 3, (0.5,), 2)
+
+
+def test_overrides_go_only_to_scalings_that_use_them() -> None:
+    parameters = {"g": 0.5, "omega": 1.2, "g_sqrtN": 2.0}
+    for scaling in SCALINGS:
+        mine = overrides_for(scaling, parameters)
+        assert set(mine) == set(parameters) & set(allowed_overrides(scaling))
+    assert overrides_for("fixed_g_sqrtN", parameters) == {"g_sqrtN": 2.0, "omega": 1.2}
