@@ -33,6 +33,9 @@ Order 2 (U(1)-symmetric): charged moments vanish and the third cumulants are set
 Im⟨σ0^+σn^-⟩, ⟨σn^+σm^-⟩), the last real by permutation symmetry. At N = 1 the (N-1) term drops and
 the equations for the first four unknowns are exact (no moment on three sites exists).
 
+Zeros of the closed equations outside the physical bounds (the order-2 polynomial system has such
+spurious roots, e.g. ⟨σ0^z⟩ > 1) are set aside by the steady-state analysis (``admissible``).
+
 Initial state: central spin down (⟨σ0^z⟩ = -1), satellites at their uncoupled steady state
 ⟨σn^z⟩ = Γ_Δ/Γ_T, correlations zero; mean-field adds the seed ⟨σ0^+⟩ = MEAN_FIELD_SEED = 10^-3
 (real) so that the lasing instability can develop.
@@ -91,6 +94,22 @@ def _bloch_ball(rng: np.random.Generator, k: int) -> np.ndarray:
     return np.column_stack([v[:, 2], v[:, 0] / 2.0, v[:, 1] / 2.0])
 
 
+#: slack on the physical bounds, for rounding in states that sit on them (e.g. ⟨σ0^z⟩ = -1)
+_BOUND_SLACK = 1e-9
+
+
+def _mean_field_admissible(x: np.ndarray) -> bool:
+    """Each spin's Bloch vector in the unit ball: ⟨σz⟩² + 4|⟨σ+⟩|² ≤ 1."""
+    z0, zn, ar, ai, br, bi = x
+    return bool(z0**2 + 4 * (ar**2 + ai**2) <= 1 + _BOUND_SLACK and zn**2 + 4 * (br**2 + bi**2) <= 1 + _BOUND_SLACK)
+
+
+def _order2_admissible(x: np.ndarray) -> bool:
+    """|⟨σ0^z⟩|, |⟨σn^z⟩|, |⟨σ0^+σn^-⟩|, |⟨σn^+σm^-⟩| ≤ 1 (each is the mean of an operator of norm 1)."""
+    z0, zn, cr, ci, s = x
+    return bool(max(abs(z0), abs(zn), np.hypot(cr, ci), abs(s)) <= 1 + _BOUND_SLACK)
+
+
 def _meta(params: CentralSpinParameters, order: int, variant: str) -> dict[str, object]:
     return {"model": "central_spin", "order": order, "variant": variant, "source": "handwritten", **params.as_dict()}
 
@@ -145,6 +164,7 @@ def mean_field_system(params: CentralSpinParameters) -> RealODESystem:
         initial_state=np.array([-1.0, gD / gT, MEAN_FIELD_SEED, 0.0, 0.0, 0.0]),
         sample_states=sample_states,
         rotation=G,
+        admissible=_mean_field_admissible,
         meta=_meta(p, 1, "broken"),
     )
 
@@ -196,6 +216,7 @@ def order2_system(params: CentralSpinParameters) -> RealODESystem:
         initial_state=np.array([-1.0, gD / gT, 0.0, 0.0, 0.0]),
         sample_states=sample_states,
         rotation=None,
+        admissible=_order2_admissible,
         meta=_meta(p, 2, "u1"),
     )
 

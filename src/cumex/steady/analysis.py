@@ -6,7 +6,8 @@
   (b) the system's fixed initial state,
   (c) ``n_random`` random physical states from ``system.sample_states`` (seeded: deterministic),
 
-keeps the true zeros (residual ≤ ``residual_tol``), merges duplicates (distance ≤ ``merge_tol`` × |x|,
+keeps the true zeros (residual ≤ ``residual_tol``) inside the physical bounds (``system.admissible``;
+zeros outside them are spurious roots of the closure, set aside and counted in the status), merges duplicates (distance ≤ ``merge_tol`` × |x|,
 measured modulo the phase rotation for symmetry-broken systems) and classifies each by the
 eigenvalues of J - νG (:mod:`cumex.steady.stability`). The physical state is found by integrating
 from the initial state until it settles (:func:`cumex.steady.integrate.relax`) and Newton-polishing
@@ -71,6 +72,8 @@ class SteadyStateAnalysis:
     converged: bool
     status: str
     settings: dict[str, object]
+    #: zeros of F outside the physical bounds (``system.admissible`` False): spurious closure roots
+    discarded: list[Root] = field(default_factory=list)
 
     @property
     def physical(self) -> FixedPoint | None:
@@ -151,7 +154,9 @@ def _in_linear_neighbourhood(system: RealODESystem, x: np.ndarray, fp: FixedPoin
 def _settles_on_stable(system: RealODESystem, x: np.ndarray, nu: float, tol: float, stability_tol: float) -> bool:
     """Whether Newton from a slow point x lands on a stable state (else the trajectory must go on)."""
     root = newton_root(system, x, nu0=nu, residual_tol=tol)
-    return root is not None and classify_stability(system, root.x, root.nu, stability_tol).stable
+    if root is None or (system.admissible is not None and not system.admissible(root.x)):
+        return False
+    return classify_stability(system, root.x, root.nu, stability_tol).stable
 
 
 def find_steady_states(
@@ -179,10 +184,16 @@ def find_steady_states(
             starts.append((f"random {i}", np.asarray(s, dtype=float)))
 
     found: list[FixedPoint] = []
+    discarded: list[Root] = []
     for source, x0 in starts:
         root = newton_root(system, x0, residual_tol=tol)
-        if root is not None:
-            _add(system, found, root, source, cfg)
+        if root is None:
+            continue
+        if system.admissible is not None and not system.admissible(root.x):
+            if not any(_same(d.x, root.x, system, float(cfg["merge_tol"])) for d in discarded):  # type: ignore[arg-type]
+                discarded.append(root)
+            continue
+        _add(system, found, root, source, cfg)
 
     physical_index: int | None = None
     relaxation: Relaxation | None = None
@@ -196,6 +207,9 @@ def find_steady_states(
             accept=lambda x, nu: _settles_on_stable(system, x, nu, tol, float(cfg["stability_tol"])),  # type: ignore[arg-type]
         )
         root = newton_root(system, relaxation.x, nu0=relaxation.nu, residual_tol=tol)
+        if root is not None and system.admissible is not None and not system.admissible(root.x):
+            notes.append("the trajectory's end polishes to a state outside the physical bounds")
+            root = None
         k = None if root is None else _add(system, found, root, "trajectory", cfg)
         if k is not None and relaxation.settled:
             physical_index = k
@@ -212,12 +226,14 @@ def find_steady_states(
             )
     n_stable = sum(fp.stable for fp in found)
     summary = f"{len(found)} steady state(s) found from {len(starts)} starts, {n_stable} stable"
+    if discarded:
+        summary += f" ({len(discarded)} zero(s) outside the physical bounds set aside)"
     if find_physical and physical_index is not None:
         fp = found[physical_index]
         summary += f"; physical: state {physical_index} ({'stable' if fp.stable else 'UNSTABLE'}, {relaxation.message})"  # type: ignore[union-attr]
     converged = physical_index is not None if find_physical else bool(found)
     status = "; ".join([("ok: " if converged else "failed: ") + summary, *notes])
-    return SteadyStateAnalysis(found, physical_index, relaxation, converged, status, cfg)
+    return SteadyStateAnalysis(found, physical_index, relaxation, converged, status, cfg, discarded)
 
 
 def _steady_state(system: RealODESystem, fp: FixedPoint) -> SteadyState:

@@ -36,6 +36,10 @@ class RealODESystem:
     #: k random physical states as a (k, n) array, for multi-start root finding
     sample_states: Callable[[np.random.Generator, int], np.ndarray]
     rotation: np.ndarray | None = None
+    #: necessary physical bounds: False when x cannot be the moments of any density matrix (e.g.
+    #: |<sigma^z>| > 1). Zeros of F that fail it are spurious roots of the closure and are set aside
+    #: by the steady-state analysis. None: no check.
+    admissible: Callable[[np.ndarray], bool] | None = None
     #: free-form description (model, order, variant, parameters) kept for provenance
     meta: dict[str, object] = field(default_factory=dict)
 
