@@ -52,6 +52,8 @@ NORMAL_STATE = np.array([0.0, 0.0, -1.0, 0.0, 0.0, 1.0])
 
 def rhs(x: np.ndarray, p: LMGDimerParameters) -> np.ndarray:
     """dx/dt; ``x`` may carry leading batch dimensions (..., 6)."""
+    if np.ndim(x) == 1:
+        return _rhs_single(x, p)
     xa, ya, za, xb, yb, zb = np.moveaxis(np.asarray(x, dtype=float), -1, 0)
     g, J, lam, gam = p.g, p.J, p.lam, p.gamma
     cross = xa * yb - ya * xb
@@ -68,8 +70,38 @@ def rhs(x: np.ndarray, p: LMGDimerParameters) -> np.ndarray:
     return np.moveaxis(out, 0, -1)
 
 
+def _rhs_single(x: np.ndarray, p: LMGDimerParameters) -> np.ndarray:
+    # plain floats: about 5x faster than the batched path for the integrators' one-state calls
+    xa, ya, za, xb, yb, zb = (float(v) for v in x)
+    g, J, lam, gam = p.g, p.J, p.lam, p.gamma
+    cross = xa * yb - ya * xb
+    return np.array([
+        g * ya + lam * za * yb + gam * xa * za,
+        -g * xa + 2 * J * za * xa - lam * za * xb + gam * ya * za,
+        -2 * J * xa * ya - lam * cross - gam * (xa * xa + ya * ya),
+        g * yb + lam * zb * ya - gam * xb * zb,
+        -g * xb + 2 * J * zb * xb - lam * zb * xa - gam * yb * zb,
+        -2 * J * xb * yb + lam * cross + gam * (xb * xb + yb * yb),
+    ])
+
+
+def _jacobian_single(x: np.ndarray, p: LMGDimerParameters) -> np.ndarray:
+    xa, ya, za, xb, yb, zb = (float(v) for v in x)
+    g, J, lam, gam = p.g, p.J, p.lam, p.gamma
+    return np.array([
+        [gam * za, g, lam * yb + gam * xa, 0.0, lam * za, 0.0],
+        [-g + 2 * J * za, gam * za, 2 * J * xa - lam * xb + gam * ya, -lam * za, 0.0, 0.0],
+        [-2 * J * ya - lam * yb - 2 * gam * xa, -2 * J * xa + lam * xb - 2 * gam * ya, 0.0, lam * ya, -lam * xa, 0.0],
+        [0.0, lam * zb, 0.0, -gam * zb, g, lam * ya - gam * xb],
+        [-lam * zb, 0.0, 0.0, -g + 2 * J * zb, -gam * zb, 2 * J * xb - lam * xa - gam * yb],
+        [lam * yb, -lam * xb, 0.0, -2 * J * yb - lam * ya + 2 * gam * xb, -2 * J * xb + lam * xa + 2 * gam * yb, 0.0],
+    ])
+
+
 def jacobian(x: np.ndarray, p: LMGDimerParameters) -> np.ndarray:
     """dF/dx, shape (..., 6, 6)."""
+    if np.ndim(x) == 1:
+        return _jacobian_single(x, p)
     xa, ya, za, xb, yb, zb = np.moveaxis(np.asarray(x, dtype=float), -1, 0)
     g, J, lam, gam = p.g, p.J, p.lam, p.gamma
     zero = np.zeros_like(xa)
