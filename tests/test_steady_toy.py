@@ -70,7 +70,7 @@ def test_toy_jacobians_match_finite_differences():
 
 
 def test_bistable_saddle_and_two_nodes():
-    analysis = find_steady_states(bistable(), settings={"n_random": 12, "seed": 3})
+    analysis = find_steady_states(bistable(), n_random=12, seed=3)
     xs = sorted(round(float(fp.x[0]), 12) for fp in analysis.fixed_points)
     assert xs == [-1.0, 0.0, 1.0]
     for fp in analysis.fixed_points:
@@ -122,8 +122,8 @@ def test_guesses_of_the_wrong_shape_are_reported_not_raised():
 
 
 def test_deterministic_for_a_fixed_seed():
-    a = find_steady_states(hopf(0.5), settings={"seed": 7})
-    b = find_steady_states(hopf(0.5), settings={"seed": 7})
+    a = find_steady_states(hopf(0.5), settings={"rng_seed": 7})
+    b = find_steady_states(hopf(0.5), settings={"rng_seed": 7})
     assert [fp.sources for fp in a.fixed_points] == [fp.sources for fp in b.fixed_points]
     for fa, fb in zip(a.fixed_points, b.fixed_points):
         np.testing.assert_array_equal(fa.x, fb.x)

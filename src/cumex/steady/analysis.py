@@ -36,7 +36,8 @@ __all__ = ["FixedPoint", "SteadyStateAnalysis", "find_steady_states", "analyse",
 #: settings of the steady-state analysis and their defaults (``t_chunk`` None: 50 natural time scales)
 DEFAULT_SETTINGS: dict[str, object] = {
     "n_random": 8,
-    "seed": 0,
+    # named rng_seed, not seed: the cumulant engine's "seed" is the symmetry-breaking amplitude
+    "rng_seed": 0,
     "residual_tol": 1e-10,
     "merge_tol": 1e-6,
     "stability_tol": 1e-9,
@@ -93,7 +94,7 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
     for key, value in (settings or {}).items():
         if key not in DEFAULT_SETTINGS:
             continue
-        if key in {"n_random", "seed", "max_chunks"}:
+        if key in {"n_random", "rng_seed", "max_chunks"}:
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise CumexInputError(key, value, "an integer >= 0")
             out[key] = int(value)
@@ -164,9 +165,17 @@ def find_steady_states(
     guesses: Sequence[np.ndarray] = (),
     settings: Mapping[str, object] | None = None,
     find_physical: bool = True,
+    *,
+    n_random: int | None = None,
+    seed: int | None = None,
 ) -> SteadyStateAnalysis:
-    """All steady states reached from the starts, each classified, and the physical one."""
-    cfg = read_settings(settings)
+    """All steady states reached from the starts, each classified, and the physical one.
+
+    ``settings`` keys are those of :data:`DEFAULT_SETTINGS`; the keywords ``n_random`` and ``seed``
+    (the random-start generator's seed, ``rng_seed`` in settings) override them when given.
+    """
+    overrides = {k: v for k, v in (("n_random", n_random), ("rng_seed", seed)) if v is not None}
+    cfg = read_settings({**dict(settings or {}), **overrides})
     tol = float(cfg["residual_tol"])  # type: ignore[arg-type]
     notes: list[str] = []
     starts: list[tuple[str, np.ndarray]] = []
@@ -179,7 +188,7 @@ def find_steady_states(
     starts.append(("initial", np.asarray(system.initial_state, dtype=float)))
     n_random = int(cfg["n_random"])  # type: ignore[arg-type]
     if n_random:
-        rng = np.random.default_rng(int(cfg["seed"]))  # type: ignore[arg-type]
+        rng = np.random.default_rng(int(cfg["rng_seed"]))  # type: ignore[arg-type]
         for i, s in enumerate(np.atleast_2d(system.sample_states(rng, n_random))):
             starts.append((f"random {i}", np.asarray(s, dtype=float)))
 
@@ -242,6 +251,7 @@ def _steady_state(system: RealODESystem, fp: FixedPoint) -> SteadyState:
         "max_real_eigenvalue": fp.stability.max_real_eigenvalue,
         "neutral_modes": float(fp.stability.neutral_modes),
         "frequency": fp.nu,
+        "symmetry_broken": 0.0 if fp.symmetric else 1.0,
     }
     return SteadyState(observables=obs, stable=fp.stable, residual=fp.residual, info=info)
 

@@ -106,8 +106,9 @@ def relax(
     The first chunk lasts t_chunk (default 50 natural time scales τ at x0). When the drift changes
     by less than a factor 2 over a chunk (critical slowing down: slow growth out of an unstable state
     or slow approach to a stable one), the next chunk is twice as long, up to a total of t_max
-    (default 10^5 τ). The run stops early, as not settled, when the drift keeps going up and down
-    (≥ 4 reversals over the last 6 chunks: an oscillating attractor). A trajectory that has not
+    (default 10^5 τ). After 1000 τ the run stops early, as not settled, when the drift keeps going up and down
+    (≥ 4 reversals over the last 6 chunks without the minimum falling by half: an oscillating
+    attractor rather than a decaying spiral). A trajectory that has not
     settled is returned with settled = False and the state where it ended.
 
     ``accept(x, ν)``, if given, vets a settled state; when it returns False the integration goes on
@@ -151,9 +152,10 @@ def relax(
         if drifts and 0.5 < drift / drifts[-1] < 2.0:
             chunk *= 2.0
         drifts.append(drift)
-        if len(drifts) >= 7:
+        if len(drifts) >= 7 and t >= 1e3 * tau:  # give transients (relaxation oscillations) time to decay
             steps = np.sign(np.diff(drifts[-7:]))
-            if np.sum(steps[1:] != steps[:-1]) >= 4:
+            damped = min(drifts[-3:]) < 0.5 * min(drifts[-7:-3])  # a decaying spiral also goes up and down
+            if np.sum(steps[1:] != steps[:-1]) >= 4 and not damped:
                 return Relaxation(x, nu, False, t, drift, f"oscillating, not settled by t = {t:.3g} (relative drift {drift:.2g})")
         if t >= t_max:
             break
