@@ -161,3 +161,40 @@ def test_bad_settings_name_the_key():
         analyse(bistable(), {"n_random": -1})
     with pytest.raises(CumexInputError, match="residual_tol"):
         analyse(bistable(), {"residual_tol": "tiny"})
+
+
+def test_rotating_state_is_stationary_in_its_co_rotating_frame():
+    system = hopf(0.5)
+    broken = next(fp for fp in find_steady_states(system, n_random=4).fixed_points if not fp.symmetric)
+    co = integrate_trajectory(system, broken.x, 50.0, nu_frame=broken.nu)
+    lab = integrate_trajectory(system, broken.x, 50.0)
+    assert co.success and lab.success
+    np.testing.assert_allclose(co.x[-1], broken.x, atol=1e-7)
+    # in the lab frame the same state has turned by ν t, keeping its radius
+    assert distance_modulo_rotation(lab.x[-1], broken.x, system.rotation) < 1e-6
+    assert np.linalg.norm(lab.x[-1] - broken.x) > 0.1
+
+
+def test_numerical_failure_is_a_status_not_an_exception():
+    """F is NaN away from the origin's neighbourhood: no zero is found, nothing raises."""
+    system = RealODESystem(
+        names=["x"],
+        rhs=lambda v: np.array([np.nan if abs(v[0]) > 0.0 else 1.0]),
+        jacobian=lambda v: np.array([[np.nan]]),
+        observables=lambda v: {"x": float(v[0])},
+        initial_state=np.array([0.3]),
+        sample_states=lambda rng, k: rng.uniform(-1, 1, size=(k, 1)),
+    )
+    result = analyse(system, {"n_random": 3})
+    assert not result.converged and result.physical is None and result.n_steady_states == 0
+    assert result.status.startswith("failed")
+
+
+def test_inadmissible_zeros_are_set_aside():
+    """Requiring x ≥ 0 sets the node at x = -1 aside and keeps the saddle and the other node."""
+    system = bistable()
+    system.admissible = lambda v: bool(v[0] >= -1e-9)
+    analysis = find_steady_states(system, n_random=12, seed=3)
+    assert sorted(round(float(fp.x[0]), 9) for fp in analysis.fixed_points) == [0.0, 1.0]
+    assert len(analysis.discarded) == 1 and analysis.discarded[0].x[0] == pytest.approx(-1.0)
+    assert "outside the physical bounds" in analysis.status
