@@ -293,3 +293,17 @@ def test_physical_bounds_on_a_small_grid(build):
                     o = system.observables(fp.x)
                     assert 0 <= o["central_population"] <= 1 + 1e-9
                     assert abs(o["corr_satellite_satellite"]) <= 1 + 1e-9
+
+
+def test_mean_field_lasing_frequency_is_pulled_off_resonance():
+    """ω ≠ ε: in the frame rotating at ν, eqs. (5), (6) give (i(ω-ν) - κ/2)(i(ε-ν) - Γ_T/2) = -g²N z0 zn;
+    its imaginary part fixes ν = (ω Γ_T + ε κ)/(Γ_T + κ) (frequency pulling), and its real part
+    (κΓ_T/4 - (ω-ν)(ε-ν) = -g²N z0 zn) ties the two polarisations together."""
+    p = resolve_parameters(50, "fixed_kappa_over_N", 0.8, {"omega": 1.3, "epsilon": 0.9})
+    lasing = find_steady_states(mean_field_system(p)).physical
+    assert lasing is not None and lasing.stable and not lasing.symmetric
+    nu = (p.omega * p.gamma_T + p.epsilon * p.kappa) / (p.gamma_T + p.kappa)
+    assert lasing.nu == pytest.approx(nu, abs=1e-9)
+    z0, zn = lasing.x[:2]
+    lhs = p.kappa * p.gamma_T / 4 - (p.omega - nu) * (p.epsilon - nu)
+    assert lhs == pytest.approx(-p.g**2 * p.N * z0 * zn, rel=1e-9)
