@@ -80,7 +80,7 @@ def best_rotation(x: np.ndarray, y: np.ndarray, rotation: np.ndarray | None) -> 
         return base + float(np.sum(np.abs(zx * np.exp(1j * q * theta) - zy) ** 2))
 
     grid = np.linspace(0.0, 2.0 * np.pi, 721)
-    d = [dist2(th) for th in grid]
+    d = base + np.sum(np.abs(zx[None, :] * np.exp(1j * np.outer(grid, q)) - zy[None, :]) ** 2, axis=1)
     k = int(np.argmin(d))
     lo, hi = grid[k] - grid[1], grid[k] + grid[1]
     ratio = (np.sqrt(5.0) - 1.0) / 2.0
