@@ -83,7 +83,7 @@ def test_defaults_are_filled_in() -> None:
     config = validate_study(tiny(), SCHEMA)
     assert config["model"] == "central_spin"
     assert config["parameters"] == {} and config["settings"] == {}
-    assert config["batching"]["points_per_job"] == 0
+    assert config["batching"] == {"group_by": "N", "points_per_job": 0}
     assert config["figures"]["formats"] == ["png", "pdf"]
 
 
@@ -114,15 +114,20 @@ def test_canonical_pump_ratio() -> None:
 
 
 def test_batches_cover_every_point_once() -> None:
-    config = validate_study(with_grid(pump_ratios=[0.1, 0.2, 0.3, 0.4, 0.5], N=[3]), SCHEMA)
-    whole = plan_batches(config)
-    assert sorted(whole) == ["fixed_g_sqrtN/order_1/N_3", "fixed_g_sqrtN/order_2/N_3", "fixed_g_sqrtN/order_exact/N_3"]
+    config = validate_study(with_grid(pump_ratios=[0.1, 0.2, 0.3, 0.4, 0.5], N=[3, 7]), SCHEMA)
+    by_N = plan_batches(config)
+    assert len(by_N) == 3 * 2 and "fixed_g_sqrtN/order_exact/N_7" in by_N
+    assert by_N["fixed_g_sqrtN/order_2/N_3"].pairs == tuple((3, r) for r in (0.1, 0.2, 0.3, 0.4, 0.5))
     config["batching"]["points_per_job"] = 2
     parts = plan_batches(config)
-    assert len(parts) == 3 * 3  # 5 pump ratios in parts of 2
-    covered = [p for batch in parts.values() for p in batch.points]
-    assert sorted(covered) == grid_points(config)
-    assert parts["fixed_g_sqrtN/order_2/N_3_part2"] == Batch("fixed_g_sqrtN", "2", 3, (0.5,), 2)
+    assert len(parts) == 3 * 2 * 3  # 5 pump ratios in parts of 2
+    assert parts["fixed_g_sqrtN/order_2/N_3_part2"] == Batch("fixed_g_sqrtN", "2", ((3, 0.5),), "N_3", 2)
+    config["batching"] = {"group_by": "order", "points_per_job": 0}
+    by_order = plan_batches(config)
+    assert sorted(by_order) == ["fixed_g_sqrtN/order_1/all", "fixed_g_sqrtN/order_2/all", "fixed_g_sqrtN/order_exact/all"]
+    for batches in (by_N, parts, by_order):
+        covered = [p for batch in batches.values() for p in batch.points]
+        assert sorted(covered) == grid_points(config)
 
 
 def test_overrides_go_only_to_scalings_that_use_them() -> None:

@@ -2,16 +2,15 @@
 
 A study (``config/config.yaml`` and friends; the keys are described in ``config/schema.yaml``) names
 a union of Cartesian grids of (scaling, order, N, pump ratio), parameter overrides and solver
-settings. This module turns it into grid points and into *batches*: one batch is the set of pump
-ratios of one (scaling, order, N) (optionally split into parts of ``batching.points_per_job``) and is
-solved by one job, which writes one NetCDF file. Nothing here knows about Snakemake, so the CLI,
+settings. This module turns it into grid points and into *batches*: one batch is the set of grid
+points one job solves and writes to one NetCDF file (the pump ratios of one (scaling, order, N), or
+every point of one (scaling, order); optionally split into parts of ``batching.points_per_job``). Nothing here knows about Snakemake, so the CLI,
 benchmarks and tests can expand a study the same way the workflow does.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -27,15 +26,11 @@ __all__ = [
     "validate_study",
     "format_validation_error",
     "explain_validation_error",
-    "parse_batch_id",
     "grid_points",
     "plan_batches",
     "overrides_for",
     "canonical_pump_ratio",
 ]
-
-_BATCH_ID = re.compile(r"^(?P<scaling>[^/]+)/order_(?P<order>[^/]+)/N_(?P<N>\d+)(?:_part(?P<part>\d+))?$")
-
 
 @dataclass(frozen=True, order=True)
 class GridPoint:
@@ -49,23 +44,28 @@ class GridPoint:
 
 @dataclass(frozen=True)
 class Batch:
-    """The grid points one solve job carries: several pump ratios of one (scaling, order, N)."""
+    """The grid points one solve job carries: (N, pump ratio) pairs of one (scaling, order)."""
 
     scaling: str
     order: str
-    N: int
-    pump_ratios: tuple[float, ...]
+    pairs: tuple[tuple[int, float], ...]
+    #: "N_<N>" when the batch holds one N, "all" when it holds every N of its (scaling, order)
+    group: str
     part: int | None = None
 
     @property
     def id(self) -> str:
         """Relative path stem of the batch's file, e.g. ``fixed_g_sqrtN/order_exact/N_10``."""
         suffix = "" if self.part is None else f"_part{self.part}"
-        return f"{self.scaling}/order_{self.order}/N_{self.N}{suffix}"
+        return f"{self.scaling}/order_{self.order}/{self.group}{suffix}"
 
     @property
     def points(self) -> list[GridPoint]:
-        return [GridPoint(self.scaling, self.order, self.N, r) for r in self.pump_ratios]
+        return [GridPoint(self.scaling, self.order, N, r) for N, r in self.pairs]
+
+    @property
+    def max_N(self) -> int:
+        return max(N for N, _ in self.pairs)
 
 
 def canonical_pump_ratio(value: float) -> float:
@@ -235,28 +235,28 @@ def grid_points(config: Mapping) -> list[GridPoint]:
 
 
 def plan_batches(config: Mapping) -> dict[str, Batch]:
-    """Batch id -> batch: the pump ratios of each (scaling, order, N), in parts of ``points_per_job``."""
-    by_key: dict[tuple[str, str, int], list[float]] = {}
+    """Batch id -> batch: the study's points grouped into solve jobs.
+
+    ``batching.group_by``: ``"N"`` gives one job per (scaling, order, N) with all its pump ratios;
+    ``"order"`` one job per (scaling, order) with all its N and pump ratios. ``batching.points_per_job``
+    (> 0) then splits a group into parts of at most that many points.
+    """
+    batching = config.get("batching", {})
+    by_N = batching.get("group_by", "N") == "N"
+    groups: dict[tuple[str, str, str], list[tuple[int, float]]] = {}
     for p in grid_points(config):
-        by_key.setdefault((p.scaling, p.order, p.N), []).append(p.pump_ratio)
-    size = int(config.get("batching", {}).get("points_per_job", 0) or 0)
+        group = f"N_{p.N}" if by_N else "all"
+        groups.setdefault((p.scaling, p.order, group), []).append((p.N, p.pump_ratio))
+    size = int(batching.get("points_per_job", 0) or 0)
     batches: dict[str, Batch] = {}
-    for (scaling, order, N), ratios in by_key.items():
-        if size <= 0 or len(ratios) <= size:
-            parts = [(None, ratios)]
+    for (scaling, order, group), pairs in groups.items():
+        if size <= 0 or len(pairs) <= size:
+            parts = [(None, pairs)]
         else:
-            parts = [(k, ratios[k * size:(k + 1) * size]) for k in range(math.ceil(len(ratios) / size))]
+            parts = [(k, pairs[k * size:(k + 1) * size]) for k in range(math.ceil(len(pairs) / size))]
         for part, chunk in parts:
-            batch = Batch(scaling, order, N, tuple(chunk), part)
+            batch = Batch(scaling, order, tuple(chunk), group, part)
             batches[batch.id] = batch
     return batches
 
 
-def parse_batch_id(batch_id: str) -> dict[str, Any]:
-    """The (scaling, order, N, part) encoded in a batch id (for log messages and resources)."""
-    match = _BATCH_ID.match(batch_id)
-    if not match:
-        raise CumexInputError("batch", batch_id, "SCALING/order_ORDER/N_N[_partK]")
-    out: dict[str, Any] = match.groupdict()
-    out["N"] = int(out["N"])
-    return out

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from cumex.config import overrides_for, parse_batch_id, plan_batches, validate_study
+from cumex.config import overrides_for, plan_batches, validate_study
 from cumex.errors import CumexInputError
 
 try:
@@ -20,7 +20,7 @@ FIGURES = ("convergence", "error", "pump_ratio", "stability")
 
 
 wildcard_constraints:
-    batch=r"[^/]+/order_[^/]+/N_\d+(_part\d+)?",
+    batch=r"[^/]+/order_[^/]+/(N_\d+|all)(_part\d+)?",
     figure="|".join(FIGURES),
 
 
@@ -58,35 +58,33 @@ def solve_job(wildcards):
         "model": config["model"],
         "scaling": batch.scaling,
         "order": batch.order,
-        "N": batch.N,
-        "pump_ratios": list(batch.pump_ratios),
+        "points": [[N, r] for N, r in batch.pairs],
         "overrides": overrides_for(batch.scaling, config["parameters"]),
         "settings": dict(config["settings"]),
     }
 
 
-# Resource estimates per job, from N and the order (measured on one core; see README "Resources").
-# exact: the U(1)-reduced Liouvillian has O(N^2) unknowns; sparse LU fill-in grows faster than that.
-def _per_point_seconds(order, N):
+# Resource estimates per job from its points' N and order (measured on one core, with a margin; README
+# "Resources"). exact: the U(1)-reduced Liouvillian has O(N^2) unknowns and its sparse LU fills in beyond.
+def _point_seconds(order, N):
     if order == "exact":
         return 0.05 + 2e-6 * N**3
     if order == "1":
-        return 0.05
-    return 0.2 + 0.002 * int(order.split("_")[0]) ** 3
+        return 0.5
+    return 0.3 + 0.002 * int(order.split("_")[0]) ** 3
 
 
 def solve_mem_mb(wildcards, attempt):
-    info = parse_batch_id(wildcards.batch)
-    base = 600
-    if info["order"] == "exact":
-        base += int(0.05 * info["N"] ** 2)
-    return base * attempt
+    """Memory of one solve job in MB (doubling on each retry)."""
+    batch = _batch(wildcards)
+    mem = 600 + (0.05 * batch.max_N**2 if batch.order == "exact" else 0)
+    return int(mem) * attempt
 
 
 def solve_runtime(wildcards, attempt):
-    """Minutes of wall time for the whole batch, with a generous margin (doubling on each retry)."""
+    """Minutes of wall time of one solve job (three times the estimate, at least 5; doubling on each retry)."""
     batch = _batch(wildcards)
-    seconds = len(batch.pump_ratios) * _per_point_seconds(batch.order, batch.N)
+    seconds = sum(_point_seconds(batch.order, N) for N, _ in batch.pairs)
     return int(max(5, 3 * seconds / 60 + 2)) * attempt
 
 

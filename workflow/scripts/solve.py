@@ -10,9 +10,8 @@ import sys
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (injected by Snakemake)
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-import xarray as xr  # noqa: E402
-
 import _library  # noqa: E402,F401 (cumex from this checkout when run in the conda env)
+from _grid import assemble  # noqa: E402
 
 from cumex.io import write_dataset  # noqa: E402
 from cumex.study import solve_point  # noqa: E402
@@ -20,17 +19,16 @@ from cumex.study import solve_point  # noqa: E402
 job = dict(snakemake.params.job)  # noqa: F821
 log = logging.getLogger("cumex.workflow.solve")
 points = []
-for pump_ratio in job["pump_ratios"]:
+for N, pump_ratio in job["points"]:
     ds = solve_point(
-        model=job["model"], order=job["order"], scaling=job["scaling"], N=job["N"], pump_ratio=pump_ratio,
+        model=job["model"], order=job["order"], scaling=job["scaling"], N=int(N), pump_ratio=pump_ratio,
         overrides=job["overrides"], settings=job["settings"],
     )
     log.info(
-        "%s order=%s N=%d r=%s: %s in %.3g s", job["scaling"], job["order"], job["N"], pump_ratio,
+        "%s order=%s N=%d r=%s: %s in %.3g s", job["scaling"], job["order"], N, pump_ratio,
         ds["status"].values.item(), ds["solve_seconds"].values.item(),
     )
     points.append(ds)
 
-# per-point attributes that differ (the concrete parameters) are dropped here: they are data variables too
-batch = xr.concat(points, dim="pump_ratio", data_vars="all", coords="different", compat="equals", join="outer", combine_attrs="drop_conflicts")
-write_dataset(batch, snakemake.output[0])  # noqa: F821
+# attributes that differ between points (the concrete parameters) are dropped: they are data variables too
+write_dataset(assemble(points), snakemake.output[0])  # noqa: F821

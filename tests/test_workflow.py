@@ -1,0 +1,173 @@
+"""The Snakemake workflow end to end on tiny studies in temporary folders, its lint, and config errors.
+
+Each run uses the repository's Snakefile with ``--directory`` a temporary folder, so results never
+land in the checkout.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from cumex.io import read_dataset
+from cumex.study import solve_point
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEFILE = ROOT / "Snakefile"
+
+ORDERS = ["1", "2"]  # TEMP
+TINY = {
+    "study": "tiny",
+    "grids": [
+        {"scalings": ["fixed_g_sqrtN", "fixed_kappa_over_N"], "orders": ORDERS, "N": [1, 4], "pump_ratios": [0.4, 0.75]},
+    ],
+    "parameters": {"g_sqrtN": 2.5},
+    "batching": {"group_by": "order"},  # 6 jobs: little start-up overhead in the test
+    "figures": {"pump_ratio": 0.75, "N": 4, "formats": ["png"]},
+}
+
+
+def snakemake(workdir: Path, config: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    configfile = workdir / "study.yaml"
+    configfile.write_text(yaml.safe_dump(config))
+    cmd = [
+        sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), "--directory", str(workdir),
+        "--configfile", str(configfile), *args,
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+    return proc
+
+
+def planned_jobs(proc: subprocess.CompletedProcess) -> dict[str, int]:
+    """rule -> count from the job table Snakemake prints for a (dry) run."""
+    counts: dict[str, int] = {}
+    text = proc.stdout + proc.stderr
+    if "Nothing to be done" in text:
+        return counts
+    table = text.split("job ", 1)[1] if "job " in text else ""
+    for line in table.splitlines()[2:]:
+        parts = line.split()
+        if len(parts) != 2 or not parts[1].isdigit():
+            break
+        counts[parts[0]] = int(parts[1])
+    return counts
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory) -> Path:
+    workdir = tmp_path_factory.mktemp("tiny")
+    snakemake(workdir, TINY, "--cores", "2")
+    return workdir
+
+
+def test_dataset_has_the_grid(tiny_run: Path) -> None:
+    ds = read_dataset(tiny_run / "results/tiny/dataset.nc")
+    assert ds["central_population"].dims == ("scaling", "order", "N", "pump_ratio")
+    assert list(ds["scaling"].values) == ["fixed_g_sqrtN", "fixed_kappa_over_N"]
+    assert sorted(ds["order"].values) == sorted(ORDERS)
+    assert list(ds["N"].values) == [1, 4] and list(ds["pump_ratio"].values) == [0.4, 0.75]
+    assert (ds["converged"] == 1).all()
+    # parameters are in the data, not only in paths: the override reached fixed_g_sqrtN only
+    g = ds["g"].sel(order="2", pump_ratio=0.75)
+    np.testing.assert_allclose(g.sel(scaling="fixed_g_sqrtN").values, 2.5 / np.sqrt([1, 4]), rtol=1e-12)
+    np.testing.assert_allclose(g.sel(scaling="fixed_kappa_over_N").values, [0.75, 0.75], rtol=1e-12)
+    assert ds.attrs["study"] == "tiny"
+
+
+def test_values_equal_the_library_called_directly(tiny_run: Path) -> None:
+    ds = read_dataset(tiny_run / "results/tiny/dataset.nc")
+    for order in ("exact", "2"):
+        direct = solve_point(order=order, scaling="fixed_g_sqrtN", N=4, pump_ratio=0.4, overrides={"g_sqrtN": 2.5})
+        via_workflow = ds.sel(scaling="fixed_g_sqrtN", order=order, N=4, pump_ratio=0.4)
+        for name in ("central_population", "sz_satellite", "corr_satellite_satellite"):
+            assert float(via_workflow[name]) == pytest.approx(float(direct[name].values.item()), abs=1e-10), name
+
+
+def test_exact_agrees_with_order_2_at_N_1(tiny_run: Path) -> None:
+    """At N = 1 the second-order cumulant equations are exact (no connected moment beyond second order exists)."""
+    ds = read_dataset(tiny_run / "results/tiny/dataset.nc").sel(N=1)
+    np.testing.assert_allclose(ds["central_population"].sel(order="2"), ds["central_population"].sel(order="exact"), atol=1e-6)
+
+
+def test_figures_logs_and_report(tiny_run: Path) -> None:
+    for name in ("convergence", "error", "pump_ratio", "stability"):
+        assert (tiny_run / f"results/tiny/figures/{name}.png").stat().st_size > 5000
+    assert (tiny_run / "results/tiny/logs/aggregate.log").stat().st_size > 0
+    assert (tiny_run / "results/tiny/logs/solve/fixed_g_sqrtN/order_2/all.log").stat().st_size > 0
+    snakemake(tiny_run, TINY, "--cores", "1", "--report", "results/report.html")
+    assert (tiny_run / "results/report.html").stat().st_size > 100_000
+
+
+def test_rerun_after_parameter_change_touches_only_that_scaling(tiny_run: Path) -> None:
+    assert planned_jobs(snakemake(tiny_run, TINY, "--dry-run")) == {}
+    changed = {**TINY, "parameters": {"g_sqrtN": 2.0}}
+    jobs = planned_jobs(snakemake(tiny_run, changed, "--dry-run"))
+    # fixed_g_sqrtN: one job per order; fixed_kappa_over_N does not use g_sqrtN and stays
+    assert jobs["solve"] == len(ORDERS) and jobs["aggregate"] == 1
+
+
+def test_failed_points_are_recorded_and_do_not_stop_the_study(tmp_path: Path) -> None:
+    config = {
+        "study": "failing",
+        "grids": [{"scalings": ["fixed_kappa_over_N"], "orders": ["2"], "N": [3], "pump_ratios": [0.5, 0.75]}],
+        "settings": {"timeout_seconds": 1e-6},  # every solve runs out of time
+        "batching": {"group_by": "N", "points_per_job": 1},  # two jobs, one point each
+        "figures": {"formats": ["png"]},
+    }
+    snakemake(tmp_path, config, "--cores", "2")
+    assert (tmp_path / "results/failing/points/fixed_kappa_over_N/order_2/N_3_part1.nc").exists()
+    ds = read_dataset(tmp_path / "results/failing/dataset.nc")
+    assert (ds["converged"] == 0).all()
+    assert np.isnan(ds["central_population"]).all()
+    assert all(str(s).startswith("timeout") for s in ds["status"].values.ravel())
+    assert (tmp_path / "results/failing/figures/stability.png").stat().st_size > 0
+    # a failed point is a result: a rerun does not recompute it
+    assert planned_jobs(snakemake(tmp_path, config, "--dry-run")) == {}
+
+
+BAD_CONFIGS = {
+    "unknown key": ({**TINY, "colour": "red"}, ["colour", "allowed keys"]),
+    "wrong type": ({**TINY, "grids": [{**TINY["grids"][0], "N": ["four"]}]}, ["grids[0].N[0]", "'four'", "integer"]),
+    "N below 1": ({**TINY, "grids": [{**TINY["grids"][0], "N": [0]}]}, ["grids[0].N[0]", ">= 1"]),
+    "pump ratio outside [0, 1]": ({**TINY, "grids": [{**TINY["grids"][0], "pump_ratios": [1.2]}]}, ["grids[0].pump_ratios[0]", ">= 0 and <= 1"]),
+    "unknown order": ({**TINY, "grids": [{**TINY["grids"][0], "orders": ["mf"]}]}, ["grids[0].orders[0]", "'mf'", "'exact'"]),
+    "unknown scaling": ({**TINY, "grids": [{**TINY["grids"][0], "scalings": ["sqrtN"]}]}, ["grids[0].scalings[0]", "fixed_kappa_over_N"]),
+}
+
+
+def test_bad_configs_stop_before_any_job(tmp_path: Path) -> None:
+    """Each bad study stops Snakemake with one line naming the key and what is allowed (runs in parallel)."""
+    procs = {}
+    for i, (name, (config, _)) in enumerate(BAD_CONFIGS.items()):
+        workdir = tmp_path / f"case{i}"
+        workdir.mkdir()
+        (workdir / "study.yaml").write_text(yaml.safe_dump(config))
+        procs[name] = subprocess.Popen(
+            [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), "--directory", str(workdir),
+             "--configfile", str(workdir / "study.yaml"), "--dry-run"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+    for name, proc in procs.items():
+        out, _ = proc.communicate(timeout=300)
+        assert proc.returncode != 0, name
+        line = next((l for l in out.splitlines() if "invalid study configuration" in l), "")
+        assert line, f"{name}: no config error in\n{out[-2000:]}"
+        for text in BAD_CONFIGS[name][1]:
+            assert text in line, f"{name}: {text!r} not in {line!r}"
+        assert not (tmp_path / "results").exists()
+
+
+def test_lint_is_clean() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), "--directory", str(ROOT), "--lint"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Congratulations" in proc.stdout + proc.stderr
