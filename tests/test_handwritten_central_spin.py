@@ -224,7 +224,8 @@ def test_order2_is_exact_for_one_satellite(seed):
     p = random_params(rng, 1)
     rho = exact_steady_state(p)
     result = solve_order2(p, {})
-    assert result.converged
+    # the exact equations are linear at N = 1, and so is the s equation given them: one steady state
+    assert result.converged and result.n_steady_states == 1 and result.n_stable == 1
     obs = result.physical.observables
     c = expect(site_op(SP, 0, 2) @ site_op(SM, 1, 2), rho)
     assert obs["sz_central"] == pytest.approx(expect(site_op(SZ, 0, 2), rho).real, abs=1e-9)
@@ -307,3 +308,16 @@ def test_mean_field_lasing_frequency_is_pulled_off_resonance():
     z0, zn = lasing.x[:2]
     lhs = p.kappa * p.gamma_T / 4 - (p.omega - nu) * (p.epsilon - nu)
     assert lhs == pytest.approx(-p.g**2 * p.N * z0 * zn, rel=1e-9)
+
+
+@pytest.mark.parametrize("solve", [solve_mean_field, solve_order2])
+def test_state_count_does_not_change_when_the_starts_are_doubled(solve):
+    for scaling in ("fixed_kappa_over_N", "fixed_g_sqrtN"):
+        for N in (2, 25):
+            for r in (0.3, 0.6, 0.9):
+                p = resolve_parameters(N, scaling, r)
+                few = solve(p, {"n_random": 6, "rng_seed": 1})
+                many = solve(p, {"n_random": 12, "rng_seed": 2})
+                assert (few.n_steady_states, few.n_stable) == (many.n_steady_states, many.n_stable)
+                assert few.physical.observables["central_population"] == pytest.approx(
+                    many.physical.observables["central_population"], abs=1e-10)
