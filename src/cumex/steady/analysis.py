@@ -118,13 +118,14 @@ def _same(a: np.ndarray, b: np.ndarray, system: RealODESystem, tol: float) -> bo
 
 def _add(system: RealODESystem, found: list[FixedPoint], root: Root, source: str, cfg: dict[str, object]) -> int:
     """Add a root unless it duplicates a known state; return its index."""
+    symmetric = system.rotation is None or is_symmetric(root.x, system.rotation)
     for i, fp in enumerate(found):
-        if _same(fp.x, root.x, system, float(cfg["merge_tol"])):  # type: ignore[arg-type]
+        # a broken state just past its bifurcation is close to the symmetric one but distinct
+        if fp.symmetric == symmetric and _same(fp.x, root.x, system, float(cfg["merge_tol"])):  # type: ignore[arg-type]
             fp.sources.append(source)
             if root.residual < fp.residual:  # keep the better-polished copy
                 fp.x, fp.nu, fp.residual = root.x, root.nu, root.residual
             return i
-    symmetric = system.rotation is None or is_symmetric(root.x, system.rotation)
     stab = classify_stability(system, root.x, root.nu, float(cfg["stability_tol"]))  # type: ignore[arg-type]
     found.append(FixedPoint(root.x, root.nu, root.residual, stab, symmetric, [source]))
     return len(found) - 1
