@@ -24,7 +24,6 @@ import xarray as xr
 sys.path.insert(0, str(Path(__file__).resolve().parent / "slurm"))
 import studyrun  # noqa: E402  (test helper next to the SLURM scripts)
 
-from cumex.study import solve_point  # noqa: E402
 
 # mean-field and exact points of small N solve in milliseconds, so job start-up dominates each run
 KILL_STUDY = {
@@ -33,8 +32,8 @@ KILL_STUDY = {
 }
 
 
-def _run_ok(workdir: Path, configfile: Path, *extra: str, log_name: str) -> str:
-    proc = studyrun.run(studyrun.snakemake_command(workdir, configfile, *extra), log=workdir / log_name)
+def _run_ok(workdir: Path, configfile: Path, *extra: str, log_name: str, env: dict[str, str]) -> str:
+    proc = studyrun.run(studyrun.snakemake_command(workdir, configfile, *extra), env=env, log=workdir / log_name)
     assert proc.returncode == 0, f"snakemake {' '.join(extra)} failed:\n{proc.stdout[-4000:]}"
     return proc.stdout
 
@@ -69,6 +68,12 @@ def _finished_solve_outputs(log: str) -> set[str]:
     return {job_output[j] for j in finished if j in job_output}
 
 
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every run of this module imports one frozen copy of the library (the checkout may change meanwhile)."""
+    return studyrun.frozen_library(tmp_path_factory.mktemp("library"))
+
+
 @pytest.fixture
 def study_dir(tmp_path: Path) -> Path:
     studyrun.copy_workflow(tmp_path / "wf")
@@ -76,7 +81,7 @@ def study_dir(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow  # several Snakemake runs: 30-60 s on 2 busy cores
-def test_sigkilled_run_resumes_with_only_the_missing_points(study_dir: Path, tmp_path: Path) -> None:
+def test_sigkilled_run_resumes_with_only_the_missing_points(study_dir: Path, tmp_path: Path, library: dict[str, str]) -> None:
     config = studyrun.write_study(tmp_path / "study.yaml", KILL_STUDY)
     all_batches = {
         f"fixed_kappa_over_N/order_{o}/N_{n}.nc" for o in ("exact", "1") for n in KILL_STUDY["grids"][0]["N"]
@@ -84,14 +89,16 @@ def test_sigkilled_run_resumes_with_only_the_missing_points(study_dir: Path, tmp
 
     # reference: the same study run without interruption in its own folder
     reference_dir = studyrun.copy_workflow(tmp_path / "reference").parent
-    _run_ok(reference_dir, config, "--cores", "2", "results/resume/dataset.nc", log_name="reference.log")
+    _run_ok(reference_dir, config, "--cores", "2", "results/resume/dataset.nc", log_name="reference.log", env=library)
     reference = xr.load_dataset(studyrun.dataset_path(reference_dir, "resume"))
 
     # one job at a time, killed (SIGKILL, whole process group) once two jobs are recorded as finished
     cmd = studyrun.snakemake_command(study_dir, config, "--cores", "1", "results/resume/dataset.nc")[4:]
     log_path = study_dir / "killed.log"
     with open(log_path, "w") as log_file:
-        proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **library}
+        )
         deadline = time.monotonic() + 240
         try:
             while time.monotonic() < deadline and proc.poll() is None:
@@ -113,8 +120,8 @@ def test_sigkilled_run_resumes_with_only_the_missing_points(study_dir: Path, tmp
         xr.load_dataset(study_dir / "results/resume/points" / name)
 
     # a killed Snakemake leaves its lock behind: clearing it is the documented first step of a resume
-    _run_ok(study_dir, config, "--unlock", log_name="unlock.log")
-    rerun_log = _run_ok(study_dir, config, "--cores", "2", "results/resume/dataset.nc", log_name="rerun.log")
+    _run_ok(study_dir, config, "--unlock", log_name="unlock.log", env=library)
+    rerun_log = _run_ok(study_dir, config, "--cores", "2", "results/resume/dataset.nc", log_name="rerun.log", env=library)
 
     rerun = _executed_solve_outputs(rerun_log)
     assert rerun >= all_batches - existing, "a missing batch was not solved on resume"
@@ -169,62 +176,69 @@ def _two_scaling_study(**parameters: float) -> dict:
 
 
 @pytest.mark.slow  # several Snakemake runs: 30-60 s on 2 busy cores
-def test_changing_one_parameter_reruns_only_the_points_it_affects(study_dir: Path, tmp_path: Path) -> None:
+def test_changing_one_parameter_reruns_only_the_points_it_affects(study_dir: Path, tmp_path: Path, library: dict[str, str]) -> None:
     config = studyrun.write_study(tmp_path / "study.yaml", _two_scaling_study())
-    _run_ok(study_dir, config, "--cores", "2", "results/params/dataset.nc", log_name="first.log")
+    _run_ok(study_dir, config, "--cores", "2", "results/params/dataset.nc", log_name="first.log", env=library)
     before = studyrun.batch_files(study_dir, "params")
     assert len(before) == 4
 
     # kappa_over_N is a parameter of fixed_kappa_over_N only: the params trigger must pick its batches
     changed = studyrun.write_study(tmp_path / "changed.yaml", _two_scaling_study(kappa_over_N=0.25))
-    dry = _run_ok(study_dir, changed, "--dry-run", "results/params/dataset.nc", log_name="dry.log")
+    dry = _run_ok(study_dir, changed, "--dry-run", "results/params/dataset.nc", log_name="dry.log", env=library)
     planned = studyrun.planned_outputs(dry)
     assert planned == sorted(f"results/params/points/fixed_kappa_over_N/order_1/N_{n}.nc" for n in (2, 6))
 
-    rerun_log = _run_ok(study_dir, changed, "--cores", "2", "results/params/dataset.nc", log_name="rerun.log")
+    rerun_log = _run_ok(study_dir, changed, "--cores", "2", "results/params/dataset.nc", log_name="rerun.log", env=library)
     assert _executed_solve_outputs(rerun_log) == {f"fixed_kappa_over_N/order_1/N_{n}.nc" for n in (2, 6)}
     after = studyrun.batch_files(study_dir, "params")
     for name, mtime in before.items():
         assert (after[name] == mtime) == name.startswith("fixed_g_sqrtN/"), name
 
-    # the rerun points carry the new parameter: equal to the library called directly with it
+    # the rerun points carry the new parameter: equal to the command line `cumex solve` given it directly
     ds = xr.load_dataset(studyrun.dataset_path(study_dir, "params"))
     for n in (2, 6):
         for r in (0.3, 0.9):
-            direct = solve_point(order="1", scaling="fixed_kappa_over_N", N=n, pump_ratio=r,
-                                 overrides={"kappa_over_N": 0.25}, settings={"timeout_seconds": 600})
+            out = tmp_path / f"direct_{n}_{r}.nc"
+            cli = [
+                sys.executable, "-c", "from cumex.cli import main; main()", "solve", "central_spin", "--order", "1",
+                "--scaling", "fixed_kappa_over_N", "--N", str(n), "--pump-ratio", str(r),
+                "--set", "kappa_over_N=0.25", "--setting", "timeout_seconds=600", "--out", str(out),
+            ]
+            done = studyrun.run(cli, env=library)
+            assert done.returncode == 0, done.stdout
+            direct = xr.load_dataset(out)
             got = ds.sel(scaling="fixed_kappa_over_N", order="1", N=n, pump_ratio=r)
             for name in ("central_population", "kappa"):
                 assert got[name].values.tobytes() == direct[name].values.ravel()[0].tobytes(), (name, n, r)
 
 
 @pytest.mark.slow  # several Snakemake runs: 30-60 s on 2 busy cores
-def test_code_and_settings_changes_rerun_every_solve_job(study_dir: Path, tmp_path: Path) -> None:
+def test_code_and_settings_changes_rerun_every_solve_job(study_dir: Path, tmp_path: Path, library: dict[str, str]) -> None:
     """What triggers reruns besides parameters (recorded for the README): solver settings, the rule's script."""
     config = studyrun.write_study(tmp_path / "study.yaml", _two_scaling_study())
-    _run_ok(study_dir, config, "--cores", "2", "results/params/dataset.nc", log_name="first.log")
+    _run_ok(study_dir, config, "--cores", "2", "results/params/dataset.nc", log_name="first.log", env=library)
     every = sorted(f"results/params/points/{name}" for name in studyrun.batch_files(study_dir, "params"))
 
-    dry = _run_ok(study_dir, config, "--dry-run", "results/params/dataset.nc", log_name="same.log")
+    dry = _run_ok(study_dir, config, "--dry-run", "results/params/dataset.nc", log_name="same.log", env=library)
     assert studyrun.planned_outputs(dry) == [], "an unchanged study must have nothing to do"
 
     # figure choices do not feed the solve jobs
     figures = studyrun.write_study(tmp_path / "figures.yaml", {**_two_scaling_study(), "figures": {"pump_ratio": 0.3}})
-    dry = _run_ok(study_dir, figures, "--dry-run", "results/params/dataset.nc", log_name="figures.log")
+    dry = _run_ok(study_dir, figures, "--dry-run", "results/params/dataset.nc", log_name="figures.log", env=library)
     assert studyrun.planned_outputs(dry) == []
 
     settings = studyrun.write_study(tmp_path / "settings.yaml", {**_two_scaling_study(), "settings": {"timeout_seconds": 300}})
-    dry = _run_ok(study_dir, settings, "--dry-run", "results/params/dataset.nc", log_name="settings.log")
+    dry = _run_ok(study_dir, settings, "--dry-run", "results/params/dataset.nc", log_name="settings.log", env=library)
     assert studyrun.planned_outputs(dry) == every
 
     script = study_dir / "workflow" / "scripts" / "solve.py"
     script.write_text(script.read_text() + "\n# an edit of the rule's script\n")
-    dry = _run_ok(study_dir, config, "--dry-run", "results/params/dataset.nc", log_name="code.log")
+    dry = _run_ok(study_dir, config, "--dry-run", "results/params/dataset.nc", log_name="code.log", env=library)
     assert studyrun.planned_outputs(dry) == every
 
 
 @pytest.mark.slow  # several Snakemake runs: 30-60 s on 2 busy cores
-def test_failed_points_are_recorded_and_not_recomputed_unless_forced(study_dir: Path, tmp_path: Path) -> None:
+def test_failed_points_are_recorded_and_not_recomputed_unless_forced(study_dir: Path, tmp_path: Path, library: dict[str, str]) -> None:
     # a 10 microsecond limit fails every solve deterministically (SIGALRM fires before any solver is done)
     study = {
         "study": "failing",
@@ -232,16 +246,16 @@ def test_failed_points_are_recorded_and_not_recomputed_unless_forced(study_dir: 
         "settings": {"timeout_seconds": 1e-5},
     }
     config = studyrun.write_study(tmp_path / "study.yaml", study)
-    _run_ok(study_dir, config, "--cores", "2", "results/failing/dataset.nc", log_name="first.log")
+    _run_ok(study_dir, config, "--cores", "2", "results/failing/dataset.nc", log_name="first.log", env=library)
     ds = xr.load_dataset(studyrun.dataset_path(study_dir, "failing"))
     assert (ds["converged"] == 0).all()
     assert all(str(s).startswith("timeout") for s in ds["status"].values.ravel())
     assert np.isnan(ds["central_population"].values).all()
     before = studyrun.batch_files(study_dir, "failing")
 
-    dry = _run_ok(study_dir, config, "--dry-run", "results/failing/dataset.nc", log_name="dry.log")
+    dry = _run_ok(study_dir, config, "--dry-run", "results/failing/dataset.nc", log_name="dry.log", env=library)
     assert studyrun.planned_outputs(dry) == [], "failed points must not be recomputed by a plain rerun"
 
-    _run_ok(study_dir, config, "--cores", "2", "--forcerun", "solve", "results/failing/dataset.nc", log_name="forced.log")
+    _run_ok(study_dir, config, "--cores", "2", "--forcerun", "solve", "results/failing/dataset.nc", log_name="forced.log", env=library)
     after = studyrun.batch_files(study_dir, "failing")
     assert set(after) == set(before) and all(after[k] > before[k] for k in before)

@@ -20,6 +20,7 @@ import yaml
 __all__ = [
     "REPO",
     "copy_workflow",
+    "frozen_library",
     "write_study",
     "snakemake_command",
     "run",
@@ -41,6 +42,16 @@ def copy_workflow(dest: Path) -> Path:
     for folder in ("workflow", "config", "profiles", "envs"):
         shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     return dest / "Snakefile"
+
+
+def frozen_library(dest: Path) -> dict[str, str]:
+    """Copy the library's source to ``dest/src`` and return the environment that makes jobs import it.
+
+    Runs that a test compares then use the very same code even while the checkout is being edited.
+    """
+    shutil.copytree(REPO / "src" / "cumex", dest / "src" / "cumex", ignore=shutil.ignore_patterns("__pycache__"))
+    path = [str(dest / "src"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {"PYTHONPATH": os.pathsep.join(path)}
 
 
 def write_study(path: Path, study: Mapping[str, Any]) -> Path:
