@@ -162,6 +162,12 @@ class BoundSystem:
     def product_state(self, central: Mapping[str, complex], satellite: Mapping[str, complex]) -> np.ndarray:
         return self.x_of_z(_product_values(self.compiled.zmoments, central, satellite))
 
+    def admissible(self, x: np.ndarray, slack: float = 1e-9) -> bool:
+        """Necessary physical bound: every moment is the average of a product of operators of norm 1
+        (σ^z, σ^±), so |⟨m⟩| ≤ 1. Closure roots violating it are spurious."""
+        z = self.z_of_x(x)
+        return bool(np.all(np.isfinite(z)) and np.all(np.abs(z) <= 1.0 + slack))
+
     def rotation(self) -> np.ndarray | None:
         G = np.zeros((self.n_x, self.n_x))
         for i, m in enumerate(self.reps):
@@ -220,6 +226,7 @@ def bind(
         initial_state=x0,
         sample_states=sample_states,
         rotation=b.rotation(),
+        admissible=b.admissible,
         meta={
             "model": compiled.model,
             "order": compiled.order,
