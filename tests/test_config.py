@@ -83,7 +83,7 @@ def test_defaults_are_filled_in() -> None:
     config = validate_study(tiny(), SCHEMA)
     assert config["model"] == "central_spin"
     assert config["parameters"] == {} and config["settings"] == {}
-    assert config["batching"] == {"group_by": "N", "points_per_job": 0}
+    assert config["batching"] == {"group_by": "order", "points_per_job": 100}
     assert config["figures"]["formats"] == ["png", "pdf"]
 
 
@@ -115,6 +115,7 @@ def test_canonical_pump_ratio() -> None:
 
 def test_batches_cover_every_point_once() -> None:
     config = validate_study(with_grid(pump_ratios=[0.1, 0.2, 0.3, 0.4, 0.5], N=[3, 7]), SCHEMA)
+    config["batching"] = {"group_by": "N", "points_per_job": 0}
     by_N = plan_batches(config)
     assert len(by_N) == 3 * 2 and "fixed_g_sqrtN/order_exact/N_7" in by_N
     assert by_N["fixed_g_sqrtN/order_2/N_3"].pairs == tuple((3, r) for r in (0.1, 0.2, 0.3, 0.4, 0.5))
