@@ -1,0 +1,151 @@
+"""The U(1)-reduced permutation-symmetric operator basis of the central spin model.
+
+Operators on one central spin-1/2 and N identical satellites that are invariant under any permutation of
+the satellites are spanned by |c⟩⟨d| ⊗ Sym(n), c, d ∈ {0, 1} (0 = down, 1 = up), where
+
+    Sym(n) = Σ_{arrangements} ⊗_{sites} |a_s⟩⟨b_s|
+
+and n = (n00, n01, n10, n11) counts the satellites whose single-site factor is |a⟩⟨b| = |0⟩⟨0|, |0⟩⟨1|,
+|1⟩⟨0|, |1⟩⟨1| (n00 + n01 + n10 + n11 = N); the sum runs over the M(n) = N!/(n00! n01! n10! n11!) distinct
+placements. Two normalisations are used:
+
+    A(n) = Sym(n) / M(n)                     (the average over placements; the Liouvillian is derived here)
+    B(n) = Sym(n) / √(C(N, m_ket) C(N, m_bra)) = s(n) A(n),   s(n) = M(n) / √(C(N, m_ket) C(N, m_bra)),
+
+with m_ket = n10 + n11 and m_bra = n01 + n11 the satellite excitations of ket and bra. States are stored as
+ρ = Σ w(c, d, n) |c⟩⟨d| ⊗ B(n). Why B: on k = 0 diagonal elements B = A has trace 1, so w there are the
+probabilities of (central state, number of excited satellites); and |ρ_ab| ≤ √(ρ_aa ρ_bb) gives
+|w(n)| ≤ √(P(m_ket) P(m_bra)) ≤ 1 for every element. In the A normalisation a coherence coefficient carries
+the factor M(n)/C(N, m) = C(m, n10) C(N − m, n01), which grows like e^N and destroys the solve beyond N ~ 300.
+In A, a sum of one-site maps acts as Σ_s S_s A(n) = Σ_{t,t'} n_t S_{t't} A(n − e_t + e_t') (the n_t sites of
+type t each move to type t'); in B the same entries are multiplied by s(n)/s(n − e_t + e_t').
+
+U(1) sector. The model conserves ket excitations minus bra excitations, c − d + n10 − n01. The steady state
+and the dynamics from any U(1)-invariant initial state live in the sector where this charge vanishes, i.e.
+n01 − n10 = c − d. Four blocks, each labelled by (k, n11) with k = min(n01, n10):
+
+    block (c, d)   n01    n10    n00                 range
+    (0, 0), (1, 1)  k      k      N − 2k − n11        0 ≤ k ≤ ⌊N/2⌋,       0 ≤ n11 ≤ N − 2k
+    (1, 0)          k + 1  k      N − 2k − 1 − n11    0 ≤ k ≤ ⌊(N−1)/2⌋,   0 ≤ n11 ≤ N − 2k − 1
+    (0, 1)          k      k + 1  N − 2k − 1 − n11    same as (1, 0)
+
+A diagonal block has Σ_k (N − 2k + 1) = ⌊(N+2)²/4⌋ elements, an off-diagonal one ⌊(N+1)²/4⌋, so the
+dimension is
+
+    D(N) = 2⌊(N+2)²/4⌋ + 2⌊(N+1)²/4⌋ = (N + 1)(N + 2)           (10,302 at N = 100)
+
+against 4·C(N+3, 3) = O(N³) for the whole permutation-symmetric space (707,404 at N = 100).
+
+Hermitian conjugation maps |c⟩⟨d| ⊗ A(n00, n01, n10, n11) to |d⟩⟨c| ⊗ A(n00, n10, n01, n11): the (0, 1) block
+is the conjugate of the (1, 0) block at the same (k, n11), and the coefficients of the diagonal blocks of a
+Hermitian operator are real. The solver uses this to work with D real unknowns (s(n) is symmetric under n01 ↔ n10).
+
+Element index (vectorised, closed form): within a diagonal block the slice k starts at k(N + 2 − k), within an
+off-diagonal one at k(N + 1 − k); the blocks are stored in the order (0,0), (1,1), (1,0), (0,1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import gammaln
+
+__all__ = ["SectorBasis", "dimension", "BLOCKS"]
+
+#: storage order of the central-spin blocks (c, d)
+BLOCKS: tuple[tuple[int, int], ...] = ((0, 0), (1, 1), (1, 0), (0, 1))
+
+
+def dimension(N: int) -> int:
+    """D(N) = (N + 1)(N + 2): number of elements of the U(1)-reduced basis."""
+    return (N + 1) * (N + 2)
+
+
+@dataclass(frozen=True)
+class SectorBasis:
+    """Index arithmetic of the U(1)-reduced permutation-symmetric basis for N satellites."""
+
+    N: int
+
+    @property
+    def diag_size(self) -> int:
+        return (self.N + 2) ** 2 // 4
+
+    @property
+    def off_size(self) -> int:
+        return (self.N + 1) ** 2 // 4
+
+    @property
+    def dim(self) -> int:
+        return 2 * self.diag_size + 2 * self.off_size
+
+    def block_offset(self, c: int, d: int) -> int:
+        """Index of the first element of block (c, d)."""
+        sizes = [self.diag_size, self.diag_size, self.off_size, self.off_size]
+        b = BLOCKS.index((c, d))
+        return int(sum(sizes[:b]))
+
+    def block_slice(self, c: int, d: int) -> slice:
+        start = self.block_offset(c, d)
+        return slice(start, start + (self.diag_size if c == d else self.off_size))
+
+    def block_labels(self, diagonal: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(k, n11) of every element of a diagonal or off-diagonal block, in storage order."""
+        top = self.N if diagonal else self.N - 1  # n11 ≤ top − 2k
+        kmax = top // 2
+        if kmax < 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        k_all = np.arange(kmax + 1, dtype=np.int64)
+        lengths = top - 2 * k_all + 1
+        k = np.repeat(k_all, lengths)
+        starts = np.cumsum(lengths) - lengths
+        n11 = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(starts, lengths)
+        return k, n11
+
+    def labels(self) -> dict[str, np.ndarray]:
+        """Arrays c, d, n00, n01, n10, n11 of length D, one entry per basis element in storage order."""
+        out: dict[str, list[np.ndarray]] = {key: [] for key in ("c", "d", "n00", "n01", "n10", "n11")}
+        for c, d in BLOCKS:
+            k, n11 = self.block_labels(c == d)
+            n01 = k + (1 if c - d == 1 else 0)
+            n10 = k + (1 if d - c == 1 else 0)
+            out["c"].append(np.full(k.size, c, dtype=np.int64))
+            out["d"].append(np.full(k.size, d, dtype=np.int64))
+            out["n00"].append(self.N - n01 - n10 - n11)
+            out["n01"].append(n01)
+            out["n10"].append(n10)
+            out["n11"].append(n11)
+        return {key: np.concatenate(v) for key, v in out.items()}
+
+    def index(self, c: np.ndarray, d: np.ndarray, n01: np.ndarray, n10: np.ndarray, n11: np.ndarray) -> np.ndarray:
+        """Storage index of sector elements (arrays broadcast; labels are assumed to lie in the sector)."""
+        c = np.asarray(c)
+        d = np.asarray(d)
+        k = np.minimum(n01, n10)
+        diag = c == d
+        within = np.where(diag, k * (self.N + 2 - k), k * (self.N + 1 - k)) + n11
+        offset = np.select(
+            [diag & (c == 0), diag & (c == 1), c > d],
+            [0, self.diag_size, 2 * self.diag_size],
+            default=2 * self.diag_size + self.off_size,
+        )
+        return (offset + within).astype(np.int64)
+
+    def log_scale(self) -> np.ndarray:
+        """ln s(n) for every element: B(n) = s(n) A(n) (see the module docstring)."""
+        lab = self.labels()
+        m_ket = lab["n10"] + lab["n11"]
+        m_bra = lab["n01"] + lab["n11"]
+        # s = C(m_ket, n10) C(N − m_ket, n01) √(C(N, m_ket)/C(N, m_bra)), written so that no term is O(N ln N)
+        return (
+            _log_binom(m_ket, lab["n10"])
+            + _log_binom(self.N - m_ket, lab["n01"])
+            + 0.5 * (_log_binom(self.N, m_ket) - _log_binom(self.N, m_bra))
+        )
+
+
+def _log_binom(n: np.ndarray | int, k: np.ndarray) -> np.ndarray:
+    n = np.asarray(n, dtype=float)
+    k = np.asarray(k, dtype=float)
+    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
