@@ -230,3 +230,17 @@ def test_text_latex_and_cache_roundtrip(tmp_path, monkeypatch):
         derive("central_spin", 0, "u1")
     with pytest.raises(CumexInputError):
         derive("tavis_cummings", 2, "u1")
+
+
+def test_solver_reads_a_compiled_file_and_rejects_a_mismatch(tmp_path):
+    from cumex.cumulants.solver import central_spin_system
+    from cumex.models.central_spin import resolve_parameters
+
+    p = resolve_parameters(30, "fixed_kappa_over_N", 0.75)
+    path = write_compiled(tmp_path / "o3.npz", "central_spin", 3, "u1")
+    from_file = central_spin_system("3", p, {"compiled": str(path)})
+    from_cache = central_spin_system("3", p, {"cache_dir": str(tmp_path / "cache")})
+    x = from_cache.initial_state
+    np.testing.assert_array_equal(from_file.rhs(x), from_cache.rhs(x))
+    with pytest.raises(CumexInputError, match="compiled"):
+        central_spin_system("4", p, {"compiled": str(path)})

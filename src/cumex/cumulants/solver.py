@@ -7,17 +7,21 @@ is always symmetry-broken since its symmetric version is trivial. The model is
 (:mod:`cumex.cumulants.cache`, folder from the ``cache_dir`` setting); steady states from
 ``cumex.steady.analyse``.
 
-Settings read here: ``cache_dir`` (str), ``seed`` (symmetry-breaking seed added to ⟨σ+⟩ of every site in
-the initial state, default 0.01); all settings are passed on to the steady-state analysis.
+Settings read here: ``compiled`` (path of a file made by ``write_compiled`` / ``cumex derive --out``, e.g.
+the workflow's ``derive`` rule output; it must hold this order and variant), else ``cache_dir`` (str) for
+the disk cache; ``seed`` (symmetry-breaking seed added to ⟨σ+⟩ of every site in the initial state,
+default 0.01). All settings are passed on to the steady-state analysis.
 """
 
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from typing import Mapping
 
 from cumex.cumulants.bind import bind
-from cumex.cumulants.cache import compiled_system, get_model
+from cumex.cumulants.cache import compiled_system, get_model, load_compiled
+from cumex.cumulants.compile import CompiledSystem
 from cumex.errors import CumexInputError
 from cumex.methods import ORDER_PATTERN
 from cumex.models.central_spin import CentralSpinParameters
@@ -42,11 +46,25 @@ def central_spin_system(order: str, params: CentralSpinParameters, settings: Map
     """The bound real ODE system of the central spin model at this order and grid point."""
     settings = dict(settings or {})
     M, symmetry = parse_order(order)
-    compiled = compiled_system("central_spin", M, symmetry, settings.get("cache_dir"))  # type: ignore[arg-type]
+    if settings.get("compiled"):
+        compiled = _load_file(str(settings["compiled"]))
+        if (compiled.model, compiled.order, compiled.symmetry) != ("central_spin", M, symmetry):
+            raise CumexInputError(
+                "compiled", settings["compiled"],
+                f"a compiled central_spin system of order {M} ({symmetry}); the file holds "
+                f"{compiled.model} order {compiled.order} ({compiled.symmetry})",
+            )
+    else:
+        compiled = compiled_system("central_spin", M, symmetry, settings.get("cache_dir"))  # type: ignore[arg-type]
     model = get_model("central_spin")
     system = bind(compiled, params.as_dict(), model.initial_sites, seed=float(settings.get("seed", 0.01)))
     system.meta["order"] = order
     return system
+
+
+@lru_cache(maxsize=32)
+def _load_file(path: str) -> CompiledSystem:
+    return load_compiled(path)
 
 
 def _analyse():
