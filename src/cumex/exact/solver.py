@@ -1,0 +1,89 @@
+"""``solve(params, settings)`` for the order "exact": the U(1)-reduced permutation-symmetric steady state.
+
+Settings read (all optional; other keys belong to other methods and are ignored, except unknown ``exact_*``):
+
+    exact_ordering    "nested_dissection" (default) or a SuperLU ordering: COLAMD, MMD_ATA, MMD_AT_PLUS_A
+    exact_refine      steps of iterative refinement after the LU solve (default 1)
+    exact_q_tol       re-solve while logit of the reference excitation fraction moves more (default 0.1)
+    exact_max_passes  at most this many factorisations (default 4)
+    exact_residual_tol  the state counts as converged when ‖L w‖_∞ is below this (default 1e-9)
+
+The exact steady state is unique and is the long-time state from any initial state, so the result holds one
+state, marked stable and physical. A numerical failure is reported with converged = False, never raised.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Mapping
+
+from cumex.errors import CumexInputError
+from cumex.exact.observables import observables
+from cumex.exact.steady import ORDERINGS, steady_state
+from cumex.models.central_spin import CentralSpinParameters
+from cumex.results import MethodResult, SteadyState
+
+__all__ = ["solve", "DEFAULT_SETTINGS", "read_settings"]
+
+DEFAULT_SETTINGS: dict[str, object] = {
+    "exact_ordering": "nested_dissection",
+    "exact_refine": 1,
+    "exact_q_tol": 0.1,
+    "exact_max_passes": 4,
+    "exact_residual_tol": 1e-9,
+}
+
+
+def _int(key: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise CumexInputError(key, value, f"an integer >= {minimum}")
+    return value
+
+
+def _positive(key: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise CumexInputError(key, value, "a number > 0")
+    return float(value)
+
+
+def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
+    """The exact solver's settings with defaults filled in; CumexInputError names a bad one."""
+    settings = dict(settings or {})
+    for key in settings:
+        if key.startswith("exact_") and key not in DEFAULT_SETTINGS:
+            raise CumexInputError(key, settings[key], f"a setting of the exact solver: {', '.join(DEFAULT_SETTINGS)}")
+    out = {**DEFAULT_SETTINGS, **{k: v for k, v in settings.items() if k in DEFAULT_SETTINGS}}
+    if out["exact_ordering"] not in ORDERINGS:
+        raise CumexInputError("exact_ordering", out["exact_ordering"], f"one of {', '.join(ORDERINGS)}")
+    _int("exact_refine", out["exact_refine"], 0)
+    _int("exact_max_passes", out["exact_max_passes"], 1)
+    _positive("exact_q_tol", out["exact_q_tol"])
+    _positive("exact_residual_tol", out["exact_residual_tol"])
+    return out
+
+
+def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None = None) -> MethodResult:
+    """Exact steady state of one grid point (see :mod:`cumex.exact.steady`)."""
+    used = read_settings(settings)
+    t0 = time.perf_counter()
+    try:
+        res = steady_state(
+            params,
+            ordering=str(used["exact_ordering"]),
+            refine=int(used["exact_refine"]),  # type: ignore[arg-type]
+            q_tol=float(used["exact_q_tol"]),  # type: ignore[arg-type]
+            max_passes=int(used["exact_max_passes"]),  # type: ignore[arg-type]
+        )
+    except (RuntimeError, MemoryError, ValueError, FloatingPointError) as exc:  # singular factor, out of memory
+        return MethodResult([], None, False, f"failed: {type(exc).__name__}: {exc}", used)
+    info = dict(res.info)
+    info["solve_seconds"] = time.perf_counter() - t0
+    state = SteadyState(observables=observables(res.w, res.basis), stable=True, residual=res.residual, info=info)
+    problems = []
+    if not res.residual <= float(used["exact_residual_tol"]):  # type: ignore[arg-type]
+        problems.append(f"residual {res.residual:.3g} above exact_residual_tol")
+    if not info["min_population"] >= -1e-9:
+        problems.append(f"negative population {info['min_population']:.3g}")
+    if problems:
+        return MethodResult([state], state, False, "inaccurate: " + "; ".join(problems), used)
+    return MethodResult([state], state, True, "ok", used)
