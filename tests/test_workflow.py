@@ -45,10 +45,29 @@ def snakemake(workdir: Path, config: dict, *args: str, check: bool = True) -> su
     return proc
 
 
-def planned_jobs(proc: subprocess.CompletedProcess) -> dict[str, int]:
+def snakemake_cmd(workdir: Path, config: dict | None, *args: str, name: str = "study.yaml") -> list[str]:
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), "--directory", str(workdir)]
+    if config is not None:
+        configfile = workdir / name
+        configfile.write_text(yaml.safe_dump(config))
+        cmd += ["--configfile", str(configfile)]
+    return cmd + list(args)
+
+
+def run_parallel(cmds: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
+    """Run independent Snakemake invocations side by side: name -> (return code, stdout + stderr)."""
+    procs = {name: subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for name, cmd in cmds.items()}
+    return {name: _finish(proc) for name, proc in procs.items()}
+
+
+def _finish(proc: subprocess.Popen) -> tuple[int, str]:
+    out, _ = proc.communicate(timeout=600)
+    return proc.returncode, out
+
+
+def planned_jobs(text: str) -> dict[str, int]:
     """rule -> count from the job table Snakemake prints for a (dry) run."""
     counts: dict[str, int] = {}
-    text = proc.stdout + proc.stderr
     if "Nothing to be done" in text:
         return counts
     table = text.split("job ", 1)[1] if "job " in text else ""
@@ -60,11 +79,41 @@ def planned_jobs(proc: subprocess.CompletedProcess) -> dict[str, int]:
     return counts
 
 
+FAILING = {
+    "study": "failing",
+    "grids": [{"scalings": ["fixed_kappa_over_N"], "orders": ["2"], "N": [3], "pump_ratios": [0.5, 0.75]}],
+    "settings": {"timeout_seconds": 1e-6},  # every solve runs out of time
+    "batching": {"group_by": "N", "points_per_job": 1},  # two jobs, one point each
+    "figures": {"formats": ["png"]},
+}
+
+
 @pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory) -> Path:
-    workdir = tmp_path_factory.mktemp("tiny")
-    snakemake(workdir, TINY, "--cores", "2")
-    return workdir
+def runs(tmp_path_factory) -> dict[str, Path]:
+    """The tiny study and a study whose every point fails, run side by side in their own folders."""
+    folders = {"tiny": tmp_path_factory.mktemp("tiny"), "failing": tmp_path_factory.mktemp("failing")}
+    results = run_parallel({
+        "tiny": snakemake_cmd(folders["tiny"], TINY, "--cores", "2"),
+        "failing": snakemake_cmd(folders["failing"], FAILING, "--cores", "1"),
+    })
+    for name, (returncode, out) in results.items():
+        assert returncode == 0, f"{name} run failed:\n{out[-5000:]}"
+    return folders
+
+
+@pytest.fixture(scope="module")
+def tiny_run(runs) -> Path:
+    return runs["tiny"]
+
+
+@pytest.fixture(scope="module")
+def after_tiny(tiny_run: Path) -> dict[str, tuple[int, str]]:
+    """Report and rerun dry runs on the finished tiny study, side by side (no locks: nothing is written but the report)."""
+    return run_parallel({
+        "report": snakemake_cmd(tiny_run, TINY, "--nolock", "--report", "results/report.html", name="report.yaml"),
+        "same": snakemake_cmd(tiny_run, TINY, "--dry-run", "--nolock", name="same.yaml"),
+        "changed": snakemake_cmd(tiny_run, {**TINY, "parameters": {"g_sqrtN": 2.0}}, "--dry-run", "--nolock", name="changed.yaml"),
+    })
 
 
 def test_dataset_has_the_grid(tiny_run: Path) -> None:
@@ -96,40 +145,34 @@ def test_exact_agrees_with_order_2_at_N_1(tiny_run: Path) -> None:
     np.testing.assert_allclose(ds["central_population"].sel(order="2"), ds["central_population"].sel(order="exact"), atol=1e-6)
 
 
-def test_figures_logs_and_report(tiny_run: Path) -> None:
+def test_figures_logs_and_report(tiny_run: Path, after_tiny) -> None:
     for name in ("convergence", "error", "pump_ratio", "stability"):
         assert (tiny_run / f"results/tiny/figures/{name}.png").stat().st_size > 5000
     assert (tiny_run / "results/tiny/logs/aggregate.log").stat().st_size > 0
     assert (tiny_run / "results/tiny/logs/solve/fixed_g_sqrtN/order_2/all.log").stat().st_size > 0
-    snakemake(tiny_run, TINY, "--cores", "1", "--report", "results/report.html")
+    assert after_tiny["report"][0] == 0, after_tiny["report"][1]
     assert (tiny_run / "results/report.html").stat().st_size > 100_000
 
 
-def test_rerun_after_parameter_change_touches_only_that_scaling(tiny_run: Path) -> None:
-    assert planned_jobs(snakemake(tiny_run, TINY, "--dry-run")) == {}
-    changed = {**TINY, "parameters": {"g_sqrtN": 2.0}}
-    jobs = planned_jobs(snakemake(tiny_run, changed, "--dry-run"))
+def test_rerun_after_parameter_change_touches_only_that_scaling(after_tiny) -> None:
+    assert after_tiny["same"][0] == 0 and after_tiny["changed"][0] == 0, after_tiny
+    assert planned_jobs(after_tiny["same"][1]) == {}
+    jobs = planned_jobs(after_tiny["changed"][1])
     # fixed_g_sqrtN: one job per order; fixed_kappa_over_N does not use g_sqrtN and stays
     assert jobs["solve"] == len(ORDERS) and jobs["aggregate"] == 1
 
 
-def test_failed_points_are_recorded_and_do_not_stop_the_study(tmp_path: Path) -> None:
-    config = {
-        "study": "failing",
-        "grids": [{"scalings": ["fixed_kappa_over_N"], "orders": ["2"], "N": [3], "pump_ratios": [0.5, 0.75]}],
-        "settings": {"timeout_seconds": 1e-6},  # every solve runs out of time
-        "batching": {"group_by": "N", "points_per_job": 1},  # two jobs, one point each
-        "figures": {"formats": ["png"]},
-    }
-    snakemake(tmp_path, config, "--cores", "2")
-    assert (tmp_path / "results/failing/points/fixed_kappa_over_N/order_2/N_3_part1.nc").exists()
-    ds = read_dataset(tmp_path / "results/failing/dataset.nc")
+def test_failed_points_are_recorded_and_do_not_stop_the_study(runs) -> None:
+    folder = runs["failing"]
+    assert (folder / "results/failing/points/fixed_kappa_over_N/order_2/N_3_part1.nc").exists()
+    ds = read_dataset(folder / "results/failing/dataset.nc")
     assert (ds["converged"] == 0).all()
     assert np.isnan(ds["central_population"]).all()
     assert all(str(s).startswith("timeout") for s in ds["status"].values.ravel())
-    assert (tmp_path / "results/failing/figures/stability.png").stat().st_size > 0
+    assert (folder / "results/failing/figures/stability.png").stat().st_size > 0
     # a failed point is a result: a rerun does not recompute it
-    assert planned_jobs(snakemake(tmp_path, config, "--dry-run")) == {}
+    proc = snakemake(folder, FAILING, "--dry-run")
+    assert planned_jobs(proc.stdout + proc.stderr) == {}
 
 
 BAD_CONFIGS = {
@@ -142,32 +185,32 @@ BAD_CONFIGS = {
 }
 
 
-def test_bad_configs_stop_before_any_job(tmp_path: Path) -> None:
-    """Each bad study stops Snakemake with one line naming the key and what is allowed (runs in parallel)."""
-    procs = {}
+@pytest.fixture(scope="module")
+def checks_without_jobs(tmp_path_factory) -> dict[str, tuple[int, str]]:
+    """Every bad study (dry run) and the lint, side by side."""
+    base = tmp_path_factory.mktemp("bad")
+    cmds = {}
     for i, (name, (config, _)) in enumerate(BAD_CONFIGS.items()):
-        workdir = tmp_path / f"case{i}"
+        workdir = base / f"case{i}"
         workdir.mkdir()
-        (workdir / "study.yaml").write_text(yaml.safe_dump(config))
-        procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), "--directory", str(workdir),
-             "--configfile", str(workdir / "study.yaml"), "--dry-run"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-    for name, proc in procs.items():
-        out, _ = proc.communicate(timeout=300)
-        assert proc.returncode != 0, name
-        line = next((l for l in out.splitlines() if "invalid study configuration" in l), "")
-        assert line, f"{name}: no config error in\n{out[-2000:]}"
-        for text in BAD_CONFIGS[name][1]:
-            assert text in line, f"{name}: {text!r} not in {line!r}"
-        assert not (tmp_path / "results").exists()
+        cmds[name] = snakemake_cmd(workdir, config, "--dry-run")
+    cmds["lint"] = snakemake_cmd(ROOT, None, "--lint")
+    return run_parallel(cmds)
 
 
-def test_lint_is_clean() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), "--directory", str(ROOT), "--lint"],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "Congratulations" in proc.stdout + proc.stderr
+@pytest.mark.parametrize("name", sorted(BAD_CONFIGS))
+def test_bad_config_stops_before_any_job(name: str, checks_without_jobs, tmp_path_factory) -> None:
+    """A bad study stops Snakemake with one line naming the key and what is allowed."""
+    returncode, out = checks_without_jobs[name]
+    assert returncode != 0, name
+    line = next((l for l in out.splitlines() if "invalid study configuration" in l), "")
+    assert line, f"{name}: no config error in\n{out[-2000:]}"
+    for text in BAD_CONFIGS[name][1]:
+        assert text in line, f"{name}: {text!r} not in {line!r}"
+    assert "Job stats" not in out and "rule solve" not in out
+
+
+def test_lint_is_clean(checks_without_jobs) -> None:
+    returncode, out = checks_without_jobs["lint"]
+    assert returncode == 0, out
+    assert "Congratulations" in out
