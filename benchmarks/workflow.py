@@ -1,0 +1,205 @@
+"""Scale of the workflow: DAG build time, Snakemake overhead, aggregation of many files. Prints a table.
+
+    python benchmarks/workflow.py                 # everything (about 10 minutes on 2 cores)
+    python benchmarks/workflow.py --only dag      # or: overhead, aggregate
+
+Targets (issue 6):
+  dag        a dry run of a 100,000-point study (orders 1 and 2, 2 scalings x 250 N x 100 pump ratios)
+             builds its DAG in <= 60 s, for several batch sizes (points per job);
+  overhead   `snakemake --cores 2` on the default study (config/config.yaml, up to its dataset) divided by
+             one plain Python loop calling cumex.study.solve_point on the same points: <= 1.25;
+  aggregate  merging 10,000 per-job files (10 points each) into one dataset (cumex.io.combine + write)
+             in <= 30 s.
+Each row is one measurement in this run; nothing is cached between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = REPO / "config" / "schema.yaml"
+BIG_STUDY = {
+    "study": "scale",
+    "grids": [
+        {
+            "scalings": ["fixed_g_sqrtN", "fixed_kappa_over_N"],
+            "orders": ["1", "2"],
+            "N_range": {"start": 1, "stop": 250},
+            "pump_ratio_range": {"start": 0.0, "stop": 1.0, "num": 100},
+        }
+    ],
+}
+
+
+def _copy_workflow(dest: Path) -> Path:
+    """The workflow files in a scratch folder, so that results never land in the checkout."""
+    shutil.copy2(REPO / "Snakefile", dest / "Snakefile")
+    for folder in ("workflow", "config", "profiles", "envs"):
+        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def _snakemake(workdir: Path, configfile: Path, *args: str) -> float:
+    """Wall time of one `snakemake` run in ``workdir``; raises with its log on failure."""
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(workdir / "Snakefile"), "--directory", str(workdir),
+           "--configfile", str(configfile), *args]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}")
+    return seconds
+
+
+def bench_dag(scratch: Path) -> list[tuple[str, str, str, str]]:
+    from cumex.config import grid_points, plan_batches, validate_study
+
+    rows = []
+    workdir = _copy_workflow(scratch)
+    for per_job in (0, 10, 1):
+        study = {**BIG_STUDY, "batching": {"points_per_job": per_job}}
+        checked = validate_study(yaml.safe_load(yaml.safe_dump(study)), SCHEMA)
+        n_points, n_jobs = len(grid_points(checked)), len(plan_batches(checked))
+        configfile = scratch / f"big_{per_job}.yaml"
+        configfile.write_text(yaml.safe_dump(study))
+        seconds = _snakemake(workdir, configfile, "--dry-run", "--quiet")
+        rows.append((
+            f"DAG dry run, {n_points:,} points, points_per_job={per_job or 'all'} ({n_jobs:,} solve jobs)",
+            f"{seconds:.1f} s", "<= 60 s", "yes" if seconds <= 60 else "NO",
+        ))
+    return rows
+
+
+def _solve_loop(config: dict) -> tuple[float, int]:
+    """One Python loop over the study's points, as a user without Snakemake would write it."""
+    from cumex.config import grid_points, overrides_for
+    from cumex.study import solve_point
+
+    points = grid_points(config)
+    start = time.perf_counter()
+    for p in points:
+        solve_point(
+            model=config["model"], order=p.order, scaling=p.scaling, N=p.N, pump_ratio=p.pump_ratio,
+            overrides=overrides_for(p.scaling, config["parameters"]), settings=dict(config["settings"]),
+        )
+    return time.perf_counter() - start, len(points)
+
+
+def bench_overhead(scratch: Path, cores: tuple[int, ...]) -> list[tuple[str, str, str, str]]:
+    from cumex.config import load_study, plan_batches
+
+    configfile = REPO / "config" / "config.yaml"
+    config = load_study(configfile, SCHEMA)
+    n_jobs = len(plan_batches(config))
+    study = config["study"]
+    loop_seconds, n_points = _solve_loop(config)
+    rows = [(f"plain Python loop, default study ({n_points} points)", f"{loop_seconds:.1f} s", "", "")]
+    for n in cores:
+        (scratch / f"cores{n}").mkdir()
+        workdir = _copy_workflow(scratch / f"cores{n}")
+        seconds = _snakemake(workdir, configfile, "--cores", str(n), f"results/{study}/dataset.nc")
+        ratio = seconds / loop_seconds
+        target = "<= 1.25" if n == 2 else "(for comparison)"
+        ok = ("yes" if ratio <= 1.25 else "NO") if n == 2 else ""
+        rows.append((f"snakemake --cores {n}, same points ({n_jobs} solve jobs + aggregate)", f"{seconds:.1f} s", "", ""))
+        rows.append((f"  overhead ratio snakemake --cores {n} / loop", f"{ratio:.2f}", target, ok))
+    return rows
+
+
+def _write_files(folder: Path, n_files: int, per_file: int) -> list[Path]:
+    """n_files batch files of per_file pump ratios each, laid out like the workflow's solve outputs."""
+    import numpy as np
+    import xarray as xr
+
+    from cumex.io import write_dataset
+    from cumex.study import solve_point
+
+    template = xr.concat(
+        [solve_point(order="1", N=4, pump_ratio=r) for r in np.linspace(0.0, 1.0, per_file)],
+        dim="pump_ratio", data_vars="all", coords="different", compat="equals", join="outer",
+        combine_attrs="drop_conflicts",
+    )
+    scalings, orders = ("fixed_g_sqrtN", "fixed_kappa_over_N"), ("1", "2")
+    n_parts = max(1, n_files // (len(scalings) * len(orders) * 250))
+    paths = []
+    for scaling in scalings:
+        for order in orders:
+            for N in range(1, 251):
+                for part in range(n_parts):
+                    if len(paths) == n_files:
+                        return paths
+                    ratios = (part + np.arange(per_file) / per_file) / n_parts
+                    ds = template.assign_coords(scaling=[scaling], order=[order], N=[N], pump_ratio=ratios)
+                    path = folder / scaling / f"order_{order}" / f"N_{N}_part{part}.nc"
+                    write_dataset(ds, path)
+                    paths.append(path)
+    return paths
+
+
+def bench_aggregate(scratch: Path, n_files: int) -> list[tuple[str, str, str, str]]:
+    import xarray as xr
+
+    from cumex.io import combine, write_dataset
+
+    start = time.perf_counter()
+    paths = _write_files(scratch / "points", n_files, per_file=10)
+    made = time.perf_counter() - start
+    start = time.perf_counter()
+    ds = combine(paths)
+    write_dataset(ds, scratch / "dataset.nc")
+    seconds = time.perf_counter() - start
+    sizes = dict(xr.open_dataset(scratch / "dataset.nc").sizes)
+    return [
+        (f"writing {len(paths):,} per-job files (10 points each; setup, not a target)", f"{made:.1f} s", "", ""),
+        (f"aggregating {len(paths):,} files -> one dataset {sizes}", f"{seconds:.1f} s", "<= 30 s", "yes" if seconds <= 30 else "NO"),
+    ]
+
+
+def _print(rows: list[tuple[str, str, str, str]]) -> None:
+    head = ("measurement", "value", "target", "met")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
+    line = "  ".join("-" * w for w in widths)
+    print(line)
+    for row in [head, None, *rows]:
+        print(line if row is None else "  ".join(c.ljust(w) for c, w in zip(row, widths)))
+    print(line)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=["dag", "overhead", "aggregate"], action="append", help="run only these parts")
+    parser.add_argument("--files", type=int, default=10_000, help="number of files to aggregate (default 10000)")
+    parser.add_argument("--cores", type=int, action="append", help="snakemake --cores values to time (default 2 and 1)")
+    args = parser.parse_args(argv)
+    parts: dict[str, Callable[[Path], list]] = {
+        "dag": bench_dag,
+        "overhead": lambda d: bench_overhead(d, tuple(args.cores or (2, 1))),
+        "aggregate": lambda d: bench_aggregate(d, args.files),
+    }
+    rows = []
+    for name in args.only or list(parts):
+        with tempfile.TemporaryDirectory(prefix=f"cumex-bench-{name}-") as scratch:
+            rows += parts[name](Path(scratch))
+            _print(rows)  # partial table after each part, in case a later part is interrupted
+    print(f"{sum(1 for r in rows if r[3] == 'NO')} target(s) missed; machine: {_machine()}")
+
+
+def _machine() -> str:
+    import os
+    import platform
+
+    return f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+
+
+if __name__ == "__main__":
+    main()
