@@ -244,3 +244,22 @@ def test_solver_reads_a_compiled_file_and_rejects_a_mismatch(tmp_path):
     np.testing.assert_array_equal(from_file.rhs(x), from_cache.rhs(x))
     with pytest.raises(CumexInputError, match="compiled"):
         central_spin_system("4", p, {"compiled": str(path)})
+
+
+@pytest.mark.parametrize("lower, upper", [("1", "2"), ("2", "3"), ("3_broken", "4_broken"), ("4", "6")])
+def test_lifting_a_product_state_gives_the_higher_order_product_state(lower, upper):
+    """A product state has no cumulants, so lifting it through the closure must be exact."""
+    from cumex.cumulants.lift import lift_state
+    from cumex.cumulants.solver import central_spin_system
+    from cumex.models.central_spin import resolve_parameters
+
+    p = resolve_parameters(40, "fixed_kappa_over_N", 0.6)
+    lo, up = central_spin_system(lower, p), central_spin_system(upper, p)
+    centre = {"Z": 0.3, "P": 0.2 + 0.1j}
+    sat = {"Z": -0.5, "P": 0.1 - 0.3j}
+    if up.rotation is None:  # U(1) target: its product states carry no charge
+        centre["P"] = sat["P"] = 0.0
+    x_lo = lo.meta["bound"].product_state(centre, sat)
+    np.testing.assert_allclose(
+        lift_state(lo.meta["bound"], x_lo, up.meta["bound"]), up.meta["bound"].product_state(centre, sat), atol=1e-14
+    )

@@ -22,7 +22,7 @@ import numpy as np
 from cumex.cumulants.model import Observable
 from cumex.cumulants.moments import ONE, Moment
 from cumex.cumulants.polynomial import Monomial
-from cumex.cumulants.system import EquationSystem, _nonzero
+from cumex.cumulants.system import EquationSystem, nonzero_filter
 from cumex.cumulants.closure import closure
 
 __all__ = ["CompiledSystem", "compile_system", "moment_to_str", "moment_from_str"]
@@ -136,7 +136,7 @@ def _observable_terms(
     system: EquationSystem, obs: Observable, zindex: dict[Moment, int], one: int
 ) -> list[tuple[int, tuple[int, ...], complex]]:
     """⟨obs⟩ as a polynomial in z: directly, zero by symmetry, or through the closure (recursively)."""
-    nonzero = _nonzero(system.symmetry)
+    nonzero = nonzero_filter(system.symmetry)
 
     def expand(m: Moment) -> list[tuple[tuple[int, ...], complex]]:
         if m == ONE:

@@ -10,7 +10,9 @@ is always symmetry-broken since its symmetric version is trivial. The model is
 Settings read here: ``compiled`` (path of a file made by ``write_compiled`` / ``cumex derive --out``, e.g.
 the workflow's ``derive`` rule output; it must hold this order and variant), else ``cache_dir`` (str) for
 the disk cache; ``seed`` (symmetry-breaking seed added to ⟨σ+⟩ of every site in the initial state,
-default 0.01). All settings are passed on to the steady-state analysis.
+default 0.01); ``lower_order_guess`` (default: on for U(1) orders ≥ 3): the fixed points of order M - 1
+(multi-start Newton, no integration) lifted to order M (:mod:`.lift`) are added to Newton's starts.
+All settings are passed on to the steady-state analysis.
 """
 
 from __future__ import annotations
@@ -19,16 +21,19 @@ import time
 from functools import lru_cache
 from typing import Mapping
 
+import numpy as np
+
 from cumex.cumulants.bind import bind
 from cumex.cumulants.cache import compiled_system, get_model, load_compiled
 from cumex.cumulants.compile import CompiledSystem
+from cumex.cumulants.lift import lift_state
 from cumex.errors import CumexInputError
 from cumex.methods import ORDER_PATTERN
 from cumex.models.central_spin import CentralSpinParameters
 from cumex.results import MethodResult
 from cumex.steady.system import RealODESystem
 
-__all__ = ["parse_order", "central_spin_system", "solve_order"]
+__all__ = ["parse_order", "central_spin_system", "lower_order_guesses", "solve_order"]
 
 
 def parse_order(order: str) -> tuple[int, str]:
@@ -75,10 +80,31 @@ def _analyse():
     return analyse
 
 
+def lower_order_guesses(order: str, params: CentralSpinParameters, settings: Mapping[str, object]) -> list[np.ndarray]:
+    """Every fixed point of order M - 1 (same variant) lifted into order M's unknowns."""
+    from cumex.steady import find_steady_states
+
+    M, symmetry = parse_order(order)
+    if M < 2:
+        return []
+    lower_order = str(M - 1) + ("_broken" if symmetry == "broken" and M > 2 else "")
+    lower_settings = {k: v for k, v in settings.items() if k != "compiled"}
+    lower = central_spin_system(lower_order, params, lower_settings)
+    upper = central_spin_system(order, params, settings)
+    found = find_steady_states(lower, settings=lower_settings, find_physical=False)
+    lb, ub = lower.meta["bound"], upper.meta["bound"]
+    return [lift_state(lb, fp.x, ub) for fp in found.fixed_points]  # type: ignore[arg-type]
+
+
 def solve_order(order: str, params: CentralSpinParameters, settings: Mapping[str, object]) -> MethodResult:
     start = time.perf_counter()
     system = central_spin_system(order, params, settings)
-    result = _analyse()(system, settings)
+    M, symmetry = parse_order(order)
+    guesses: list[np.ndarray] = []
+    if settings.get("lower_order_guess", symmetry == "u1" and M >= 3):
+        guesses = lower_order_guesses(order, params, settings)
+    analyse = _analyse()
+    result = analyse(system, settings, guesses) if guesses else analyse(system, settings)
     result.settings = {**result.settings, "order": str(order), "engine": "derived", "n_unknowns": system.size}
     result.settings.setdefault("solve_seconds", time.perf_counter() - start)
     return result

@@ -24,7 +24,7 @@ from cumex.cumulants.moments import ONE, Moment
 from cumex.cumulants.polynomial import Poly
 from cumex.errors import CumexInputError
 
-__all__ = ["EquationSystem", "derive_system", "SYMMETRIES", "moment_symbol", "moment_latex"]
+__all__ = ["EquationSystem", "derive_system", "SYMMETRIES", "moment_symbol", "moment_latex", "nonzero_filter"]
 
 SYMMETRIES = ("u1", "broken")
 _LATEX_OP = {"Z": "z", "P": "+", "M": "-"}
@@ -72,7 +72,7 @@ class EquationSystem:
         return sum(1 if m.self_adjoint else 2 for m in self.moments)
 
     def nonzero(self) -> Callable[[Moment], bool]:
-        return _nonzero(self.symmetry)
+        return nonzero_filter(self.symmetry)
 
     # exact symbolic form -------------------------------------------------------------------------
     def closed_rhs(self, m: Moment) -> sympy.Expr:
@@ -129,7 +129,8 @@ class EquationSystem:
         return "\n".join(lines) + "\n"
 
 
-def _nonzero(symmetry: str) -> Callable[[Moment], bool]:
+def nonzero_filter(symmetry: str) -> Callable[[Moment], bool]:
+    """Which moments can be non-zero: all ("broken"), or those of U(1) charge 0 ("u1")."""
     if symmetry == "u1":
         return lambda m: m.charge == 0
     return lambda m: True
@@ -143,7 +144,7 @@ def derive_system(model: ManyToOneModel, order: int, symmetry: str) -> EquationS
         raise CumexInputError("symmetry", symmetry, "'u1' or 'broken'")
     if symmetry == "u1" and model.u1_violations():
         raise CumexInputError("symmetry", symmetry, f"'broken' ({'; '.join(model.u1_violations())})")
-    nonzero = _nonzero(symmetry)
+    nonzero = nonzero_filter(symmetry)
     seeds = [Moment(c, s) for c, s in (("Z", ()), ("P", ()), ("I", ("Z",)), ("I", ("P",)))]
     seeds += [Moment(o.central, tuple(o.satellites)) for o in model.observables.values()]
     queue: deque[Moment] = deque()
