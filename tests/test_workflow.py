@@ -20,7 +20,7 @@ from cumex.study import solve_point
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEFILE = ROOT / "Snakefile"
 
-ORDERS = ["1", "2"]  # TEMP
+ORDERS = ["exact", "1", "2"]
 TINY = {
     "study": "tiny",
     "grids": [

@@ -68,7 +68,7 @@ def solve_job(wildcards):
 # "Resources"). exact: the U(1)-reduced Liouvillian has O(N^2) unknowns and its sparse LU fills in beyond.
 def _point_seconds(order, N):
     if order == "exact":
-        return 0.05 + 2e-6 * N**3
+        return 0.05 + 1e-7 * N**3  # 0.3 s at N = 150
     if order == "1":
         return 0.5
     return 0.3 + 0.002 * int(order.split("_")[0]) ** 3
@@ -77,7 +77,7 @@ def _point_seconds(order, N):
 def solve_mem_mb(wildcards, attempt):
     """Memory of one solve job in MB (doubling on each retry)."""
     batch = _batch(wildcards)
-    mem = 600 + (0.05 * batch.max_N**2 if batch.order == "exact" else 0)
+    mem = 600 + (0.02 * batch.max_N**2 if batch.order == "exact" else 0)
     return int(mem) * attempt
 
 
