@@ -25,10 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "slurm"))
 import studyrun  # noqa: E402  (test helper next to the SLURM scripts)
 
 
+# one solve job (and file) per (scaling, order, N): the tests below reason about which files rerun
+PER_N = {"group_by": "N", "points_per_job": 0}
 # mean-field and exact points of small N solve in milliseconds, so job start-up dominates each run
 KILL_STUDY = {
     "study": "resume",
     "grids": [{"scalings": ["fixed_kappa_over_N"], "orders": ["exact", "1"], "N": [1, 2, 3, 4], "pump_ratios": [0.3, 0.8]}],
+    "batching": PER_N,
 }
 
 
@@ -172,6 +175,7 @@ def _two_scaling_study(**parameters: float) -> dict:
         "study": "params",
         "grids": [{"scalings": ["fixed_g_sqrtN", "fixed_kappa_over_N"], "orders": ["1"], "N": [2, 6], "pump_ratios": [0.3, 0.9]}],
         "parameters": dict(parameters),
+        "batching": PER_N,
     }
 
 
@@ -244,6 +248,7 @@ def test_failed_points_are_recorded_and_not_recomputed_unless_forced(study_dir: 
         "study": "failing",
         "grids": [{"scalings": ["fixed_kappa_over_N"], "orders": ["1", "2"], "N": [3], "pump_ratios": [0.3, 0.8]}],
         "settings": {"timeout_seconds": 1e-5},
+        "batching": PER_N,
     }
     config = studyrun.write_study(tmp_path / "study.yaml", study)
     _run_ok(study_dir, config, "--cores", "2", "results/failing/dataset.nc", log_name="first.log", env=library)

@@ -28,8 +28,9 @@ SCRIPTS = Path(__file__).resolve().parent / "slurm"
 STUDY = {
     "study": "slurm",
     "grids": [
-        {"scalings": ["fixed_g_sqrtN", "fixed_kappa_over_N"], "orders": ["2", "1", "2_broken"], "N": [2, 4], "pump_ratios": [0.3, 0.8]}
+        {"scalings": ["fixed_g_sqrtN", "fixed_kappa_over_N"], "orders": ["exact", "1", "2"], "N": [2, 4], "pump_ratios": [0.3, 0.8]}
     ],
+    "batching": {"group_by": "N", "points_per_job": 0},
 }
 N_BATCHES = 2 * 3 * 2  # one solve job per (scaling, order, N)
 GROUP_SIZE = 5  # solve jobs per SLURM job in this test: 3 group jobs + 1 aggregate job
