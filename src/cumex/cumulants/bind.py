@@ -7,7 +7,7 @@ carry the exact factor (N - k) = 0, so for N below the order they are dropped (t
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -197,7 +197,7 @@ def _seeded(site: Mapping[str, complex], seed: float) -> dict[str, complex]:
 def bind(
     compiled: CompiledSystem,
     values: Mapping[str, float],
-    initial_sites=None,
+    initial_sites: Callable[[Mapping[str, float]], tuple[dict[str, complex], dict[str, complex]]] | None = None,
     seed: float = 0.01,
 ) -> RealODESystem:
     """A ``RealODESystem`` at fixed parameter values (``values`` holds every parameter and ``N``).

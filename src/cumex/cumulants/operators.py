@@ -15,7 +15,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Iterable
 
-__all__ = ["LABELS", "ORDERING", "CHARGE", "ADJOINT", "site_product", "string_product", "string_commutator"]
+__all__ = ["LABELS", "ORDERING", "CHARGE", "ADJOINT", "site_product", "string_product", "string_commutator", "total_charge"]
 
 LABELS: tuple[str, ...] = ("I", "Z", "P", "M")
 #: canonical ordering of labels inside a multiset of satellite operators
