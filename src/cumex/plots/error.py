@@ -20,7 +20,7 @@ def plot_error(ds: xr.Dataset, pump_ratio: float | None = 0.75, variable: str = 
     r = pick_pump_ratio(ds, pump_ratio)
     at_r = ds.sel(pump_ratio=r)
     scalings = [str(s) for s in at_r["scaling"].values]
-    fig, axes = new_figure(len(scalings))
+    fig, axes = new_figure(len(scalings), sharey=False)  # errors differ by scaling: no clipped panel
     orders = [o for o in sorted_orders(at_r["order"].values) if o != "exact"]
     have_exact = "exact" in set(map(str, at_r["order"].values))
     any_failed = False

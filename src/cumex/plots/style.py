@@ -78,7 +78,7 @@ def order_style(order: str) -> dict:
     """Line colour and style of an order (exact: blue dots, as in Fowler-Wright et al. Fig. 2)."""
     order = str(order)
     if order == "exact":
-        return {"color": _EXACT_COLOUR, "marker": "o", "linestyle": "none", "markersize": 3.5}
+        return {"color": _EXACT_COLOUR, "marker": "o", "linestyle": "none", "markersize": 3.5, "zorder": 3}
     m, _, broken = order.partition("_")
     index = (int(m) - 1) if m.isdigit() else 7
     return {
