@@ -87,6 +87,9 @@ def write_compiled(path: str | os.PathLike, model: str, order: int, symmetry: st
     os.close(fd)
     try:
         np.savez(tmp, **arrays)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
