@@ -31,6 +31,7 @@ from cumex.errors import CumexInputError
 from cumex.methods import ORDER_PATTERN
 from cumex.models.central_spin import CentralSpinParameters
 from cumex.results import MethodResult
+from cumex.steady import analyse
 from cumex.steady.system import RealODESystem
 
 __all__ = ["parse_order", "central_spin_system", "lower_order_guesses", "solve_order"]
@@ -72,14 +73,6 @@ def _load_file(path: str) -> CompiledSystem:
     return load_compiled(path)
 
 
-def _analyse():
-    try:
-        from cumex.steady import analyse  # type: ignore[attr-defined]
-    except ImportError:  # steady-state engine not installed yet: integration + Newton
-        from cumex.cumulants.fallback import analyse_fallback as analyse
-    return analyse
-
-
 def lower_order_guesses(order: str, params: CentralSpinParameters, settings: Mapping[str, object]) -> list[np.ndarray]:
     """Every fixed point of order M - 1 (same variant) lifted into order M's unknowns."""
     from cumex.steady import find_steady_states
@@ -103,7 +96,6 @@ def solve_order(order: str, params: CentralSpinParameters, settings: Mapping[str
     guesses: list[np.ndarray] = []
     if settings.get("lower_order_guess", symmetry == "u1" and M >= 3):
         guesses = lower_order_guesses(order, params, settings)
-    analyse = _analyse()
     result = analyse(system, settings, guesses) if guesses else analyse(system, settings)
     result.settings = {**result.settings, "order": str(order), "engine": "derived", "n_unknowns": system.size}
     result.settings.setdefault("solve_seconds", time.perf_counter() - start)
