@@ -9,6 +9,7 @@ import xarray as xr
 
 from cumex.plots._series import series
 from cumex.plots.style import (
+    panels_with_a_line,
     P0_LABEL, mark_failed, nearest_value, new_figure, order_label, order_style,
     present, scaling_title, shared_legend, sorted_orders,
 )
@@ -26,7 +27,7 @@ def plot_convergence(ds: xr.Dataset, pump_ratio: float | None = 0.75, variable: 
     """p0 (or ``variable``) against 1/N at the pump ratio nearest ``pump_ratio``."""
     r = pick_pump_ratio(ds, pump_ratio)
     at_r = ds.sel(pump_ratio=r)
-    scalings = [str(s) for s in at_r["scaling"].values]
+    scalings = panels_with_a_line(at_r, "N")
     fig, axes = new_figure(len(scalings))
     any_failed = False
     for ax, scaling in zip(axes, scalings):

@@ -10,7 +10,10 @@ import numpy as np
 import xarray as xr
 
 from cumex.plots.convergence import pick_pump_ratio
-from cumex.plots.style import failed, mark_failed, new_figure, order_label, order_style, present, scaling_title, shared_legend, sorted_orders
+from cumex.plots.style import (
+    failed, mark_failed, new_figure, order_label, order_style, panels_with_a_line, present, scaling_title,
+    shared_legend, sorted_orders,
+)
 
 __all__ = ["plot_error"]
 
@@ -19,7 +22,7 @@ def plot_error(ds: xr.Dataset, pump_ratio: float | None = 0.75, variable: str = 
     """|value - exact value| against N at the pump ratio nearest ``pump_ratio``."""
     r = pick_pump_ratio(ds, pump_ratio)
     at_r = ds.sel(pump_ratio=r)
-    scalings = [str(s) for s in at_r["scaling"].values]
+    scalings = panels_with_a_line(at_r, "N")
     fig, axes = new_figure(len(scalings), sharey=False)  # errors differ by scaling: no clipped panel
     orders = [o for o in sorted_orders(at_r["order"].values) if o != "exact"]
     have_exact = "exact" in set(map(str, at_r["order"].values))

@@ -12,6 +12,7 @@ import xarray as xr
 
 from cumex.plots._series import series
 from cumex.plots.style import (
+    panels_with_a_line,
     P0_LABEL, mark_failed, nearest_value, new_figure, order_label, order_style, present, scaling_title,
     shared_legend, sorted_orders,
 )
@@ -40,7 +41,7 @@ def plot_pump_ratio(ds: xr.Dataset, N: int | None = 50, variable: str = "central
     """p0 (or ``variable``) against the pump ratio at the N nearest ``N``."""
     n = pick_N(ds, N)
     at_n = ds.sel(N=n)
-    scalings = [str(s) for s in at_n["scaling"].values]
+    scalings = panels_with_a_line(at_n, "pump_ratio")
     fig, axes = new_figure(len(scalings))
     any_failed = False
     for ax, scaling in zip(axes, scalings):

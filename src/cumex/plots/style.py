@@ -27,6 +27,7 @@ __all__ = [
     "new_figure",
     "mark_failed",
     "save_figure",
+    "panels_with_a_line",
     "shared_legend",
     "failed_legend_handle",
     "P0_LABEL",
@@ -128,6 +129,15 @@ def failed(ds: xr.Dataset) -> xr.DataArray:
     return present(ds) & (ds["converged"] == 0)
 
 
+def panels_with_a_line(ds: xr.Dataset, along: str) -> list[str]:
+    """Scalings of ``ds`` (already at a fixed pump ratio or N) where some order has two or more points
+    along ``along``: a panel with single points only says nothing. All scalings when none has."""
+    counts = present(ds).sum(dim=along).max(dim="order")
+    scalings = [str(s) for s in ds["scaling"].values]
+    keep = [s for s, c in zip(scalings, np.asarray(counts.values)) if c >= 2]
+    return keep or scalings
+
+
 def new_figure(n_panels: int, width_per_panel: float = 3.4, height: float = 3.4, sharey: bool = True):
     with plt.rc_context(RC_PARAMS):
         fig, axes = plt.subplots(
@@ -168,7 +178,8 @@ def shared_legend(axes, any_failed: bool) -> None:
         labels.append(handles[-1].get_label())
     if handles:
         fig = axes[0].figure
-        fig.legend(handles, labels, frameon=False, loc="outside lower center", ncols=min(len(handles), 4))
+        columns = min(len(handles), 2 * len(axes), 4)  # a single panel: no legend wider than the figure
+        fig.legend(handles, labels, frameon=False, loc="outside lower center", ncols=columns)
 
 
 def save_figure(fig, paths: Iterable[str | os.PathLike]) -> None:
