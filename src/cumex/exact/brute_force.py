@@ -11,11 +11,14 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.linalg import expm
+from scipy.special import comb
 
 from cumex.errors import CumexInputError
+from cumex.exact.basis import SectorBasis
+from cumex.exact.threads import blas_threads
 from cumex.models.central_spin import CentralSpinParameters
 
-__all__ = ["MAX_N", "full_operators", "full_liouvillian", "full_steady_state", "full_observables", "full_evolve"]
+__all__ = ["MAX_N", "full_operators", "full_liouvillian", "full_steady_state", "full_observables", "full_evolve", "reduced_to_full"]
 
 MAX_N = 6
 
@@ -61,15 +64,35 @@ def full_liouvillian(params: CentralSpinParameters) -> sp.csr_matrix:
     return L.tocsr()
 
 
+def _excitations(dim: int) -> np.ndarray:
+    return np.array([bin(i).count("1") for i in range(dim)])
+
+
 def full_steady_state(params: CentralSpinParameters) -> np.ndarray:
-    """Density matrix of the steady state (unique for these rates), trace 1."""
-    L = full_liouvillian(params).tolil()
-    dim = int(round(np.sqrt(L.shape[0])))
-    L[0, :] = 0.0
-    L[0, np.arange(dim) * (dim + 1)] = 1.0  # replace one equation by Tr ρ = 1
-    rhs = np.zeros(L.shape[0], dtype=complex)
+    """Density matrix of the steady state (unique for these rates), trace 1.
+
+    The generator conserves (excitations of the ket) − (excitations of the bra), so the steady state is
+    found among the vec(ρ) entries ρ_ij with equal excitation numbers of i and j (the restriction is
+    checked: no entry of L leads out of that set); the rest of ρ is zero.
+    """
+    L = full_liouvillian(params).tocsc()
+    dim = 2 ** (params.N + 1)
+    exc = _excitations(dim)
+    i, j = np.meshgrid(np.arange(dim), np.arange(dim), indexing="ij")
+    vec_index = (i + dim * j).ravel()  # column stacking
+    inside = vec_index[(exc[i] == exc[j]).ravel()]
+    outside = np.setdiff1d(np.arange(dim * dim), inside)
+    if L[outside][:, inside].count_nonzero() != 0:
+        raise AssertionError("the Liouvillian leaves the zero-charge sector")
+    A = L[inside][:, inside].tolil()
+    diag_pos = np.flatnonzero(np.isin(inside, np.arange(dim) * (dim + 1)))
+    A[0, :] = 0.0
+    A[0, diag_pos] = 1.0  # replace one equation by Tr ρ = 1
+    rhs = np.zeros(inside.size, dtype=complex)
     rhs[0] = 1.0
-    vec = spla.spsolve(L.tocsc(), rhs)
+    vec = np.zeros(dim * dim, dtype=complex)
+    with blas_threads(1):
+        vec[inside] = spla.spsolve(A.tocsc(), rhs)
     rho = vec.reshape(dim, dim, order="F")
     return rho / np.trace(rho)
 
@@ -93,11 +116,43 @@ def full_evolve(params: CentralSpinParameters, rho0: np.ndarray, times: np.ndarr
     """Density matrices at the given times (times[0] is the time of rho0), by exact exponentiation."""
     L = full_liouvillian(params).toarray()
     dim = rho0.shape[0]
+    if dim > 16:
+        raise CumexInputError("rho0", f"dimension {dim}", "N <= 3 for dense exponentiation")
     vec = rho0.reshape(-1, order="F")
     out = []
     t_prev = times[0]
     for t in times:
-        vec = expm(L * (t - t_prev)) @ vec
+        with blas_threads(1):
+            vec = expm(L * (t - t_prev)) @ vec
         t_prev = t
         out.append(vec.reshape(dim, dim, order="F"))
     return out
+
+
+def reduced_to_full(w: np.ndarray, N: int) -> np.ndarray:
+    """The 2^(N+1)-dimensional density matrix of a reduced state w (site 0 = most significant bit).
+
+    Element ((c, a), (d, b)) with satellite bit strings a, b equals w(c, d, n)/√(C(N, |a|) C(N, |b|)) where n
+    counts the site types of (a, b), and 0 outside the U(1) sector (definition of B(n) in :mod:`.basis`).
+    """
+    if not 1 <= N <= MAX_N + 2:
+        raise CumexInputError("N", N, f"1..{MAX_N + 2} to build a full density matrix")
+    basis = SectorBasis(N)
+    strings = np.arange(2**N)
+    bits = (strings[:, None] >> np.arange(N)[None, :]) & 1
+    a = np.repeat(bits, 2**N, axis=0)  # all (a, b) pairs, a major
+    b = np.tile(bits, (2**N, 1))
+    n01 = ((a == 0) & (b == 1)).sum(axis=1)
+    n10 = ((a == 1) & (b == 0)).sum(axis=1)
+    n11 = ((a == 1) & (b == 1)).sum(axis=1)
+    norm = np.sqrt(comb(N, a.sum(axis=1)) * comb(N, b.sum(axis=1)))
+    dim = 2 ** (N + 1)
+    rho = np.zeros((dim, dim), dtype=complex)
+    ia = np.repeat(strings, 2**N)
+    ib = np.tile(strings, 2**N)
+    for c in (0, 1):
+        for d in (0, 1):
+            ok = (n01 - n10) == (c - d)
+            idx = basis.index(np.full(ok.sum(), c), np.full(ok.sum(), d), n01[ok], n10[ok], n11[ok])
+            rho[c * 2**N + ia[ok], d * 2**N + ib[ok]] = w[idx] / norm[ok]
+    return rho

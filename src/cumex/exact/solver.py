@@ -7,6 +7,7 @@ Settings read (all optional; other keys belong to other methods and are ignored,
     exact_q_tol       re-solve while logit of the reference excitation fraction moves more (default 0.1)
     exact_max_passes  at most this many factorisations (default 4)
     exact_residual_tol  the state counts as converged when ‖L w‖_∞ is below this (default 1e-9)
+    exact_blas_threads  BLAS threads during the factorisation (default 1; null: library default)
 
 The exact steady state is unique and is the long-time state from any initial state, so the result holds one
 state, marked stable and physical. A numerical failure is reported with converged = False, never raised.
@@ -31,6 +32,7 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "exact_q_tol": 0.1,
     "exact_max_passes": 4,
     "exact_residual_tol": 1e-9,
+    "exact_blas_threads": 1,
 }
 
 
@@ -59,6 +61,8 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
     _int("exact_max_passes", out["exact_max_passes"], 1)
     _positive("exact_q_tol", out["exact_q_tol"])
     _positive("exact_residual_tol", out["exact_residual_tol"])
+    if out["exact_blas_threads"] is not None:
+        _int("exact_blas_threads", out["exact_blas_threads"], 1)
     return out
 
 
@@ -73,6 +77,7 @@ def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None =
             refine=int(used["exact_refine"]),  # type: ignore[arg-type]
             q_tol=float(used["exact_q_tol"]),  # type: ignore[arg-type]
             max_passes=int(used["exact_max_passes"]),  # type: ignore[arg-type]
+            threads=used["exact_blas_threads"],  # type: ignore[arg-type]
         )
     except (RuntimeError, MemoryError, ValueError, FloatingPointError) as exc:  # singular factor, out of memory
         return MethodResult([], None, False, f"failed: {type(exc).__name__}: {exc}", used)

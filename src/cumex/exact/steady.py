@@ -35,6 +35,7 @@ from scipy.stats import binom
 from cumex.exact.basis import SectorBasis
 from cumex.exact.liouvillian import hermitian_real_form, real_to_complex, reduced_liouvillian
 from cumex.exact.ordering import nested_dissection
+from cumex.exact.threads import blas_threads
 from cumex.exact.observables import excitation_distribution, trace
 from cumex.models.central_spin import CentralSpinParameters
 
@@ -135,12 +136,13 @@ def steady_state(
     refine: int = 1,
     q_tol: float = 0.1,
     max_passes: int = 4,
+    threads: int | None = 1,
 ) -> SteadyResult:
     """Steady state of the central spin model (module docstring); never raises on a numerical failure.
 
     ``q_tol`` is the largest change of logit(q) = ln(q/(1 − q)) of the reference excitation fraction
     accepted without a new pass (a mismatch δ leaves a drift δ/2 per excitation in the scaled generator);
-    ``info["passes"]`` says how many factorisations were made and ``info["q_change"]`` the last change.
+    ``threads`` caps the BLAS threads of the factorisation (None: no cap); ``info["passes"]`` says how many factorisations were made and ``info["q_change"]`` the last change.
     """
     t_start = time.perf_counter()
     basis = SectorBasis(params.N)
@@ -152,7 +154,8 @@ def steady_state(
     change = float("nan")
     passes = 0
     for passes in range(1, max_passes + 1):
-        w, sec, fill = _solve_once(L, basis, q, ordering, refine)
+        with blas_threads(threads):
+            w, sec, fill = _solve_once(L, basis, q, ordering, refine)
         factor_s += sec
         P = excitation_distribution(w, basis).sum(axis=0)
         tr = trace(w, basis).real
