@@ -19,6 +19,9 @@ BATCHES = plan_batches(config)
 FIGURES = ("convergence", "error", "pump_ratio", "stability")
 
 
+report: "../report/workflow.rst"
+
+
 wildcard_constraints:
     batch=r"[^/]+/order_[^/]+/(N_\d+|all)(_part\d+)?",
     figure="|".join(FIGURES),
