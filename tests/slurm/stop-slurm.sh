@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stop the one-node cluster that start-slurm.sh started from the same
 # $CUMEX_SLURM_BASE: cancel its jobs, then stop each daemon by its PID file
-# (munged only if start-slurm.sh started it).  Never kills by name.
+# (munged only if start-slurm.sh started it), and remove the slurm.conf it wrote.  Never kills by name.
 set -uo pipefail
 
 base=${CUMEX_SLURM_BASE:-/tmp/cumex-slurm}
@@ -47,5 +47,12 @@ stop slurmctld "$run/slurmctld.pid"
 if [[ -s $run/munged.pid ]]; then
     stop munged "$run/munged.pid"
     rm -f /run/munge/munged.pid
+fi
+# Remove the slurm.conf that start-slurm.sh wrote: with a config but no controller, every `scontrol`
+# waits ~10 s for it, and snakemake-executor-plugin-slurm runs `scontrol show config` whenever
+# Snakemake starts (even for local runs), so a stale config slows every workflow run on this machine.
+marker='# one-node test cluster of cumex (tests/slurm/start-slurm.sh); regenerated on every start'
+if [[ -f $SLURM_CONF ]] && [[ $(head -n 1 "$SLURM_CONF") == "$marker" ]]; then
+    rm -f "$SLURM_CONF"
 fi
 say "stopped"
