@@ -73,58 +73,80 @@ def _logit(q: float) -> float:
     return float(np.log(q / (1.0 - q)))
 
 
-def _similar(L: sp.csr_matrix, lam: np.ndarray) -> sp.csr_matrix:
-    """e^λ L e^{−λ}, entry by entry so that nothing overflows."""
-    coo = L.tocoo()
-    data = coo.data * np.exp(lam[coo.row] - lam[coo.col])
-    return sp.csr_matrix((data, (coo.row, coo.col)), shape=L.shape)
+@dataclass
+class _RealSystem:
+    """The real form R of L as COO arrays, the unknowns kept, and the grid coordinates of each unknown."""
+
+    row: np.ndarray
+    col: np.ndarray
+    data: np.ndarray
+    keep: np.ndarray  # indices (into the D real coordinates) of the unknowns solved for
+    a: np.ndarray  # n01 + n10 of each real coordinate
+    b: np.ndarray  # n11 of each real coordinate
+
+
+def _real_system(L: sp.csr_matrix, basis: SectorBasis, resonant: bool) -> _RealSystem:
+    """Real form of L on Hermitian operators; at ω = ε the Re q10 unknowns are dropped.
+
+    Why: the coupling carries a factor i, so in real coordinates it links the populations only to Im q10;
+    Re q10 is linked to Im q10 only through the detuning −i(ω − ε). At resonance Re q10 obeys a closed
+    homogeneous equation of decaying modes, so it vanishes in the steady state (Re⟨σ0⁺σn⁻⟩ = 0) and a quarter
+    of the unknowns can be left out.
+    """
+    R = hermitian_real_form(L, basis).tocoo()
+    nd, no = basis.diag_size, basis.off_size
+    lab = basis.labels()
+    real_rows = np.r_[0 : 2 * nd + no, 2 * nd : 2 * nd + no]
+    keep = np.r_[0 : 2 * nd, 2 * nd + no : 2 * nd + 2 * no] if resonant else np.arange(basis.dim)
+    return _RealSystem(
+        R.row.astype(np.int64), R.col.astype(np.int64), R.data, keep,
+        (lab["n01"] + lab["n10"])[real_rows], lab["n11"][real_rows],
+    )
 
 
 def _solve_once(
-    L: sp.csr_matrix, basis: SectorBasis, q: float, ordering: str, refine: int
+    system: _RealSystem, basis: SectorBasis, q: float, ordering: str, refine: int
 ) -> tuple[np.ndarray, float, float]:
     """One factorisation at reference fraction q: returns (w, factor seconds, fill ratio)."""
     N = basis.N
     lam = solver_log_scale(basis, q)
-    R = hermitian_real_form(_similar(L, lam), basis).tocsr()
-    # real coordinates: (p00, p11, Re q10, Im q10); λ of each, and the trace functional Σ_{c, n11} w(c,c;0,n11)
     nd, no = basis.diag_size, basis.off_size
+    # real coordinates (p00, p11, Re q10, Im q10) and their λ
     lam_r = np.concatenate([lam[: 2 * nd + no], lam[2 * nd : 2 * nd + no]])
+    row = int(np.argmin(lam[: N + 1]))  # the most probable population of block (0, 0): its equation → trace
+    # position of each kept real coordinate in the solved system; the nested-dissection order is applied here
+    keep = system.keep
+    if ordering == "nested_dissection":
+        order = keep[nested_dissection(system.a[keep], system.b[keep], last=row)]
+    else:
+        order = keep
+    pos = np.full(basis.dim, -1, dtype=np.int64)
+    pos[order] = np.arange(order.size)
+    r, c = system.row, system.col
+    use = (pos[r] >= 0) & (pos[c] >= 0) & (r != row)
+    data = system.data[use] * np.exp(lam_r[r[use]] - lam_r[c[use]])  # e^λ R e^{−λ}, no overflow
+    # trace row: Σ_{c, n11} w(c, c; 0, n11) = Σ e^{−λ} u
     tr_idx = np.concatenate([np.arange(N + 1), nd + np.arange(N + 1)])
-    tr_val = np.exp(-lam_r[tr_idx])
-    row = int(np.argmin(lam[: N + 1]))  # the most probable population of block (0, 0)
-    keep = np.ones(R.shape[0], dtype=bool)
-    keep[row] = False
-    Rk = R[keep]
-    trace_row = sp.csr_matrix((tr_val, (np.zeros(tr_idx.size, dtype=np.int64), tr_idx)), shape=(1, R.shape[1]))
-    A = sp.vstack([Rk[:row], trace_row, Rk[row:]], format="csc")
-    rhs = np.zeros(A.shape[0])
-    rhs[row] = 1.0
+    rows = np.concatenate([pos[r[use]], np.full(tr_idx.size, pos[row])])
+    cols = np.concatenate([pos[c[use]], pos[tr_idx]])
+    vals = np.concatenate([data, np.exp(-lam_r[tr_idx])])
+    n = order.size
+    A = sp.csc_matrix((vals, (rows, cols)), shape=(n, n))
+    rhs = np.zeros(n)
+    rhs[pos[row]] = 1.0
     t0 = time.perf_counter()
     if ordering == "nested_dissection":
-        lab = basis.labels()
-        real_rows = np.r_[0 : 2 * nd + no, 2 * nd : 2 * nd + no]
-        perm = nested_dissection((lab["n01"] + lab["n10"])[real_rows], lab["n11"][real_rows], last=row)
-        # symmetric permutation; pivots stay on the diagonal unless one is < 1e-2 of its column's largest
-        lu_p = spla.splu(
-            A[perm][:, perm].tocsc(), permc_spec="NATURAL", diag_pivot_thresh=1e-2, options={"SymmetricMode": True}
-        )
-
-        def lu_solve(v: np.ndarray) -> np.ndarray:
-            out = np.empty_like(v)
-            out[perm] = lu_p.solve(v[perm])
-            return out
-
-        nnz_lu = lu_p.L.nnz + lu_p.U.nnz
+        # symmetric permutation already applied; pivots stay on the diagonal unless < 1e-2 of the column maximum
+        lu = spla.splu(A, permc_spec="NATURAL", diag_pivot_thresh=1e-2, options={"SymmetricMode": True})
     else:
         lu = spla.splu(A, permc_spec=ordering)
-        lu_solve = lu.solve
-        nnz_lu = lu.L.nnz + lu.U.nnz
     seconds = time.perf_counter() - t0
-    u = lu_solve(rhs)
+    x = lu.solve(rhs)
     for _ in range(refine):  # iterative refinement with the same factors
-        u = u + lu_solve(rhs - A @ u)
-    fill = nnz_lu / A.nnz
+        x = x + lu.solve(rhs - A @ x)
+    fill = (lu.L.nnz + lu.U.nnz) / A.nnz
+    u = np.zeros(basis.dim)
+    u[order] = x
     w = real_to_complex(u * np.exp(-lam_r), basis)
     return w, seconds, fill
 
@@ -147,6 +169,7 @@ def steady_state(
     t_start = time.perf_counter()
     basis = SectorBasis(params.N)
     L = reduced_liouvillian(params, basis)
+    system = _real_system(L, basis, resonant=params.omega == params.epsilon)
     build = time.perf_counter() - t_start
     q = float(np.clip(params.pump_ratio, _Q_MIN, 1.0 - _Q_MIN))
     factor_s = 0.0
@@ -155,7 +178,7 @@ def steady_state(
     passes = 0
     for passes in range(1, max_passes + 1):
         with blas_threads(threads):
-            w, sec, fill = _solve_once(L, basis, q, ordering, refine)
+            w, sec, fill = _solve_once(system, basis, q, ordering, refine)
         factor_s += sec
         P = excitation_distribution(w, basis).sum(axis=0)
         tr = trace(w, basis).real
@@ -170,6 +193,7 @@ def steady_state(
     P = excitation_distribution(w, basis)
     info = {
         "dimension": float(basis.dim),
+        "unknowns": float(system.keep.size),
         "nnz": float(L.nnz),
         "build_seconds": build,
         "factor_seconds": factor_s,
