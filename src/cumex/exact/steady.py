@@ -19,7 +19,12 @@ state is below e^{−700} anyway); any diagonal similarity is exact, so this onl
 The singular system L u = 0, Tr ρ = 1 is made regular by replacing the equation of the most probable
 population by the trace condition (the trace functional is the left null vector of L and is non-zero
 there, so the remaining equations have full rank when the steady state is unique). We factor the real
-D×D form of L on Hermitian operators (:func:`.liouvillian.hermitian_real_form`) with SuperLU and refine once (ordering: :mod:`.ordering`).
+D×D form of L on Hermitian operators (:func:`.liouvillian.hermitian_real_form`; at ω = ε without the Re q10
+unknowns, see :func:`_real_system`) with SuperLU in nested-dissection order (:mod:`.ordering`) and refine
+once with the same factors.
+
+Reported residual: ‖L w‖_∞ = max over the D complex components of dw/dt for the trace-1 state w in the
+bounded B(n) coordinates (|w| ≤ 1), i.e. the largest rate of change of any coefficient.
 """
 
 from __future__ import annotations
@@ -160,11 +165,15 @@ def steady_state(
     max_passes: int = 4,
     threads: int | None = 1,
 ) -> SteadyResult:
-    """Steady state of the central spin model (module docstring); never raises on a numerical failure.
+    """Steady state of the central spin model (module docstring).
+
+    SuperLU raises RuntimeError on an exactly singular factor; :func:`cumex.exact.solver.solve` reports
+    that as a failed point.
 
     ``q_tol`` is the largest change of logit(q) = ln(q/(1 − q)) of the reference excitation fraction
     accepted without a new pass (a mismatch δ leaves a drift δ/2 per excitation in the scaled generator);
-    ``threads`` caps the BLAS threads of the factorisation (None: no cap); ``info["passes"]`` says how many factorisations were made and ``info["q_change"]`` the last change.
+    ``threads`` caps the BLAS threads of the factorisation (None: no cap); ``info["passes"]`` says how
+    many factorisations were made and ``info["q_change"]`` the last change.
     """
     t_start = time.perf_counter()
     basis = SectorBasis(params.N)
