@@ -47,6 +47,7 @@ off-diagonal one at k(N + 1 − k); the blocks are stored in the order (0,0), (1
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.special import gammaln
@@ -104,7 +105,14 @@ class SectorBasis:
         return k, n11
 
     def labels(self) -> dict[str, np.ndarray]:
-        """Arrays c, d, n00, n01, n10, n11 of length D, one entry per basis element in storage order."""
+        """Arrays c, d, n00, n01, n10, n11 of length D, one entry per basis element in storage order.
+
+        Computed once per basis and shared: treat the arrays as read-only.
+        """
+        return self._labels
+
+    @cached_property
+    def _labels(self) -> dict[str, np.ndarray]:
         out: dict[str, list[np.ndarray]] = {key: [] for key in ("c", "d", "n00", "n01", "n10", "n11")}
         for c, d in BLOCKS:
             k, n11 = self.block_labels(c == d)
@@ -116,7 +124,10 @@ class SectorBasis:
             out["n01"].append(n01)
             out["n10"].append(n10)
             out["n11"].append(n11)
-        return {key: np.concatenate(v) for key, v in out.items()}
+        labels = {key: np.concatenate(v) for key, v in out.items()}
+        for arr in labels.values():
+            arr.flags.writeable = False
+        return labels
 
     def index(self, c: np.ndarray, d: np.ndarray, n01: np.ndarray, n10: np.ndarray, n11: np.ndarray) -> np.ndarray:
         """Storage index of sector elements (arrays broadcast; labels are assumed to lie in the sector)."""
