@@ -5,10 +5,12 @@ As Fowler-Wright et al. (PRL 2023) Fig. 2(a, b): the horizontal axis 1/N puts N 
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
 from cumex.plots._series import series
 from cumex.plots.style import (
+    styled,
     panels_with_a_line,
     P0_LABEL, mark_failed, nearest_value, new_figure, order_label, order_style,
     present, scaling_title, shared_legend, sorted_orders,
@@ -23,6 +25,21 @@ def pick_pump_ratio(ds: xr.Dataset, pump_ratio: float | None) -> float:
     return nearest_value(ds["pump_ratio"].values, pump_ratio, counts)
 
 
+def _reciprocal(x):
+    x = np.asarray(x, dtype=float)
+    # 1/x, with 1/0 capped (the top axis at 1/N = 0 is N -> infinity, never a tick)
+    return 1.0 / np.maximum(x, 1e-9)
+
+
+def _N_axis(ax) -> None:
+    """N itself on the top axis, so that a point can be read off without inverting."""
+    top = ax.secondary_xaxis("top", functions=(_reciprocal, _reciprocal))
+    top.set_xticks([1, 2, 3, 5, 10, 50], labels=["1", "2", "3", "5", "10", "50"])
+    top.tick_params(labelsize=7.5, length=2)
+    top.set_xlabel(r"$N$", fontsize=8.5, labelpad=4)
+
+
+@styled
 def plot_convergence(ds: xr.Dataset, pump_ratio: float | None = 0.75, variable: str = "central_population"):
     """p0 (or ``variable``) against 1/N at the pump ratio nearest ``pump_ratio``."""
     r = pick_pump_ratio(ds, pump_ratio)
@@ -45,6 +62,7 @@ def plot_convergence(ds: xr.Dataset, pump_ratio: float | None = 0.75, variable: 
         ax.set_title(scaling_title(ds, scaling))
         ax.set_xlabel(r"$1/N$")
         ax.set_xlim(left=0)
+        _N_axis(ax)
     axes[0].set_ylabel(P0_LABEL if variable == "central_population" else ds[variable].attrs.get("long_name", variable))
     shared_legend(axes, any_failed)
     fig.suptitle(rf"Convergence with $N$ at $\Gamma_\uparrow/\Gamma_T = {r:.4g}$", fontsize=10)

@@ -12,12 +12,13 @@ import xarray as xr
 from cumex.plots.convergence import pick_pump_ratio
 from cumex.plots.style import (
     failed, mark_failed, new_figure, order_label, order_style, panels_with_a_line, present, scaling_title,
-    shared_legend, sorted_orders,
+    shared_legend, sorted_orders, styled,
 )
 
 __all__ = ["plot_error"]
 
 
+@styled
 def plot_error(ds: xr.Dataset, pump_ratio: float | None = 0.75, variable: str = "central_population"):
     """|value - exact value| against N at the pump ratio nearest ``pump_ratio``."""
     r = pick_pump_ratio(ds, pump_ratio)

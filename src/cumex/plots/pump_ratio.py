@@ -12,6 +12,7 @@ import xarray as xr
 
 from cumex.plots._series import series
 from cumex.plots.style import (
+    styled,
     panels_with_a_line,
     P0_LABEL, mark_failed, nearest_value, new_figure, order_label, order_style, present, scaling_title,
     shared_legend, sorted_orders,
@@ -37,6 +38,7 @@ def _first_finite(values) -> float:
     return float(flat[0]) if flat.size else float("nan")
 
 
+@styled
 def plot_pump_ratio(ds: xr.Dataset, N: int | None = 50, variable: str = "central_population"):
     """p0 (or ``variable``) against the pump ratio at the N nearest ``N``."""
     n = pick_N(ds, N)

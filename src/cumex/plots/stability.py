@@ -13,7 +13,7 @@ import xarray as xr
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch
 
-from cumex.plots.style import RC_PARAMS, failed, order_label, present, scaling_title, sorted_orders
+from cumex.plots.style import RC_PARAMS, styled, failed, order_label, present, scaling_title, sorted_orders
 
 __all__ = ["plot_stability"]
 
@@ -26,6 +26,7 @@ def _tick_positions(n: int, max_ticks: int = 10) -> np.ndarray:
     return np.arange(0, n, step)
 
 
+@styled
 def plot_stability(ds: xr.Dataset):
     """Map of ``n_stable`` over (N, pump ratio), a panel per scaling (rows) and order (columns)."""
     scalings = [str(s) for s in ds["scaling"].values]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from pathlib import Path
@@ -17,6 +18,7 @@ import xarray as xr  # noqa: E402
 
 __all__ = [
     "RC_PARAMS",
+    "styled",
     "order_label",
     "order_style",
     "sorted_orders",
@@ -51,6 +53,18 @@ P0_LABEL = r"central population $p_0^{\uparrow} = (1 + \langle\sigma_0^z\rangle)
 
 _COLOURS = ["#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
 _EXACT_COLOUR = "#1f77b4"
+
+
+def styled(function):
+    """Run a figure function inside the house style, so that every text it creates gets the same fonts
+    (matplotlib fixes a text's math font when the text is created)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with plt.rc_context(RC_PARAMS):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def sorted_orders(orders: Iterable[str]) -> list[str]:
