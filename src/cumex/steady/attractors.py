@@ -11,14 +11,17 @@ Classification of a grid point (``AttractorReport.attractor``):
   (after a transient ``t_transient``, over an averaging window ``t_window``, sampled every ``dt``):
   ``limit_cycle`` if the trajectory from the physical initial state returns to itself (period and
   amplitude reported), ``irregular`` if it does not (largest Lyapunov exponent reported), and
-  ``fixed_point`` if it settles after all (e.g. on a marginal fixed point).
+  ``fixed_point`` if it settles after all (e.g. on a marginal fixed point). While the return
+  distance (below) keeps halving from one window to the next, the integration goes on, up to
+  ``t_max``: near a Hopf line a trajectory approaches its cycle over thousands of time units.
 
 Periodicity is judged on U(1)-invariant coordinates when ``system.rotation`` is set (a state rotating
 rigidly under the symmetry is stationary there; a cycle seen in a rotating frame is periodic there
 while the lab-frame coordinates are quasi-periodic): the charge-0 coordinates and the bilinears
 Re/Im(z_i z̄_j) of charged pairs of equal charge. The return test: successive upward crossings of the
 probe's mean, compared at lags m = 1..4 (period-m orbits); periodic when the probe vector returns to
-within ``period_tol`` of its range.
+within ``period_tol`` of its range and the lag-m return times agree to ``period_tol``, over at least
+three periods spanning most of the window.
 
 Time averages are taken over the window (over a whole number of periods on a limit cycle); the error
 estimate is the standard error of the means of ``n_blocks`` consecutive blocks. It falls like 1/T
@@ -64,8 +67,9 @@ DEFAULT_SETTINGS: dict[str, float | int] = {
     "dt": 0.05,
     "n_starts": 2,
     "n_blocks": 8,
-    "period_tol": 2e-3,
+    "period_tol": 2e-2,
     "settle_tol": 1e-7,
+    "t_max": 4000.0,
     "t_lyapunov": 200.0,
     "lyapunov_interval": 5.0,
     "rtol": 1e-9,
@@ -180,13 +184,18 @@ def detect_period(t: np.ndarray, probe: np.ndarray, period_tol: float = 2e-3, ma
     times = t[idx] + w * (t[idx + 1] - t[idx])
     points = probe[idx] + w[:, None] * (probe[idx + 1] - probe[idx])
     best = float("inf")
+    span = t[-1] - t[0]
     for m in range(1, max_lag + 1):
-        if len(times) < m + 3:
+        # at least three whole periods, spread over most of the window (not a burst of crossings
+        # while the orbit lingers somewhere), with lag-m return times that agree
+        if len(times) < 3 * m + 1 or times[-1] - times[0] < 0.6 * span:
             break
         dist = float(np.max(np.abs(points[m:] - points[:-m]))) / scale
+        intervals = times[m:] - times[:-m]
+        dist = max(dist, float(np.ptp(intervals) / np.mean(intervals)))
         best = min(best, dist)
         if dist < period_tol:
-            return float(np.mean(times[m:] - times[:-m])), dist
+            return float(np.mean(intervals)), dist
     return float("nan"), best
 
 
@@ -223,9 +232,24 @@ def follow(system: RealODESystem, x0: np.ndarray, settings: Mapping[str, object]
         return Attractor("irregular", start, np.asarray(x0, float), message=f"integration failed: {pre.message}")
     x1 = pre.y[:, -1]
     t = np.arange(0.0, cfg["t_window"] + 0.5 * cfg["dt"], cfg["dt"])
-    sol = integrate(system, x1, t[-1], t_eval=t, rtol=cfg["rtol"], atol=cfg["atol"])
-    if not sol.success or not np.all(np.isfinite(sol.y)):
-        return Attractor("irregular", start, x1, message=f"integration failed: {sol.message}")
+    elapsed = cfg["t_transient"]
+    previous = float("inf")
+    while True:
+        sol = integrate(system, x1, t[-1], t_eval=t, rtol=cfg["rtol"], atol=cfg["atol"])
+        if not sol.success or not np.all(np.isfinite(sol.y)):
+            return Attractor("irregular", start, x1, message=f"integration failed: {sol.message}")
+        elapsed += t[-1]
+        probe = invariant_probe(system, sol.y.T)
+        if float(np.max(probe.max(axis=0) - probe.min(axis=0))) < cfg["settle_tol"]:
+            period, dist = float("nan"), 0.0
+            break
+        period, dist = detect_period(t, probe, cfg["period_tol"])
+        # slow approach to a cycle (e.g. near a Hopf line): keep going while the return distance
+        # keeps halving, up to t_max; a chaotic orbit does not improve and stops here
+        if np.isfinite(period) or dist > 0.5 * previous or elapsed + t[-1] > cfg["t_max"]:
+            break
+        previous = dist
+        x1 = sol.y[:, -1]
     xs = sol.y.T
     obs_names = list(system.observables(xs[0]))
     obs = np.array([[system.observables(x)[k] for k in obs_names] for x in xs])
@@ -237,7 +261,6 @@ def follow(system: RealODESystem, x0: np.ndarray, settings: Mapping[str, object]
         return Attractor("fixed_point", start, xs[-1], amplitude=amplitude, averages=dict(zip(obs_names, mean)),
                          errors=dict(zip(obs_names, 0.5 * (obs.max(axis=0) - obs.min(axis=0)))), window=float(t[-1]),
                          message="settled")
-    period, dist = detect_period(t, probe, cfg["period_tol"])
     if np.isfinite(period):
         n_periods = int(t[-1] // period)
         blocks = min(cfg["n_blocks"], n_periods)
@@ -254,13 +277,13 @@ def follow(system: RealODESystem, x0: np.ndarray, settings: Mapping[str, object]
             window = float(t[-1])
         return Attractor("limit_cycle", start, xs[-1], period=period, amplitude=amplitude,
                          averages=dict(zip(obs_names, mean)), errors=dict(zip(obs_names, err)), window=window,
-                         message=f"returns to within {dist:.2g} of its range")
+                         message=f"returns to within {dist:.2g} of its range after t = {elapsed:g}")
     mean, err = time_average(obs, cfg["n_blocks"])
     lyap = largest_lyapunov(system, xs[-1], cfg["t_lyapunov"], cfg["lyapunov_interval"], cfg["rtol"], cfg["atol"],
                             int(cfg["seed"]))
     return Attractor("irregular", start, xs[-1], lyapunov=lyap, amplitude=amplitude,
                      averages=dict(zip(obs_names, mean)), errors=dict(zip(obs_names, err)), window=float(t[-1]),
-                     message=f"no return closer than {dist:.2g} of its range")
+                     message=f"no return closer than {dist:.2g} of its range by t = {elapsed:g}")
 
 
 def analyse_attractors(system: RealODESystem, fixed_points: Sequence[object],
@@ -268,7 +291,9 @@ def analyse_attractors(system: RealODESystem, fixed_points: Sequence[object],
     """Classify one grid point from its fixed points and, if none is stable, its trajectories."""
     cfg = read_settings(settings)
     n_stable = sum(bool(getattr(fp, "stable")) for fp in fixed_points)
-    physical = follow(system, system.initial_state, cfg, start="initial")
+    physical = _reach_stable(system, fixed_points, cfg) if n_stable else None
+    if physical is None:
+        physical = follow(system, system.initial_state, cfg, start="initial")
     if n_stable >= 2:
         return AttractorReport("bistable", len(fixed_points), n_stable, physical, [], cfg)
     if n_stable == 1:
@@ -277,3 +302,20 @@ def analyse_attractors(system: RealODESystem, fixed_points: Sequence[object],
     others = [follow(system, x, cfg, start=f"random {i}") for i, x in enumerate(system.sample_states(rng, int(cfg["n_starts"])))]
     kind = physical.kind if physical.kind in ATTRACTOR_KINDS else "irregular"
     return AttractorReport(kind, len(fixed_points), n_stable, physical, others, cfg)
+
+
+def _reach_stable(system: RealODESystem, fixed_points: Sequence[object], cfg: Mapping[str, float | int],
+                  snap_tol: float = 1e-4) -> Attractor | None:
+    """The stable fixed point the physical initial state reaches within t_transient, or None."""
+    sol = integrate(system, system.initial_state, cfg["t_transient"], rtol=cfg["rtol"], atol=cfg["atol"])
+    if not sol.success:
+        return None
+    end = sol.y[:, -1]
+    for k, fp in enumerate(fixed_points):
+        x = np.asarray(getattr(fp, "x"), dtype=float)
+        if getattr(fp, "stable") and np.abs(end - x).max() < snap_tol * max(1.0, float(np.abs(x).max())):
+            obs = system.observables(x)
+            return Attractor("fixed_point", "initial", x, amplitude={n: 0.0 for n in obs}, averages=dict(obs),
+                             errors={n: 0.0 for n in obs}, window=0.0,
+                             message=f"reached stable fixed point {k} within t = {cfg['t_transient']:g}")
+    return None
