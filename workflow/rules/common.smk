@@ -24,7 +24,6 @@ report: "../report/workflow.rst"
 
 wildcard_constraints:
     batch=r"[^/]+/order_[^/]+/(N_\d+|all)(_part\d+)?",
-    figure="|".join(FIGURES),
 
 
 def batch_paths():
