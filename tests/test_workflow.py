@@ -6,6 +6,7 @@ land in the checkout.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,19 +33,6 @@ TINY = {
 }
 
 
-def snakemake(workdir: Path, config: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    configfile = workdir / "study.yaml"
-    configfile.write_text(yaml.safe_dump(config))
-    cmd = [
-        sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), "--directory", str(workdir),
-        "--configfile", str(configfile), *args,
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
-    return proc
-
-
 def snakemake_cmd(workdir: Path, config: dict | None, *args: str, name: str = "study.yaml") -> list[str]:
     cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), "--directory", str(workdir)]
     if config is not None:
@@ -65,13 +53,21 @@ def _finish(proc: subprocess.Popen) -> tuple[int, str]:
     return proc.returncode, out
 
 
+def snakemake(workdir: Path, config: dict, *args: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run(snakemake_cmd(workdir, config, *args), capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+    return proc
+
+
 def planned_jobs(text: str) -> dict[str, int]:
-    """rule -> count from the job table Snakemake prints for a (dry) run."""
+    """rule -> count from the job table Snakemake prints for a (dry) run ({} when nothing is to be done)."""
     counts: dict[str, int] = {}
-    if "Nothing to be done" in text:
+    header = re.search(r"^job\s+count\s*$", text, re.MULTILINE)
+    if header is None:
+        assert "Nothing to be done" in text, text[-2000:]
         return counts
-    table = text.split("job ", 1)[1] if "job " in text else ""
-    for line in table.splitlines()[2:]:
+    for line in text[header.end():].splitlines()[2:]:
         parts = line.split()
         if len(parts) != 2 or not parts[1].isdigit():
             break
