@@ -90,3 +90,16 @@ def test_bad_input_names_the_key(kwargs, key):
         solve_point(**{"scaling": "fixed_kappa_over_N", **kwargs})
     assert err.value.key == key
     assert str(err.value).startswith(f"{key}: got ")
+
+
+def test_rewritten_strings_are_not_truncated(tmp_path):
+    """A combined dataset written back keeps every string whole, whatever width the first file had."""
+    short = tmp_path / "a.nc"
+    long = tmp_path / "b.nc"
+    write_dataset(_fake_point(5, 0.5, 0.1, scaling="fixed_gN", order="1"), short)
+    write_dataset(_fake_point(5, 0.5, 0.1, scaling="fixed_kappa_over_N", order="exact"), long)
+    grid = combine([short, long])
+    write_dataset(grid, tmp_path / "grid.nc")
+    back = read_dataset(tmp_path / "grid.nc")
+    assert sorted(back.scaling.values.tolist()) == ["fixed_gN", "fixed_kappa_over_N"]
+    assert sorted(back.order.values.tolist()) == ["1", "exact"]

@@ -1,8 +1,7 @@
-"""workflow/scripts/_grid.assemble: batch files of any shape land on the union grid, value by value."""
+"""cumex.assemble.assemble: batch files of any shape land on the union grid, value by value."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +12,7 @@ from cumex.models.central_spin import resolve_parameters
 from cumex.results import OBSERVABLES, MethodResult, SteadyState
 from cumex.study import result_to_dataset
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow" / "scripts"))
-from _grid import assemble  # noqa: E402
+from cumex.assemble import assemble
 
 
 def value(scaling: str, order: str, N: int, r: float) -> float:

@@ -93,7 +93,9 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
     try:
-        ds.to_netcdf(tmp, engine=_ENGINE)
+        # drop_encoding: string variables read from another file keep that file's fixed width, which
+        # would truncate longer strings written beside them ('fixed_kappa_over_N' -> 'fixed_kappa_o')
+        ds.drop_encoding().to_netcdf(tmp, engine=_ENGINE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""Assemble grid points from many datasets into one dataset on the full (scaling, order, N, pump_ratio) grid.
+"""Assemble central-spin grid points from many datasets into one dataset on the full (scaling, order, N, pump_ratio) grid.
 
 Each input dataset holds some grid points (a hypercube of its own; points it does not hold have
 ``converged`` NaN). The output's coordinates are the sorted union of the inputs'; grid points no input
