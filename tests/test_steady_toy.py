@@ -137,22 +137,35 @@ def test_analyse_builds_a_method_result():
     assert result.settings["n_random"] == 4
 
 
-def test_limit_cycle_is_reported_not_raised():
-    """A Van der Pol oscillator has an unstable focus and a limit cycle: no physical steady state."""
-    m = 1.0
-    system = RealODESystem(
+def van_der_pol(m: float = 1.0) -> RealODESystem:
+    """x'' - m (1 - x²) x' + x = 0: an unstable focus at the origin inside a stable limit cycle."""
+    return RealODESystem(
         names=["x", "y"],
         rhs=lambda v: np.array([v[1], m * (1 - v[0] ** 2) * v[1] - v[0]]),
         jacobian=lambda v: np.array([[0.0, 1.0], [-2 * m * v[0] * v[1] - 1, m * (1 - v[0] ** 2)]]),
-        observables=lambda v: {"x": float(v[0])},
+        observables=lambda v: {"x": float(v[0]), "x2": float(v[0] ** 2)},
         initial_state=np.array([0.5, 0.0]),
         sample_states=lambda rng, k: rng.uniform(-2, 2, size=(k, 2)),
     )
-    result = analyse(system, {"n_random": 4, "max_chunks": 2, "t_chunk": 20.0})
-    assert not result.converged and result.physical is None
-    assert "did not settle" in result.status
+
+
+def test_limit_cycle_is_reported_with_time_averages():
+    """Van der Pol (m = 1): no stable steady state; the cycle's period is 6.66329 and its x-amplitude
+    2.00862 (classical values, e.g. Strogatz §7.5 / Andersen & Geer 1982); ⟨x⟩ = 0 by x → -x symmetry."""
+    result = analyse(van_der_pol(), {"n_random": 4, "max_chunks": 2, "t_chunk": 20.0,
+                                     "attractor_t_transient": 60.0, "attractor_t_window": 200.0})
     assert result.n_steady_states == 1 and result.n_stable == 0
-    traj = integrate_trajectory(system, system.initial_state, 30.0)
+    assert result.converged and result.status.startswith("ok: limit_cycle")
+    assert result.settings["attractor"] == "limit_cycle"
+    phys = result.physical
+    assert not phys.stable and np.isnan(phys.residual)
+    assert phys.info["period"] == pytest.approx(6.663287, rel=1e-5)
+    assert phys.info["amplitude_x"] == pytest.approx(2.00862, abs=2e-4)
+    assert abs(phys.observables["x"]) < 5 * phys.info["error_x"] + 1e-6
+    # without the attractor analysis the old report: no physical state
+    off = analyse(van_der_pol(), {"n_random": 4, "max_chunks": 2, "t_chunk": 20.0, "attractors": False})
+    assert not off.converged and off.physical is None and "did not settle" in off.status
+    traj = integrate_trajectory(van_der_pol(), np.array([0.5, 0.0]), 30.0)
     assert traj.success and np.max(abs(traj.x[len(traj.t) // 2 :, 0])) == pytest.approx(2.0, abs=0.05)
 
 

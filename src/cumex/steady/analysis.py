@@ -25,6 +25,7 @@ import numpy as np
 
 from cumex.errors import CumexInputError
 from cumex.results import MethodResult, SteadyState
+from cumex.steady.fallback import attractor_of_physical_state, attractor_settings
 from cumex.steady.integrate import Relaxation, relax
 from cumex.steady.newton import Root, newton_root
 from cumex.steady.stability import Stability, classify_stability
@@ -44,7 +45,13 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "t_chunk": None,
     "max_chunks": 60,
     "settle_tol": 1e-7,
+    # no stable state reached: follow the trajectory onto its attractor (cumex.steady.fallback)
+    "attractors": True,
 }
+
+#: a perturbation of relative size ≥ e^-50 ≈ 2e-22 (below any rounding error) of an unstable mode grows
+#: to O(1) in 50 e-folding times; a trajectory held at an unstable state longer is an integrator artefact
+HOLD_E_FOLDS = 50.0
 
 
 @dataclass
@@ -75,6 +82,8 @@ class SteadyStateAnalysis:
     settings: dict[str, object]
     #: zeros of F outside the physical bounds (``system.admissible`` False): spurious closure roots
     discarded: list[Root] = field(default_factory=list)
+    #: index into fixed_points of the state Newton reaches from the trajectory's end (stable or not)
+    trajectory_index: int | None = None
 
     @property
     def physical(self) -> FixedPoint | None:
@@ -100,6 +109,10 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
             out[key] = int(value)
         elif key == "t_chunk" and value is None:
             out[key] = None
+        elif key == "attractors":
+            if not isinstance(value, (bool, np.bool_)):
+                raise CumexInputError(key, value, "true or false")
+            out[key] = bool(value)
         else:
             try:
                 v = float(value)  # type: ignore[arg-type]
@@ -153,12 +166,33 @@ def _in_linear_neighbourhood(system: RealODESystem, x: np.ndarray, fp: FixedPoin
     return bool(np.isfinite(norm)) and float(np.linalg.norm(f - lin)) <= rel_tol * norm
 
 
-def _settles_on_stable(system: RealODESystem, x: np.ndarray, nu: float, tol: float, stability_tol: float) -> bool:
-    """Whether Newton from a slow point x lands on a stable state (else the trajectory must go on)."""
-    root = newton_root(system, x, nu0=nu, residual_tol=tol)
-    if root is None or (system.admissible is not None and not system.admissible(root.x)):
-        return False
-    return classify_stability(system, root.x, root.nu, stability_tol).stable
+class _TrajectoryVetting:
+    """Newton from a slow trajectory point, cached: does it land on a stable state, and if not, how long
+    can the exact flow stay there (``HOLD_E_FOLDS`` e-folding times of the fastest-growing mode)?"""
+
+    def __init__(self, system: RealODESystem, tol: float, stability_tol: float):
+        self.system, self.tol, self.stability_tol = system, tol, stability_tol
+        self._key: tuple[bytes, float] | None = None
+        self._value: Stability | None = None
+
+    def _stability(self, x: np.ndarray, nu: float) -> Stability | None:
+        key = (np.asarray(x, dtype=float).tobytes(), float(nu))
+        if key != self._key:
+            root = newton_root(self.system, x, nu0=nu, residual_tol=self.tol)
+            ok = root is not None and (self.system.admissible is None or self.system.admissible(root.x))
+            self._value = classify_stability(self.system, root.x, root.nu, self.stability_tol) if ok else None  # type: ignore[union-attr]
+            self._key = key
+        return self._value
+
+    def accept(self, x: np.ndarray, nu: float) -> bool:
+        st = self._stability(x, nu)
+        return st is not None and st.stable
+
+    def hold_limit(self, x: np.ndarray, nu: float) -> float:
+        st = self._stability(x, nu)
+        if st is None or not (np.isfinite(st.max_real_eigenvalue) and st.max_real_eigenvalue > 0.0):
+            return float("inf")
+        return HOLD_E_FOLDS / st.max_real_eigenvalue
 
 
 def find_steady_states(
@@ -206,21 +240,25 @@ def find_steady_states(
         _add(system, found, root, source, cfg)
 
     physical_index: int | None = None
+    trajectory_index: int | None = None
     relaxation: Relaxation | None = None
     if find_physical:
+        vetting = _TrajectoryVetting(system, tol, float(cfg["stability_tol"]))  # type: ignore[arg-type]
         relaxation = relax(
             system,
             system.initial_state,
             t_chunk=cfg["t_chunk"],  # type: ignore[arg-type]
             max_chunks=int(cfg["max_chunks"]),  # type: ignore[arg-type]
             settle_tol=float(cfg["settle_tol"]),  # type: ignore[arg-type]
-            accept=lambda x, nu: _settles_on_stable(system, x, nu, tol, float(cfg["stability_tol"])),  # type: ignore[arg-type]
+            accept=vetting.accept,
+            hold_limit=vetting.hold_limit,
         )
         root = newton_root(system, relaxation.x, nu0=relaxation.nu, residual_tol=tol)
         if root is not None and system.admissible is not None and not system.admissible(root.x):
             notes.append("the trajectory's end polishes to a state outside the physical bounds")
             root = None
         k = None if root is None else _add(system, found, root, "trajectory", cfg)
+        trajectory_index = k
         if k is not None and relaxation.settled:
             physical_index = k
         elif k is not None and _in_linear_neighbourhood(system, relaxation.x, found[k]):
@@ -229,6 +267,11 @@ def find_steady_states(
             notes.append(f"trajectory slow ({relaxation.message}) but in the linear neighbourhood of stable state {k}")
         elif relaxation.settled:
             notes.append(f"trajectory from the initial state {relaxation.message} but Newton from its end failed")
+        elif relaxation.held:
+            notes.append(
+                f"trajectory from the initial state {relaxation.message}: the state is linearly unstable, "
+                "its unstable mode is damped by the integrator, not by the flow; no stable steady state reached"
+            )
         else:
             notes.append(
                 f"trajectory from the initial state did not settle ({relaxation.message}): "
@@ -243,7 +286,7 @@ def find_steady_states(
         summary += f"; physical: state {physical_index} ({'stable' if fp.stable else 'UNSTABLE'}, {relaxation.message})"  # type: ignore[union-attr]
     converged = physical_index is not None if find_physical else bool(found)
     status = "; ".join([("ok: " if converged else "failed: ") + summary, *notes])
-    return SteadyStateAnalysis(found, physical_index, relaxation, converged, status, cfg, discarded)
+    return SteadyStateAnalysis(found, physical_index, relaxation, converged, status, cfg, discarded, trajectory_index)
 
 
 def _steady_state(system: RealODESystem, fp: FixedPoint) -> SteadyState:
@@ -263,16 +306,62 @@ def analyse(
     guesses: Sequence[np.ndarray] = (),
 ) -> MethodResult:
     """:func:`find_steady_states` as a :class:`MethodResult` (observables from ``system.observables``)."""
+    attractor_settings(settings)  # bad attractor_* settings raise here, before any work
     try:
         analysis = find_steady_states(system, guesses=guesses, settings=settings)
     except (np.linalg.LinAlgError, FloatingPointError, OverflowError, ZeroDivisionError) as exc:
         return MethodResult([], None, False, f"failed: steady-state analysis raised {exc!r}", read_settings(settings))
     states = [_steady_state(system, fp) for fp in analysis.fixed_points]
     physical = None if analysis.physical_index is None else states[analysis.physical_index]
-    return MethodResult(
+    result = MethodResult(
         states=states,
         physical=physical,
         converged=analysis.converged,
         status=analysis.status,
         settings=dict(analysis.settings),
     )
+    relaxation = analysis.relaxation
+    if physical is None and analysis.settings["attractors"] and relaxation is not None and not relaxation.settled:
+        _use_attractor(system, analysis, result, settings)
+    return result
+
+
+def _use_attractor(system: RealODESystem, analysis: SteadyStateAnalysis, result: MethodResult,
+                   settings: Mapping[str, object] | None) -> None:
+    """Fill ``result.physical`` with the time averages over the attractor the trajectory reaches."""
+    try:
+        att = attractor_of_physical_state(system, analysis.fixed_points, analysis.relaxation,  # type: ignore[arg-type]
+                                          analysis.trajectory_index, settings)
+    except (np.linalg.LinAlgError, FloatingPointError, OverflowError, ZeroDivisionError, ValueError) as exc:
+        result.status += f"; attractor analysis raised {exc!r}"
+        return
+    if att is None or not att.averages or "integration failed" in att.message:
+        result.status += f"; attractor analysis failed ({att.message if att else 'no start'})"
+        return
+    info = {"period": att.period, "lyapunov": att.lyapunov, "window": att.window,
+            **{f"error_{k}": float(v) for k, v in att.errors.items()},
+            **{f"amplitude_{k}": float(v) for k, v in att.amplitude.items()}}
+    if att.kind == "fixed_point":
+        # settled after all (e.g. onto a stable state the Newton starts missed): polish and keep it
+        root = newton_root(system, att.x_end, residual_tol=float(analysis.settings["residual_tol"]))  # type: ignore[arg-type]
+        if root is None or (system.admissible is not None and not system.admissible(root.x)):
+            result.status += f"; attractor analysis settled ({att.message}) but Newton from its end failed"
+            return
+        k = _add(system, analysis.fixed_points, root, "attractor", analysis.settings)
+        fp = analysis.fixed_points[k]
+        result.states = [_steady_state(system, f) for f in analysis.fixed_points]
+        if not fp.stable:
+            result.status += f"; attractor analysis settled on unstable state {k} ({att.message})"
+            return
+        result.physical, result.converged = result.states[k], True
+        result.status = "ok: " + result.status.split(": ", 1)[1] + f"; physical: stable state {k}, reached by the attractor analysis"
+        result.settings["attractor"] = "fixed_point"
+        return
+    averaged = SteadyState(observables={k: float(v) for k, v in att.averages.items()}, stable=False,
+                           residual=float("nan"), info=info)
+    what = (f"limit cycle of period {att.period:.6g}" if att.kind == "limit_cycle"
+            else f"irregular attractor (largest Lyapunov exponent {att.lyapunov:.3g})")
+    result.physical, result.converged = averaged, True
+    result.status = (f"ok: {att.kind}: no stable steady state; the trajectory reaches a {what}, observables are "
+                     f"time averages over {att.window:.6g} ({att.message}); " + result.status.split(": ", 1)[1])
+    result.settings["attractor"] = att.kind

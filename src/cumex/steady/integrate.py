@@ -45,6 +45,9 @@ class Relaxation:
     #: inf-norm of dx/dt in the co-rotating frame at the end, divided by |J|∞
     drift: float
     message: str
+    #: True when the run stopped because it stayed settled on a state that ``accept`` rejected for
+    #: longer than ``hold_limit`` allows (the integrator damps that state's instability)
+    held: bool = False
 
 
 def _frame(system: RealODESystem, nu_frame: float):
@@ -99,6 +102,7 @@ def relax(
     accept: Callable[[np.ndarray, float], bool] | None = None,
     rtol: float = 1e-6,
     atol: float = 1e-9,
+    hold_limit: Callable[[np.ndarray, float], float] | None = None,
 ) -> Relaxation:
     """Integrate chunk by chunk until |dx/dt - ν G x|∞ ≤ settle_tol·|J|∞ and no longer growing.
 
@@ -132,6 +136,7 @@ def relax(
     drifts: list[float] = []
     drift = float("inf")
     chunk = float(t_chunk)
+    held_since: float | None = None
     for _ in range(max_chunks):
         traj = integrate_trajectory(system, x, chunk, nu_frame=nu, rtol=rtol, atol=atol)
         if not traj.success:
@@ -147,8 +152,17 @@ def relax(
         scale = max(1.0, float(np.max(np.sum(np.abs(J), axis=1))))
         drift = float(np.max(np.abs(f))) / scale
         # settled: small and not growing (slow growth out of an unstable state has a growing drift)
-        if drift <= settle_tol and (not drifts or drift <= drifts[-1]) and (accept is None or accept(x, nu)):
+        quiet = drift <= settle_tol and (not drifts or drift <= drifts[-1])
+        if quiet and (accept is None or accept(x, nu)):
             return Relaxation(x, nu, True, t, drift, f"settled at t = {t:.3g}")
+        if quiet and hold_limit is not None:
+            held_since = t - chunk if held_since is None else held_since
+            limit = hold_limit(x, nu)
+            if t - held_since >= limit:
+                return Relaxation(x, nu, False, t, drift, f"held at a rejected (unstable) state from t = {held_since:.3g} "
+                                  f"to {t:.3g}, longer than the exact flow can stay ({limit:.3g})", held=True)
+        else:
+            held_since = None
         if not np.isfinite(drift):
             return Relaxation(x, nu, False, t, drift, f"state diverged by t = {t:.3g}")
         if drifts and 0.5 < drift / drifts[-1] < 2.0:

@@ -1,0 +1,108 @@
+"""When no stable steady state is reached: follow the trajectory onto its attractor and average there.
+
+:func:`cumex.steady.analysis.analyse` calls :func:`attractor_of_physical_state` when the trajectory from
+the initial state does not settle on a linearly stable fixed point. The attractor classification and the
+time averages are those of :func:`cumex.steady.attractors.follow` (explicit DOP853 at tight tolerances,
+which resolves oscillations that BDF's numerical damping hides); this module only chooses where to start
+and on which time scales to look:
+
+- start: if the relaxation was *held* at an unstable fixed point x* (BDF damped its unstable mode), x*
+  plus a kick of relative size ``KICK`` along the real part of its fastest-growing eigenvector, signed
+  by the side of x* on which the relaxation ended (the exact flow leaves x* there); otherwise the state
+  where the relaxation stopped (already near the attractor).
+- time scales: with λ = a ± ib (a > 0, b ≠ 0) the leading eigenvalue of the unstable state nearest to
+  the start, the expected period is P = 2π/b: sampling step P/100, averaging window 200 P, transient
+  20 P + 25/a (25 e-folds take the kick to O(1)). Without such an estimate the defaults of
+  :mod:`cumex.steady.attractors` apply. Any ``attractor_<key>`` setting (e.g. ``attractor_t_window``)
+  overrides the choice of ``<key>``.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from cumex.steady import attractors
+from cumex.steady.attractors import Attractor
+from cumex.steady.integrate import Relaxation
+from cumex.steady.stability import Stability
+from cumex.steady.symmetry import distance_modulo_rotation
+from cumex.steady.system import RealODESystem
+
+__all__ = ["KICK", "PREFIX", "attractor_settings", "leading_mode", "attractor_of_physical_state"]
+
+#: relative size of the kick off a held unstable fixed point (≫ the integrator's atol, ≪ the state)
+KICK = 1e-4
+#: prefix of the analysis settings passed on to :mod:`cumex.steady.attractors`
+PREFIX = "attractor_"
+
+
+def attractor_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
+    """The ``attractor_<key>`` entries of ``settings`` as ``{key: value}`` (checked by the attractor module)."""
+    out = {k[len(PREFIX):]: v for k, v in (settings or {}).items() if k.startswith(PREFIX)}
+    attractors.read_settings(out)  # raises CumexInputError naming the key
+    return out
+
+
+def leading_mode(system: RealODESystem, x: np.ndarray, nu: float = 0.0) -> tuple[complex, np.ndarray, np.ndarray]:
+    """(λ, right eigenvector, left eigenvector) of the eigenvalue of J - νG with the largest real part."""
+    import scipy.linalg
+
+    A = np.asarray(system.jacobian(x), dtype=float)
+    if system.rotation is not None and nu != 0.0:
+        A = A - nu * system.rotation
+    w, vl, vr = scipy.linalg.eig(A, left=True, right=True)
+    k = int(np.argmax(w.real))
+    return complex(w[k]), vr[:, k], vl[:, k]
+
+
+def _nearest_unstable(system: RealODESystem, fixed_points: Sequence[object], x: np.ndarray,
+                      preferred: int | None) -> object | None:
+    unstable = [fp for fp in fixed_points if not getattr(fp, "stable")]
+    if preferred is not None and not getattr(fixed_points[preferred], "stable"):
+        return fixed_points[preferred]
+    if not unstable:
+        return None
+    d = [distance_modulo_rotation(getattr(fp, "x"), x, system.rotation) for fp in unstable]
+    return unstable[int(np.argmin(d))]
+
+
+def attractor_of_physical_state(
+    system: RealODESystem,
+    fixed_points: Sequence[object],
+    relaxation: Relaxation,
+    trajectory_index: int | None,
+    settings: Mapping[str, object] | None = None,
+) -> Attractor | None:
+    """The attractor the physical trajectory reaches (see the module docstring), or None if there is no start.
+
+    ``fixed_points`` are objects with ``x``, ``nu``, ``stable`` (e.g. :class:`cumex.steady.analysis.FixedPoint`).
+    """
+    if not np.all(np.isfinite(relaxation.x)):
+        return None
+    user = attractor_settings(settings)
+    fp = _nearest_unstable(system, fixed_points, relaxation.x, trajectory_index)
+    cfg: dict[str, object] = {}
+    start = np.asarray(relaxation.x, dtype=float)
+    label = "end of the relaxation"
+    if fp is not None:
+        x_star = np.asarray(getattr(fp, "x"), dtype=float)
+        with np.errstate(all="ignore"):
+            lam, v, w = leading_mode(system, x_star, float(getattr(fp, "nu", 0.0)))
+        if np.isfinite(lam) and lam.real > 0.0:
+            if abs(lam.imag) > 0.0:
+                period = 2.0 * np.pi / abs(lam.imag)
+                cfg = {"dt": period / 100.0, "t_window": 200.0 * period, "t_transient": 20.0 * period + 25.0 / lam.real,
+                       "t_lyapunov": 200.0 * period, "lyapunov_interval": 5.0 * period}
+            if relaxation.held:
+                direction = np.real(v) if np.linalg.norm(np.real(v)) > 1e-3 * np.linalg.norm(v) else np.imag(v)
+                direction = direction / np.linalg.norm(direction)
+                side = float(np.real(np.vdot(w, start - x_star)))
+                sign = -1.0 if side < 0.0 and lam.imag == 0.0 else 1.0
+                start = x_star + sign * KICK * max(1.0, float(np.linalg.norm(x_star))) * direction
+                label = f"unstable fixed point + kick {KICK:g} along its leading mode (λ = {lam:.4g})"
+    cfg.update(user)
+    attractor = attractors.follow(system, start, cfg, start="initial")
+    attractor.message = f"from the {label}: {attractor.message}"
+    return attractor
