@@ -13,14 +13,15 @@ Classification of a grid point (``AttractorReport.attractor``):
   amplitude reported), ``irregular`` if it does not (largest Lyapunov exponent reported), and
   ``fixed_point`` if it settles after all (e.g. on a marginal fixed point). While the return
   distance (below) keeps halving from one window to the next, the integration goes on, up to
-  ``t_max``: near a Hopf line a trajectory approaches its cycle over thousands of time units.
+  ``t_max``: near a Hopf line a trajectory approaches its cycle over thousands of time units; a
+  window holding fewer than three periods is doubled (again up to ``t_max``).
 
 Periodicity is judged on U(1)-invariant coordinates when ``system.rotation`` is set (a state rotating
 rigidly under the symmetry is stationary there; a cycle seen in a rotating frame is periodic there
 while the lab-frame coordinates are quasi-periodic): the charge-0 coordinates and the bilinears
 Re/Im(z_i z̄_j) of charged pairs of equal charge. The return test: successive upward crossings of the
 probe's mean, compared at lags m = 1..4 (period-m orbits); periodic when the probe vector returns to
-within ``period_tol`` of its range and the lag-m return times agree to ``period_tol``, over at least
+within ``period_tol`` of its range and successive lag-m return times agree to ``period_tol``, over at least
 three periods spanning most of the window.
 
 Time averages are taken over the window (over a whole number of periods on a limit cycle); the error
@@ -192,7 +193,8 @@ def detect_period(t: np.ndarray, probe: np.ndarray, period_tol: float = 2e-3, ma
             break
         dist = float(np.max(np.abs(points[m:] - points[:-m]))) / scale
         intervals = times[m:] - times[:-m]
-        dist = max(dist, float(np.ptp(intervals) / np.mean(intervals)))
+        # successive return times agree (a slow drift along a neutral family of orbits is allowed)
+        dist = max(dist, float(np.max(np.abs(np.diff(intervals[::m])), initial=0.0) / np.mean(intervals)))
         best = min(best, dist)
         if dist < period_tol:
             return float(np.mean(intervals)), dist
@@ -246,7 +248,14 @@ def follow(system: RealODESystem, x0: np.ndarray, settings: Mapping[str, object]
         period, dist = detect_period(t, probe, cfg["period_tol"])
         # slow approach to a cycle (e.g. near a Hopf line): keep going while the return distance
         # keeps halving, up to t_max; a chaotic orbit does not improve and stops here
-        if np.isfinite(period) or dist > 0.5 * previous or elapsed + t[-1] > cfg["t_max"]:
+        if np.isfinite(period) or elapsed + t[-1] > cfg["t_max"]:
+            break
+        if np.isinf(dist):
+            # fewer than three periods in the window (long periods near a homoclinic orbit): widen it
+            if elapsed + 2 * t[-1] > cfg["t_max"]:
+                break
+            t = np.arange(0.0, 2 * t[-1] + 0.5 * cfg["dt"], cfg["dt"])
+        elif dist > 0.5 * previous:
             break
         previous = dist
         x1 = sol.y[:, -1]
