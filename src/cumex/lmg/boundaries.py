@@ -18,6 +18,9 @@ a0 = det M = (γ² - λ² + g²)² + 4λ²g² - 4J²(λ² + g²).
   λ_H² = [γ²(g² + γ²) + J² g²] / (g² + γ² - J²), so λ_H ≈ γ + J²/(2γ) to lowest order in J.
   The paper's eq. 13, λ_c/g ≈ (1 + 2J²/g²)/2, is this expansion at γ = g/2 (its figures' value); the
   text writes it in units of g only, which is correct for γ = 0.5 g but not in general.
+  At J = 0 the threshold is λ = γ for every g (g only rotates both spins together); the paper's
+  remark that the bare PT model (Fig. 1b) changes at λ = 0.5γ does not match this linearisation
+  with the stated rates γ/S and coupling λ/(2S) (it would with a coupling λ/S, or rates γ/(2S)).
 """
 
 from __future__ import annotations

@@ -59,12 +59,11 @@ def _int_setting(settings: Mapping[str, object], key: str, minimum: int) -> int:
 def _solve_mean_field(p: LMGDimerParameters, settings: Mapping[str, object]) -> LMGResult:
     n_starts = _int_setting(settings, "n_fixed_point_starts", 1)
     seed = _int_setting(settings, "fixed_point_seed", 0)
+    cfg = read_settings(settings)
     if p.J == 0:
         # at J = 0 the cycles form a neutral family (U(1) symmetry): integration error drifts a
-        # trajectory along it at a rate set by rtol, so tighten the default tolerances there
-        settings = {**settings, "rtol": min(float(settings.get("rtol", 1e-12)), 1e-12),
-                    "atol": min(float(settings.get("atol", 1e-14)), 1e-14)}
-    cfg = read_settings(settings)
+        # trajectory along it at a rate set by rtol, so tighten the tolerances there
+        cfg["rtol"], cfg["atol"] = min(cfg["rtol"], 1e-12), min(cfg["atol"], 1e-14)
     fps = find_fixed_points(p, n_starts=n_starts, seed=seed)
     system = mean_field_system(p)
     report = analyse_attractors(system, fps, cfg)
