@@ -359,9 +359,9 @@ def _use_attractor(system: RealODESystem, analysis: SteadyStateAnalysis, result:
         return
     averaged = SteadyState(observables={k: float(v) for k, v in att.averages.items()}, stable=False,
                            residual=float("nan"), info=info)
-    what = (f"limit cycle of period {att.period:.6g}" if att.kind == "limit_cycle"
-            else f"irregular attractor (largest Lyapunov exponent {att.lyapunov:.3g})")
+    what = (f"a limit cycle of period {att.period:.6g}" if att.kind == "limit_cycle"
+            else f"an irregular attractor (largest Lyapunov exponent {att.lyapunov:.3g})")
     result.physical, result.converged = averaged, True
-    result.status = (f"ok: {att.kind}: no stable steady state; the trajectory reaches a {what}, observables are "
+    result.status = (f"ok: {att.kind}: no stable steady state; the trajectory reaches {what}, observables are "
                      f"time averages over {att.window:.6g} ({att.message}); " + result.status.split(": ", 1)[1])
     result.settings["attractor"] = att.kind

@@ -12,7 +12,8 @@ and on which time scales to look:
   where the relaxation stopped (already near the attractor).
 - time scales: with λ = a ± ib (a > 0, b ≠ 0) the leading eigenvalue of the unstable state nearest to
   the start, the expected period is P = 2π/b: sampling step P/100, averaging window 200 P, transient
-  20 P + 25/a (25 e-folds take the kick to O(1)). Without such an estimate the defaults of
+  20 P + 25/a + 15/c (25 e-folds take the kick to O(1); c is the slowest decay rate at x*, so the
+  other modes have decayed by e^-15), at most the attractor module's default transient. Without such an estimate the defaults of
   :mod:`cumex.steady.attractors` apply. Any ``attractor_<key>`` setting (e.g. ``attractor_t_window``)
   overrides the choice of ``<key>``.
 """
@@ -57,6 +58,16 @@ def leading_mode(system: RealODESystem, x: np.ndarray, nu: float = 0.0) -> tuple
     return complex(w[k]), vr[:, k], vl[:, k]
 
 
+def _slowest_decay(system: RealODESystem, x: np.ndarray, nu: float) -> float:
+    """Smallest decay rate |Re λ| among the decaying modes of J - νG at x (how long transients last)."""
+    A = np.asarray(system.jacobian(x), dtype=float)
+    if system.rotation is not None and nu != 0.0:
+        A = A - nu * system.rotation
+    rates = -np.linalg.eigvals(A).real
+    rates = rates[np.isfinite(rates) & (rates > 1e-12 * max(1.0, float(np.abs(A).max())))]
+    return float(rates.min()) if rates.size else 1.0
+
+
 def _nearest_unstable(system: RealODESystem, fixed_points: Sequence[object], x: np.ndarray,
                       preferred: int | None) -> object | None:
     unstable = [fp for fp in fixed_points if not getattr(fp, "stable")]
@@ -93,7 +104,9 @@ def attractor_of_physical_state(
         if np.isfinite(lam) and lam.real > 0.0:
             if abs(lam.imag) > 0.0:
                 period = 2.0 * np.pi / abs(lam.imag)
-                cfg = {"dt": period / 100.0, "t_window": 200.0 * period, "t_transient": 20.0 * period + 25.0 / lam.real,
+                transient = 20.0 * period + 25.0 / lam.real + 15.0 / _slowest_decay(system, x_star, float(getattr(fp, "nu", 0.0)))
+                cfg = {"dt": period / 100.0, "t_window": 200.0 * period,
+                       "t_transient": min(transient, float(attractors.DEFAULT_SETTINGS["t_transient"])),
                        "t_lyapunov": 200.0 * period, "lyapunov_interval": 5.0 * period}
             if relaxation.held:
                 direction = np.real(v) if np.linalg.norm(np.real(v)) > 1e-3 * np.linalg.norm(v) else np.imag(v)
