@@ -5,7 +5,12 @@ below -tol. For a symmetry-broken state rotating as x(t) = expm(ν t G) x* the r
 J - ν G (the Jacobian in the co-rotating frame), and equivariance of F makes (J - ν G) G x* = 0: the
 phase of the state is free, so one eigenvalue is exactly zero with eigenvector G x*. That neutral
 mode is excluded (and counted); any further eigenvalue with real part ≥ -tol makes the state unstable.
-The tolerance is relative: tol = rel_tol · max(1, |J - ν G|∞).
+
+The tolerance is relative to the size of the matrix, measured after a diagonal similarity scaling
+(balancing, LAPACK gebal): tol = rel_tol · max(1, |D⁻¹ A D|∞) with A = J - ν G. Eigenvalues do not
+depend on the units of the unknowns but the plain |A|∞ does: an unknown measured in units 10⁻¹⁰ times
+smaller puts entries 10¹⁰ times larger into A and would make every weakly damped mode "unstable".
+The balanced norm is (nearly) invariant under such rescaling.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 
 from cumex.steady.symmetry import is_symmetric
 from cumex.steady.system import RealODESystem
 
-__all__ = ["Stability", "classify_stability"]
+__all__ = ["Stability", "classify_stability", "balanced_norm"]
 
 
 @dataclass
@@ -32,6 +38,12 @@ class Stability:
     eigenvalues: np.ndarray
 
 
+def balanced_norm(A: np.ndarray) -> float:
+    """|D⁻¹ A D|∞ for the balancing diagonal D (no permutation): a scale of A independent of units."""
+    B, _ = scipy.linalg.matrix_balance(A, permute=False)
+    return float(np.max(np.sum(np.abs(B), axis=1)))
+
+
 def classify_stability(system: RealODESystem, x: np.ndarray, nu: float = 0.0, rel_tol: float = 1e-9) -> Stability:
     """Classify a steady state (x, ν) of ``system``; never raises for a numerical failure."""
     with np.errstate(all="ignore"):
@@ -43,7 +55,7 @@ def classify_stability(system: RealODESystem, x: np.ndarray, nu: float = 0.0, re
     if not np.all(np.isfinite(A)):
         return Stability(False, float("nan"), 0, "Jacobian not finite", np.full(len(x), np.nan + 0j))
     eig = np.linalg.eigvals(A)
-    tol = rel_tol * max(1.0, float(np.max(np.sum(np.abs(A), axis=1))))
+    tol = rel_tol * max(1.0, balanced_norm(A))
     counted = eig
     neutral = 0
     if broken:
