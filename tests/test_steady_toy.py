@@ -135,6 +135,9 @@ def test_analyse_builds_a_method_result():
     assert result.physical.observables["r"] == pytest.approx(np.sqrt(0.5), abs=1e-10)
     assert result.physical.info["neutral_modes"] == 1
     assert result.settings["n_random"] == 4
+    assert result.settings["attractor"] == "fixed_point"
+    # x - x³: two stable nodes, the physical trajectory ends on one of them
+    assert analyse(bistable(), {"n_random": 12, "rng_seed": 3}).settings["attractor"] == "bistable"
 
 
 def van_der_pol(m: float = 1.0) -> RealODESystem:

@@ -11,8 +11,12 @@ zeros outside them are spurious roots of the closure, set aside and counted in t
 measured modulo the phase rotation for symmetry-broken systems) and classifies each by the
 eigenvalues of J - νG (:mod:`cumex.steady.stability`). The physical state is found by integrating
 from the initial state until it settles (:func:`cumex.steady.integrate.relax`) and Newton-polishing
-the end point; it is identified among the states found, or added. :func:`analyse` wraps this into a
-:class:`cumex.results.MethodResult`. Neither raises for a numerical failure.
+the end point; it is identified among the states found, or added. A trajectory held at a linearly
+unstable state for longer than 50 e-folding times of its growing mode is stopped: the exact flow
+cannot stay there, BDF's damping of a fast oscillatory mode (Re λ ≪ |Im λ|) keeps it (the order-6
+central-spin Hopf branch at large N). :func:`analyse` wraps this into a
+:class:`cumex.results.MethodResult` and, when no stable state is reached, averages over the attractor
+(:mod:`cumex.steady.fallback`). Neither raises for a numerical failure.
 """
 
 from __future__ import annotations
@@ -305,7 +309,17 @@ def analyse(
     settings: Mapping[str, object] | None = None,
     guesses: Sequence[np.ndarray] = (),
 ) -> MethodResult:
-    """:func:`find_steady_states` as a :class:`MethodResult` (observables from ``system.observables``)."""
+    """:func:`find_steady_states` as a :class:`MethodResult` (observables from ``system.observables``).
+
+    When the trajectory from the initial state reaches no linearly stable steady state (and the
+    ``attractors`` setting is true, the default), it is followed onto its attractor
+    (:mod:`cumex.steady.fallback`): on a limit cycle or an irregular attractor ``physical`` holds the
+    observables' time averages (``stable`` False, ``residual`` NaN; ``info``: period, largest Lyapunov
+    exponent, averaging window, ``error_<name>`` block errors of the averages, ``amplitude_<name>`` half
+    peak-to-peak), ``converged`` is True and ``status`` starts with "ok: limit_cycle" or "ok: irregular".
+    ``settings["attractor"]`` names what the physical trajectory reaches: fixed_point, bistable (the
+    physical state is one of ≥ 2 stable states), limit_cycle or irregular (absent when it failed).
+    """
     attractor_settings(settings)  # bad attractor_* settings raise here, before any work
     try:
         analysis = find_steady_states(system, guesses=guesses, settings=settings)
@@ -320,6 +334,8 @@ def analyse(
         status=analysis.status,
         settings=dict(analysis.settings),
     )
+    if physical is not None:
+        result.settings["attractor"] = "bistable" if analysis.n_stable >= 2 else "fixed_point"
     relaxation = analysis.relaxation
     if physical is None and analysis.settings["attractors"] and relaxation is not None and not relaxation.settled:
         _use_attractor(system, analysis, result, settings)
@@ -355,7 +371,7 @@ def _use_attractor(system: RealODESystem, analysis: SteadyStateAnalysis, result:
             return
         result.physical, result.converged = result.states[k], True
         result.status = "ok: " + result.status.split(": ", 1)[1] + f"; physical: stable state {k}, reached by the attractor analysis"
-        result.settings["attractor"] = "fixed_point"
+        result.settings["attractor"] = "bistable" if analysis.n_stable >= 2 else "fixed_point"
         return
     averaged = SteadyState(observables={k: float(v) for k, v in att.averages.items()}, stable=False,
                            residual=float("nan"), info=info)
