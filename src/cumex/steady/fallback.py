@@ -12,8 +12,9 @@ and on which time scales to look:
   where the relaxation stopped (already near the attractor).
 - time scales: with λ = a ± ib (a > 0, b ≠ 0) the leading eigenvalue of the unstable state nearest to
   the start, the expected period is P = 2π/b: sampling step P/100, averaging window 200 P, transient
-  20 P + 15/c (c the slowest decay rate at x*: other modes decay by e^-15), plus 25/a when the start
-  is still near x* (25 e-folds take a kick to O(1)), at most the attractor module's default transient. Without such an estimate the defaults of
+  20 P + 15/c (c the slowest decay rate at x*: other modes decay by e^-15), plus 1.5 ln(1/KICK)/a when
+  the start is still near x* (the time a kick needs to grow to O(1), with a margin), at most the
+  attractor module's default transient. Without such an estimate the defaults of
   :mod:`cumex.steady.attractors` apply. Any ``attractor_<key>`` setting (e.g. ``attractor_t_window``)
   overrides the choice of ``<key>``.
 """
@@ -34,7 +35,7 @@ from cumex.steady.system import RealODESystem
 __all__ = ["KICK", "PREFIX", "attractor_settings", "leading_mode", "attractor_of_physical_state"]
 
 #: relative size of the kick off a held unstable fixed point (≫ the integrator's atol, ≪ the state)
-KICK = 1e-4
+KICK = 1e-3
 #: prefix of the analysis settings passed on to :mod:`cumex.steady.attractors`
 PREFIX = "attractor_"
 
@@ -106,8 +107,8 @@ def attractor_of_physical_state(
                 period = 2.0 * np.pi / abs(lam.imag)
                 transient = 20.0 * period + 15.0 / _slowest_decay(system, x_star, float(getattr(fp, "nu", 0.0)))
                 near = np.linalg.norm(start - x_star) <= 1e-3 * max(1.0, float(np.linalg.norm(x_star)))
-                if relaxation.held or near:  # still has to grow away from x*
-                    transient += 25.0 / lam.real
+                if relaxation.held or near:  # still has to grow from ~KICK to O(1): ln(1/KICK) e-folds, +50 %
+                    transient += 1.5 * np.log(1.0 / KICK) / lam.real
                 cfg = {"dt": period / 100.0, "t_window": 200.0 * period,
                        "t_transient": min(transient, float(attractors.DEFAULT_SETTINGS["t_transient"])),
                        "t_lyapunov": 200.0 * period, "lyapunov_interval": 5.0 * period}
