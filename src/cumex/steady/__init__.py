@@ -1,8 +1,9 @@
 """Steady states and attractors of real ODE systems (mean-field and cumulant equations).
 
 Public entry points: :func:`find_steady_states` (every steady state found, its stability and the
-physical one) and :func:`analyse` (the same as a :class:`cumex.results.MethodResult`);
-:func:`integrate_trajectory` is the hook for attractor classification.
+physical one) and :func:`analyse` (the same as a :class:`cumex.results.MethodResult`; when no stable
+state is reached it averages over the attractor the trajectory reaches, see :mod:`cumex.steady.fallback`);
+:func:`integrate_trajectory` is the hook for attractor classification (:mod:`cumex.steady.attractors`).
 """
 
 from cumex.steady.analysis import DEFAULT_SETTINGS, FixedPoint, SteadyStateAnalysis, analyse, find_steady_states
