@@ -9,6 +9,7 @@ import pytest
 from cumex.errors import CumexInputError
 from cumex.steady import analyse, find_steady_states
 from cumex.steady.system import RealODESystem
+from test_steady_toy import hopf
 
 MU, OMEGA = 2.0, 500.0
 
@@ -59,6 +60,20 @@ def test_fast_hopf_cycle_period_and_averages():
     assert phys.observables["r2"] == pytest.approx(MU, abs=1e-7)
     assert phys.observables["w"] == pytest.approx(MU, abs=1e-7)
     assert abs(phys.observables["u"]) < 1e-6  # whole periods of a cosine
+
+
+def test_held_rotating_system_finds_the_stable_rotating_state():
+    """Hopf normal form with a U(1) generator (test_steady_toy.hopf, μ = 0.5): the only Newton start is
+    the unstable origin and the seed 1e-13 is below BDF's atol, so the relaxation is held there; the
+    attractor analysis leaves along the unstable mode and settles on the rotating state |z| = √μ."""
+    system = hopf(0.5)
+    system.initial_state = np.array([1e-13, 0.0, 0.0])
+    result = analyse(system, {"n_random": 0})
+    assert result.converged and result.settings["attractor"] == "fixed_point", result.status
+    assert "reached by the attractor analysis" in result.status
+    assert result.n_steady_states == 2 and result.n_stable == 1
+    assert result.physical.stable and result.physical.observables["r"] == pytest.approx(np.sqrt(0.5), abs=1e-10)
+    assert result.physical.info["frequency"] == pytest.approx(1.3 - 0.4 * 0.5, abs=1e-10)
 
 
 def test_without_attractor_analysis_the_point_fails_and_bad_keys_are_named():

@@ -370,7 +370,10 @@ def _use_attractor(system: RealODESystem, analysis: SteadyStateAnalysis, result:
             result.status += f"; attractor analysis settled on unstable state {k} ({att.message})"
             return
         result.physical, result.converged = result.states[k], True
-        result.status = "ok: " + result.status.split(": ", 1)[1] + f"; physical: stable state {k}, reached by the attractor analysis"
+        n_stable = sum(f.stable for f in analysis.fixed_points)
+        result.status = (f"ok: physical: stable state {k}, reached by the attractor analysis ({att.message}); "
+                         f"{len(analysis.fixed_points)} steady state(s) now known, {n_stable} stable; before it: "
+                         + result.status.split(": ", 1)[1])
         result.settings["attractor"] = "bistable" if analysis.n_stable >= 2 else "fixed_point"
         return
     averaged = SteadyState(observables={k: float(v) for k, v in att.averages.items()}, stable=False,
