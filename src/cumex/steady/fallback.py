@@ -24,11 +24,11 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
+import scipy.linalg
 
 from cumex.steady import attractors
 from cumex.steady.attractors import Attractor
 from cumex.steady.integrate import Relaxation
-from cumex.steady.stability import Stability
 from cumex.steady.symmetry import distance_modulo_rotation
 from cumex.steady.system import RealODESystem
 
@@ -49,8 +49,6 @@ def attractor_settings(settings: Mapping[str, object] | None) -> dict[str, objec
 
 def leading_mode(system: RealODESystem, x: np.ndarray, nu: float = 0.0) -> tuple[complex, np.ndarray, np.ndarray]:
     """(λ, right eigenvector, left eigenvector) of the eigenvalue of J - νG with the largest real part."""
-    import scipy.linalg
-
     A = np.asarray(system.jacobian(x), dtype=float)
     if system.rotation is not None and nu != 0.0:
         A = A - nu * system.rotation
