@@ -42,6 +42,11 @@ Hermitian operator are real. The solver uses this to work with D real unknowns (
 
 Element index (vectorised, closed form): within a diagonal block the slice k starts at k(N + 2 − k), within an
 off-diagonal one at k(N + 1 − k); the blocks are stored in the order (0,0), (1,1), (1,0), (0,1).
+
+Truncated basis. Because every block is stored in increasing k, the elements with k ≤ K form a prefix of each
+block; ``SectorBasis(N, kmax=K)`` keeps only these prefixes ((K + 1)(N + 1 − K) diagonal and (K + 1)(N − K)
+off-diagonal elements per block, i.e. coherence order a = n01 + n10 ≤ 2K + 1) with the same index formula.
+The steady state's weight falls steeply with a (see :mod:`.steady`), which the coherence-cutoff solve uses.
 """
 
 from __future__ import annotations
@@ -68,14 +73,26 @@ class SectorBasis:
     """Index arithmetic of the U(1)-reduced permutation-symmetric basis for N satellites."""
 
     N: int
+    kmax: int | None = None  # keep only k ≤ kmax (None: the whole sector)
+
+    @property
+    def truncated(self) -> bool:
+        """True when kmax removes elements, i.e. kmax < ⌊N/2⌋ or kmax < ⌊(N − 1)/2⌋."""
+        return self.kmax is not None and self.kmax < max(self.N // 2, (self.N - 1) // 2)
+
+    def _k_top(self, diagonal: bool) -> int:
+        full = self.N // 2 if diagonal else (self.N - 1) // 2
+        return full if self.kmax is None else min(full, self.kmax)
 
     @property
     def diag_size(self) -> int:
-        return (self.N + 2) ** 2 // 4
+        K = self._k_top(True)
+        return (K + 1) * (self.N + 1 - K)  # = ⌊(N+2)²/4⌋ for K = ⌊N/2⌋
 
     @property
     def off_size(self) -> int:
-        return (self.N + 1) ** 2 // 4
+        K = self._k_top(False)
+        return max(K + 1, 0) * (self.N - K)  # = ⌊(N+1)²/4⌋ for K = ⌊(N−1)/2⌋
 
     @property
     def dim(self) -> int:
@@ -94,7 +111,7 @@ class SectorBasis:
     def block_labels(self, diagonal: bool) -> tuple[np.ndarray, np.ndarray]:
         """(k, n11) of every element of a diagonal or off-diagonal block, in storage order."""
         top = self.N if diagonal else self.N - 1  # n11 ≤ top − 2k
-        kmax = top // 2
+        kmax = self._k_top(diagonal)
         if kmax < 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         k_all = np.arange(kmax + 1, dtype=np.int64)

@@ -51,9 +51,12 @@ def reduced_liouvillian(params: CentralSpinParameters, basis: SectorBasis | None
     Each entry is first written in the A(n) basis (module docstring) and then multiplied by
     s(source)/s(target) = [M(source)/M(target)] √(C(N, m_ket')C(N, m_bra')/(C(N, m_ket)C(N, m_bra))),
     where M(source)/M(target) = (n_gain + 1)/n_lose for one satellite moving from type "lose" to "gain".
+    On a truncated basis (``kmax`` set) the transitions to k = kmax + 1 are left out: the matrix is then the
+    exact generator applied to vectors supported on k < kmax, restricted to rows k ≤ kmax.
     """
     basis = basis or SectorBasis(params.N)
     N = basis.N
+    kmax = N if basis.kmax is None else basis.kmax
     lab = basis.labels()
     c, d = lab["c"], lab["d"]
     n00, n01, n10, n11 = (lab[t] for t in _TYPES)
@@ -81,9 +84,11 @@ def reduced_liouvillian(params: CentralSpinParameters, basis: SectorBasis | None
             value = value * np.sqrt(_binom_ratio(N, m_ket, m_ket2) * _binom_ratio(N, m_bra, m_bra2))
         tc = c[sel] if cc is None else np.full(sel.size, cc)
         td = d[sel] if dd is None else np.full(sel.size, dd)
-        rows.append(basis.index(tc, td, new["n01"].astype(np.int64), new["n10"].astype(np.int64), new["n11"].astype(np.int64)))
-        cols.append(src[sel])
-        vals.append(value)
+        t01, t10, t11 = (new[t].astype(np.int64) for t in ("n01", "n10", "n11"))
+        inside = np.minimum(t01, t10) <= kmax  # a truncated basis drops transitions leaving it
+        rows.append(basis.index(tc[inside], td[inside], t01[inside], t10[inside], t11[inside]))
+        cols.append(src[sel][inside])
+        vals.append(value[inside])
 
     diag = (
         -1j * (params.omega - params.epsilon) * (c - d)

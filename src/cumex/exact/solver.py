@@ -2,6 +2,10 @@
 
 Settings read (all optional; other keys belong to other methods and are ignored, except unknown ``exact_*``):
 
+    exact_method      "coherence_cutoff" (default: unknowns up to a coherence ladder index K grown until the
+                      conditioned tail is below exact_cutoff_tol) or "full" (the whole sector)
+    exact_cutoff_tol  largest relative tail accepted by the coherence cutoff (default 1e-12)
+    exact_cutoff_start  first ladder index K tried by the coherence cutoff (default 8; doubled as needed)
     exact_ordering    "nested_dissection" (default) or a SuperLU ordering: COLAMD, MMD_ATA, MMD_AT_PLUS_A
     exact_refine      steps of iterative refinement after the LU solve (default 1)
     exact_q_tol       re-solve while logit of the reference excitation fraction moves more (default 0.1)
@@ -20,13 +24,16 @@ from typing import Mapping
 
 from cumex.errors import CumexInputError
 from cumex.exact.observables import observables
-from cumex.exact.steady import ORDERINGS, steady_state
+from cumex.exact.steady import METHODS, ORDERINGS, steady_state
 from cumex.models.central_spin import CentralSpinParameters
 from cumex.results import MethodResult, SteadyState
 
 __all__ = ["solve", "DEFAULT_SETTINGS", "read_settings"]
 
 DEFAULT_SETTINGS: dict[str, object] = {
+    "exact_method": "coherence_cutoff",
+    "exact_cutoff_tol": 1e-12,
+    "exact_cutoff_start": 8,
     "exact_ordering": "nested_dissection",
     "exact_refine": 1,
     "exact_q_tol": 0.1,
@@ -55,6 +62,10 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
         if key.startswith("exact_") and key not in DEFAULT_SETTINGS:
             raise CumexInputError(key, settings[key], f"a setting of the exact solver: {', '.join(DEFAULT_SETTINGS)}")
     out = {**DEFAULT_SETTINGS, **{k: v for k, v in settings.items() if k in DEFAULT_SETTINGS}}
+    if out["exact_method"] not in METHODS:
+        raise CumexInputError("exact_method", out["exact_method"], f"one of {', '.join(METHODS)}")
+    _positive("exact_cutoff_tol", out["exact_cutoff_tol"])
+    _int("exact_cutoff_start", out["exact_cutoff_start"], 1)
     if out["exact_ordering"] not in ORDERINGS:
         raise CumexInputError("exact_ordering", out["exact_ordering"], f"one of {', '.join(ORDERINGS)}")
     _int("exact_refine", out["exact_refine"], 0)
@@ -73,6 +84,9 @@ def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None =
     try:
         res = steady_state(
             params,
+            method=str(used["exact_method"]),
+            cutoff_tol=float(used["exact_cutoff_tol"]),  # type: ignore[arg-type]
+            cutoff_start=int(used["exact_cutoff_start"]),  # type: ignore[arg-type]
             ordering=str(used["exact_ordering"]),
             refine=int(used["exact_refine"]),  # type: ignore[arg-type]
             q_tol=float(used["exact_q_tol"]),  # type: ignore[arg-type]
