@@ -160,6 +160,11 @@ class SectorBasis:
         )
         return (offset + within).astype(np.int64)
 
+    def full_index(self) -> np.ndarray:
+        """Index in ``SectorBasis(N)`` of every element of this (possibly truncated) basis, in storage order."""
+        lab = self.labels()
+        return SectorBasis(self.N).index(lab["c"], lab["d"], lab["n01"], lab["n10"], lab["n11"])
+
     def log_scale(self) -> np.ndarray:
         """ln s(n) for every element: B(n) = s(n) A(n) (see the module docstring)."""
         lab = self.labels()
