@@ -11,7 +11,8 @@ Findings these tests pin down:
   Jacobian (rhs only), the eigenvalue condition number (rounding moves λ by ≲ 1e-7), a balanced
   eigensolve, 40-digit mpmath (slow tier), and the growth rate of a perturbation in a tightly
   toleranced explicit integration of the nonlinear equations. Beyond it the trajectory goes to a
-  limit cycle of period ≈ 2π/b (slow tier: compared with an integration outside cumex.steady).
+  limit cycle of period ≈ 2π/b (slow tier: compared with an integration outside cumex.steady), born
+  with zero amplitude (supercritical: amplitude² ∝ N - N_c).
 - order 5: the stable branch ends at a saddle-node fold near N ≈ 2,107 (a real eigenvalue → 0 as
   √(N_c - N)); beyond it the flow has a long-period cycle through the ghost of the fold (slow tier).
 """
@@ -186,3 +187,19 @@ def test_order5_beyond_the_fold_long_period_cycle():
     period, mean, _ = _independent_cycle("5", 2600.0, system.initial_state, 60.0, 200.0, 2e-2)
     assert result.physical.info["period"] == pytest.approx(period, rel=1e-3)
     assert result.physical.observables["central_population"] == pytest.approx(mean, abs=2e-4)
+
+
+@pytest.mark.slow
+def test_order6_hopf_is_supercritical():
+    """A supercritical Hopf bifurcation: the cycle is born with zero amplitude, amplitude² ∝ N - N_c
+    (N_c ≈ 1584.6 from the eigenvalue crossing), so amplitude²/(N - N_c) agrees just past N_c and far
+    beyond it (to the O(N - N_c) correction of the normal form)."""
+    x1500, x1700 = branch("6", (1500.0, 1700.0))
+    re = [leading(central_spin_system("6", at(N)).jacobian(x)).real for N, x in ((1500.0, x1500), (1700.0, x1700))]
+    N_c = 1500.0 - 200.0 * re[0] / (re[1] - re[0])
+    ratios = []
+    for N in (1600, 2000):
+        result = solve_order("6", resolve_parameters(N, SCALING, R), {})
+        assert result.settings.get("attractor") == "limit_cycle", result.status
+        ratios.append(result.physical.info["amplitude_central_population"] ** 2 / (N - N_c))
+    assert ratios[1] == pytest.approx(ratios[0], rel=0.15)
