@@ -83,6 +83,15 @@ def test_without_attractor_analysis_the_point_fails_and_bad_keys_are_named():
         analyse(fast_hopf(), {"attractor_t_window": -1.0})
     with pytest.raises(CumexInputError, match="attractors"):
         analyse(fast_hopf(), {"attractors": "yes"})
+    with pytest.raises(CumexInputError, match="attractor_max_work"):
+        analyse(fast_hopf(), {"attractor_max_work": 0})
+
+
+def test_cost_guard_skips_the_attractor_and_says_so():
+    # ρ(J) = |μ + iω| ≈ 500 at the origin; transient + window ≈ 34: work ≈ 1.7e4 > 1e3
+    result = analyse(fast_hopf(), {"n_random": 2, "attractor_max_work": 1e3})
+    assert not result.converged and result.physical is None
+    assert "not attempted" in result.status and "attractor_max_work" in result.status
 
 
 @pytest.mark.slow

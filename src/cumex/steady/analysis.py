@@ -352,7 +352,7 @@ def _use_attractor(system: RealODESystem, analysis: SteadyStateAnalysis, result:
         result.status += f"; attractor analysis raised {exc!r}"
         return
     if att is None or not att.averages or "integration failed" in att.message:
-        result.status += f"; attractor analysis failed ({att.message if att else 'no start'})"
+        result.status += f"; attractor analysis gave no averages ({att.message if att else 'no start'})"
         return
     info = {"period": att.period, "lyapunov": att.lyapunov, "window": att.window,
             **{f"error_{k}": float(v) for k, v in att.errors.items()},

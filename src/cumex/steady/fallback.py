@@ -17,6 +17,8 @@ and on which time scales to look:
   attractor module's default transient. Without such an estimate the defaults of
   :mod:`cumex.steady.attractors` apply. Any ``attractor_<key>`` setting (e.g. ``attractor_t_window``)
   overrides the choice of ``<key>``.
+- cost guard: explicit integration takes ~ρ(J)·t steps; above ``attractor_max_work`` (default
+  :data:`MAX_WORK`) the attractor is not followed and the status says so.
 """
 
 from __future__ import annotations
@@ -26,25 +28,42 @@ from typing import Mapping, Sequence
 import numpy as np
 import scipy.linalg
 
+from cumex.errors import CumexInputError
 from cumex.steady import attractors
 from cumex.steady.attractors import Attractor
 from cumex.steady.integrate import Relaxation
 from cumex.steady.symmetry import distance_modulo_rotation
 from cumex.steady.system import RealODESystem
 
-__all__ = ["KICK", "PREFIX", "attractor_settings", "leading_mode", "attractor_of_physical_state"]
+__all__ = ["KICK", "PREFIX", "MAX_WORK", "attractor_settings", "leading_mode", "attractor_of_physical_state"]
 
 #: relative size of the kick off a held unstable fixed point (≫ the integrator's atol, ≪ the state)
 KICK = 1e-3
 #: prefix of the analysis settings passed on to :mod:`cumex.steady.attractors`
 PREFIX = "attractor_"
+#: default of ``attractor_max_work``: the largest ρ(J)·(t_transient + t_window) attempted. Explicit
+#: integration needs ~ρ(J)·t steps; with rates ∝ N (fixed κ/N) the cost grows with N. 1e6 is ~10 min
+#: for the 43 unknowns of order 6 (order 6 at N = 2,000 needs ~1e4, order 5 at N = 2,600 ~1.5e5).
+MAX_WORK = 1e6
 
 
 def attractor_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
-    """The ``attractor_<key>`` entries of ``settings`` as ``{key: value}`` (checked by the attractor module)."""
+    """The ``attractor_<key>`` entries of ``settings`` as ``{key: value}`` (checked by the attractor module,
+    except ``max_work``, checked here)."""
     out = {k[len(PREFIX):]: v for k, v in (settings or {}).items() if k.startswith(PREFIX)}
     attractors.read_settings(out)  # raises CumexInputError naming the key
+    if "max_work" in out:
+        value = out["max_work"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise CumexInputError(PREFIX + "max_work", value, "a positive number")
     return out
+
+
+def _work(system: RealODESystem, x: np.ndarray, cfg: Mapping[str, float | int]) -> float:
+    """ρ(J(x)) · (t_transient + t_window): steps an explicit integrator needs, up to a constant."""
+    with np.errstate(all="ignore"):
+        rho = float(np.max(np.abs(np.linalg.eigvals(np.asarray(system.jacobian(x), dtype=float)))))
+    return rho * float(cfg["t_transient"]) + rho * float(cfg["t_window"]) if np.isfinite(rho) else float("inf")
 
 
 def leading_mode(system: RealODESystem, x: np.ndarray, nu: float = 0.0) -> tuple[complex, np.ndarray, np.ndarray]:
@@ -92,6 +111,7 @@ def attractor_of_physical_state(
     if not np.all(np.isfinite(relaxation.x)):
         return None
     user = attractor_settings(settings)
+    max_work = float(user.pop("max_work", MAX_WORK))  # type: ignore[arg-type]
     fp = _nearest_unstable(system, fixed_points, relaxation.x, trajectory_index)
     cfg: dict[str, object] = {}
     start = np.asarray(relaxation.x, dtype=float)
@@ -118,6 +138,11 @@ def attractor_of_physical_state(
                 start = x_star + sign * KICK * max(1.0, float(np.linalg.norm(x_star))) * direction
                 label = f"unstable fixed point + kick {KICK:g} along its leading mode (λ = {lam:.4g})"
     cfg.update(user)
+    work = _work(system, start, attractors.read_settings(cfg))
+    if work > max_work:
+        return Attractor("irregular", "initial", start, message=(
+            f"not attempted: estimated work ρ(J)·t = {work:.3g} > {PREFIX}max_work = {max_work:.3g} "
+            "(explicit integration of stiff rates; raise the setting to allow it)"))
     attractor = attractors.follow(system, start, cfg, start="initial")
     attractor.message = f"from the {label}: {attractor.message}"
     return attractor
