@@ -42,7 +42,7 @@ KICK = 1e-3
 #: prefix of the analysis settings passed on to :mod:`cumex.steady.attractors`
 PREFIX = "attractor_"
 #: default of ``attractor_max_work``: the largest ρ(J)·(t_transient + t_window) attempted. Explicit
-#: integration needs ~ρ(J)·t steps; with rates ∝ N (fixed κ/N) the cost grows with N. 1e6 is ~10 min
+#: integration needs ~ρ(J)·t steps; with rates ∝ N (fixed κ/N) the cost grows with N. 1e6 is 10-20 min
 #: for the 43 unknowns of order 6 (order 6 at N = 2,000 needs ~1e4, order 5 at N = 2,600 ~1.5e5).
 MAX_WORK = 1e6
 
