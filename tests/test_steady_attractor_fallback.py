@@ -88,7 +88,7 @@ def test_without_attractor_analysis_the_point_fails_and_bad_keys_are_named():
 
 
 def test_cost_guard_skips_the_attractor_and_says_so():
-    # ρ(J) = |μ + iω| ≈ 500 at the origin; transient + window ≈ 34: work ≈ 1.7e4 > 1e3
+    # ρ(J) = |μ + iω| ≈ 500 at the origin; t ≥ transient + window ≈ 34: work ≥ 1.7e4 > 1e3
     result = analyse(fast_hopf(), {"n_random": 2, "attractor_max_work": 1e3})
     assert not result.converged and result.physical is None
     assert "not attempted" in result.status and "attractor_max_work" in result.status

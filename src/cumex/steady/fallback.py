@@ -14,11 +14,11 @@ and on which time scales to look:
   the start, the expected period is P = 2π/b: sampling step P/100, averaging window 200 P, transient
   20 P + 15/c (c the slowest decay rate at x*: other modes decay by e^-15), plus 1.5 ln(1/KICK)/a when
   the start is still near x* (the time a kick needs to grow to O(1), with a margin), at most the
-  attractor module's default transient. Without such an estimate the defaults of
+  attractor module's default transient; follow() may widen the window up to t_max = transient + 1600 P. Without such an estimate the defaults of
   :mod:`cumex.steady.attractors` apply. Any ``attractor_<key>`` setting (e.g. ``attractor_t_window``)
   overrides the choice of ``<key>``.
-- cost guard: explicit integration takes ~ρ(J)·t steps; above ``attractor_max_work`` (default
-  :data:`MAX_WORK`) the attractor is not followed and the status says so.
+- cost guard: explicit integration takes ~ρ(J)·t steps (t up to t_max); above ``attractor_max_work``
+  (default :data:`MAX_WORK`) the attractor is not followed and the status says so.
 """
 
 from __future__ import annotations
@@ -60,10 +60,11 @@ def attractor_settings(settings: Mapping[str, object] | None) -> dict[str, objec
 
 
 def _work(system: RealODESystem, x: np.ndarray, cfg: Mapping[str, float | int]) -> float:
-    """ρ(J(x)) · (t_transient + t_window): steps an explicit integrator needs, up to a constant."""
+    """ρ(J(x)) · t, t the longest follow() may integrate: steps an explicit integrator needs, up to a constant."""
     with np.errstate(all="ignore"):
         rho = float(np.max(np.abs(np.linalg.eigvals(np.asarray(system.jacobian(x), dtype=float)))))
-    return rho * float(cfg["t_transient"]) + rho * float(cfg["t_window"]) if np.isfinite(rho) else float("inf")
+    t = max(float(cfg["t_transient"]) + float(cfg["t_window"]), float(cfg.get("t_max", 0.0)))
+    return rho * t if np.isfinite(rho) else float("inf")
 
 
 def leading_mode(system: RealODESystem, x: np.ndarray, nu: float = 0.0) -> tuple[complex, np.ndarray, np.ndarray]:
@@ -127,9 +128,11 @@ def attractor_of_physical_state(
                 near = np.linalg.norm(start - x_star) <= 1e-3 * max(1.0, float(np.linalg.norm(x_star)))
                 if relaxation.held or near:  # still has to grow from ~KICK to O(1): ln(1/KICK) e-folds, +50 %
                     transient += 1.5 * np.log(1.0 / KICK) / lam.real
-                cfg = {"dt": period / 100.0, "t_window": 200.0 * period,
-                       "t_transient": min(transient, float(attractors.DEFAULT_SETTINGS["t_transient"])),
+                t_transient = min(transient, float(attractors.DEFAULT_SETTINGS["t_transient"]))
+                cfg = {"dt": period / 100.0, "t_window": 200.0 * period, "t_transient": t_transient,
                        "t_lyapunov": 200.0 * period, "lyapunov_interval": 5.0 * period}
+                if "t_max" in attractors.DEFAULT_SETTINGS:  # follow() may extend the window up to t_max
+                    cfg["t_max"] = t_transient + 8.0 * 200.0 * period
             if relaxation.held:
                 direction = np.real(v) if np.linalg.norm(np.real(v)) > 1e-3 * np.linalg.norm(v) else np.imag(v)
                 direction = direction / np.linalg.norm(direction)
