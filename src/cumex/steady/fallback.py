@@ -41,10 +41,12 @@ __all__ = ["KICK", "PREFIX", "MAX_WORK", "attractor_settings", "leading_mode", "
 KICK = 1e-3
 #: prefix of the analysis settings passed on to :mod:`cumex.steady.attractors`
 PREFIX = "attractor_"
-#: default of ``attractor_max_work``: the largest ρ(J)·(t_transient + t_window) attempted. Explicit
-#: integration needs ~ρ(J)·t steps; with rates ∝ N (fixed κ/N) the cost grows with N. 1e6 is 10-20 min
-#: for the 43 unknowns of order 6 (order 6 at N = 2,000 needs ~1e4, order 5 at N = 2,600 ~1.5e5).
-MAX_WORK = 1e6
+#: default of ``attractor_max_work``: the largest ρ(J)·t attempted (t: the longest follow() may run,
+#: its t_max). Explicit integration needs ~ρ(J)·t steps; with rates ∝ N (fixed κ/N) the cost grows with
+#: N. Measured: ~1.5e-4 s per unit of ρ·t actually integrated (order 5, 31 unknowns), so 1e7 bounds a
+#: point at roughly half an hour in the worst case; order 5 at N = 2,600 (period 14) is estimated at
+#: 1.7e6 (t_max 4000) and takes about a minute, order 6 at N = 2,000 about 2e4.
+MAX_WORK = 1e7
 
 
 def attractor_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
