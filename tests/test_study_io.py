@@ -103,3 +103,13 @@ def test_rewritten_strings_are_not_truncated(tmp_path):
     back = read_dataset(tmp_path / "grid.nc")
     assert sorted(back.scaling.values.tolist()) == ["fixed_gN", "fixed_kappa_over_N"]
     assert sorted(back.order.values.tolist()) == ["1", "exact"]
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    path = write_dataset(_fake_point(5, 0.5, 0.1), tmp_path / "p.nc")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask

@@ -86,6 +86,12 @@ def provenance() -> dict[str, str]:
     }
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     """Write ``ds`` to ``path`` atomically (temporary file in the same folder, then rename)."""
     path = Path(path)
@@ -96,6 +102,7 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
         # drop_encoding: string variables read from another file keep that file's fixed width, which
         # would truncate longer strings written beside them ('fixed_kappa_over_N' -> 'fixed_kappa_o')
         ds.drop_encoding().to_netcdf(tmp, engine=_ENGINE)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; collaborators on a cluster must read it
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
