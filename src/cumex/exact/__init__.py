@@ -1,7 +1,8 @@
 """Exact steady states and dynamics of the central spin model in the U(1)-reduced permutation-symmetric basis.
 
 Modules: ``basis`` (the (N+1)(N+2)-element basis and its index arithmetic), ``liouvillian`` (the generator,
-vectorised), ``steady`` (the rescaled sparse-LU steady-state solve), ``ordering`` (nested dissection),
+vectorised), ``steady`` (the rescaled sparse-LU steady-state solve, by default on the strip of
+coherence ladder indices k ≤ K that carries the state; K chosen adaptively), ``ordering`` (nested dissection),
 ``observables``, ``dynamics`` (time evolution, standard initial state), ``solver`` (the ``solve`` entry
 point of the order "exact"); test oracles ``brute_force`` (full Hilbert space, N ≤ 6) and ``unreduced``
 (permutation-symmetric without the U(1) restriction).

@@ -7,7 +7,8 @@ Settings read (all optional; other keys belong to other methods and are ignored,
     exact_cutoff_tol  largest relative tail accepted by the coherence cutoff (default 1e-12)
     exact_cutoff_start  first ladder index K tried by the coherence cutoff (default 8; doubled as needed)
     exact_ordering    "nested_dissection" (default) or a SuperLU ordering: COLAMD, MMD_ATA, MMD_AT_PLUS_A
-    exact_refine      steps of iterative refinement after the LU solve (default 1)
+    exact_refine      at most this many steps of iterative refinement after the LU solve, stopped when the
+                      residual no longer halves (default 10)
     exact_q_tol       re-solve while logit of the reference excitation fraction moves more (default 0.1)
     exact_max_passes  at most this many factorisations (default 4)
     exact_residual_tol  the state counts as converged when ‖L w‖_∞ is below this (default 1e-9)
@@ -35,7 +36,7 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "exact_cutoff_tol": 1e-12,
     "exact_cutoff_start": 8,
     "exact_ordering": "nested_dissection",
-    "exact_refine": 1,
+    "exact_refine": 10,
     "exact_q_tol": 0.1,
     "exact_max_passes": 4,
     "exact_residual_tol": 1e-9,
