@@ -113,3 +113,9 @@ def test_written_files_get_ordinary_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+def test_attractor_of_the_physical_state_is_recorded():
+    ds = _fake_point(5, 0.5, 0.1)
+    assert str(ds.attractor.values.ravel()[0]) == "fixed_point"
+    assert np.isnan(float(ds.attractor_period.squeeze()))

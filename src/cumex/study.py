@@ -153,6 +153,11 @@ def result_to_dataset(
     data["converged"] = (GRID_DIMS, _grid_array(np.int8(result.converged)), {"long_name": "1 if the solve succeeded, else 0"})
     data["residual"] = (GRID_DIMS, _grid_array(float(result.residual)), {"long_name": "residual of the steady-state equations at the physical state"})
     data["status"] = (GRID_DIMS, np.full((1, 1, 1, 1), result.status, dtype=object), {"long_name": "solver status"})
+    # what the physical trajectory reaches (cumex.steady.analysis): fixed_point, bistable, limit_cycle, irregular
+    attractor = str(result.settings.get("attractor", "fixed_point" if physical is not None and physical.stable else ""))
+    data["attractor"] = (GRID_DIMS, np.full((1, 1, 1, 1), attractor, dtype=object), {"long_name": "attractor reached from the fixed initial state (observables are time averages on a cycle)"})
+    period = np.nan if physical is None else float(physical.info.get("period", np.nan))
+    data["attractor_period"] = (GRID_DIMS, _grid_array(period), {"long_name": "period of the limit cycle reached (NaN if none)", "units": "1"})
     data["solve_seconds"] = (GRID_DIMS, _grid_array(solve_seconds), {"long_name": "wall time of the solve", "units": "s"})
     for name, (long_name, units) in _PARAMETER_ATTRS.items():
         data[name] = (GRID_DIMS, _grid_array(float(getattr(params, name))), {"long_name": long_name, "units": units})
