@@ -53,16 +53,39 @@ def _batch(wildcards):
         ) from None
 
 
+def _derived_order(order):
+    """(M, symmetry) when the order's equations come from the cumulant engine, else None."""
+    if order == "exact" or (order in ("1", "2") and config["settings"].get("engine", "auto") != "derived"):
+        return None
+    M, _, broken = order.partition("_")
+    return int(M), ("broken" if broken or M == "1" else "u1")
+
+
+def derived_path(order):
+    """The compiled cumulant system a solve job of this order reads (made once per study by `derive`)."""
+    M, symmetry = _derived_order(order)
+    return f"{RESULTS}/derived/{config['model']}-order{M}-{symmetry}.npz"
+
+
+def solve_inputs(wildcards):
+    """A derived order's solve jobs depend on the compiled system, so each order is derived once."""
+    order = _batch(wildcards).order
+    return [derived_path(order)] if _derived_order(order) else []
+
+
 def solve_job(wildcards):
     """Everything one solve job needs; a change of any of it reruns the job (params rerun trigger)."""
     batch = _batch(wildcards)
+    settings = dict(config["settings"])
+    if _derived_order(batch.order):
+        settings["compiled"] = derived_path(batch.order)
     return {
         "model": config["model"],
         "scaling": batch.scaling,
         "order": batch.order,
         "points": [[N, r] for N, r in batch.pairs],
         "overrides": overrides_for(batch.scaling, config["parameters"]),
-        "settings": dict(config["settings"]),
+        "settings": settings,
     }
 
 

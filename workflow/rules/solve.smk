@@ -1,5 +1,22 @@
+rule derive:
+    """Derive and compile the cumulant equations of one order and symmetry variant (once per study)."""
+    output:
+        f"{RESULTS}/derived/{{model}}-order{{M}}-{{symmetry}}.npz",
+    log:
+        f"{RESULTS}/logs/derive/{{model}}-order{{M}}-{{symmetry}}.log",
+    wildcard_constraints:
+        M=r"\d+",
+        symmetry="u1|broken",
+    conda:
+        "../../envs/cumex.yaml"
+    shell:
+        "cumex derive {wildcards.model} --order {wildcards.M} --symmetry {wildcards.symmetry} --quiet --out {output} 2> {log}"
+
+
 rule solve:
     """Solve the grid points of one batch (pump ratios of one scaling, order and N) into one file."""
+    input:
+        solve_inputs,
     output:
         f"{RESULTS}/points/{{batch}}.nc",
     log:
