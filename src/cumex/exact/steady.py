@@ -38,6 +38,12 @@ solve, the error of the observables was at most ~1e-3 times that tail ratio (tes
 and the reported residual below is that of the exact generator (the rows at k = K + 1 are kept). Why not the
 tail of w: w is badly conditioned, and a w-tail of 1e-17 still left errors of 1e-10 in p0↑ at N = 150.
 
+Ladder balancing. ½ ln s(n) does not balance the ladder k: at N = 1000 the largest |u| on the line k ≈ 10 is
+~4e2 times that of the populations, and this grows with N until the LU loses all accuracy (N = 3000: a
+residual of 3e-4 that no refinement removed). After each pass, every line k whose largest |u| exceeds the
+populations' gets an extra λ shift −ln(excess) (an exact diagonal similarity) and the solve is repeated
+until no line exceeds them by more than 1e3 (N = 3000: residual 2e-14).
+
 Reported residual: ‖L w‖_∞ = max over the D complex components of dw/dt for the trace-1 state w in the
 bounded B(n) coordinates (|w| ≤ 1), i.e. the largest rate of change of any coefficient.
 """
@@ -69,6 +75,7 @@ METHODS = ("coherence_cutoff", "full")
 ORDERINGS = ("nested_dissection", "COLAMD", "MMD_ATA", "MMD_AT_PLUS_A")
 _LAMBDA_MIN = -600.0  # e^{−λ} stays finite; e^{−λ} underflowing to 0 for large λ > 0 is harmless
 _Q_MIN = 1e-3
+_K_EXCESS = np.log(1e3)  # a ladder line may exceed the populations' |u| by this factor without a new pass
 
 
 @dataclass
@@ -131,7 +138,7 @@ def _real_system(L: sp.csr_matrix, basis: SectorBasis, resonant: bool, solve_kma
 
 
 def _solve_once(
-    system: _RealSystem, basis: SectorBasis, q: float, ordering: str, refine: int
+    system: _RealSystem, basis: SectorBasis, q: float, ordering: str, refine: int, mu: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, float, float]:
     """One factorisation at reference fraction q: returns (w, u, factor seconds, fill ratio).
 
@@ -139,6 +146,9 @@ def _solve_once(
     """
     N = basis.N
     lam = solver_log_scale(basis, q)
+    if mu is not None:  # extra scaling per ladder index k (see _solve_on)
+        lab = basis.labels()
+        lam = lam + mu[np.minimum(lab["n01"], lab["n10"])]
     nd, no = basis.diag_size, basis.off_size
     # real coordinates (p00, p11, Re q10, Im q10) and their λ
     lam_r = np.concatenate([lam[: 2 * nd + no], lam[2 * nd : 2 * nd + no]])
@@ -200,18 +210,26 @@ def _solve_on(
     system = _real_system(L, basis, resonant=params.omega == params.epsilon, solve_kmax=solve_kmax)
     build = time.perf_counter() - t0
     factor_s = 0.0
+    mu: np.ndarray | None = None
     m = np.arange(params.N + 1)
     change = float("nan")
     passes = 0
     for passes in range(1, max_passes + 1):
         with blas_threads(threads):
-            w, u, sec, fill = _solve_once(system, basis, q, ordering, refine)
+            w, u, sec, fill = _solve_once(system, basis, q, ordering, refine, mu)
         factor_s += sec
+        # k-balancing: ladder lines whose largest |u| exceeds that of the populations (k = 0) are scaled
+        # down in the next pass. Why: ½ ln s does not balance the ladder; at N = 1000 |u| peaks near k = 10
+        # at ~4e2 times the populations, growing with N, which spoilt the LU beyond N ~ 2500.
+        prof = _tail_profile(u, system.a // 2)
+        excess = np.log(np.maximum(prof / prof[0], 1.0)) if prof[0] > 0 else np.zeros_like(prof)
+        mu = (np.zeros(prof.size) if mu is None else mu) - excess
+        balanced = float(excess.max()) <= _K_EXCESS
         P = excitation_distribution(w, basis).sum(axis=0)
         tr = trace(w, basis).real
         q_new = float(np.clip((P * m).sum() / (tr * params.N), _Q_MIN, 1.0 - _Q_MIN)) if tr > 0 else q
         change, q = abs(_logit(q_new) - _logit(q)), q_new
-        if not np.isfinite(change) or change <= q_tol:
+        if not np.isfinite(change) or (change <= q_tol and balanced):
             break
     info = {
         "unknowns": float(system.keep.size),
