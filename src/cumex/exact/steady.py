@@ -138,7 +138,7 @@ def _real_system(L: sp.csr_matrix, basis: SectorBasis, resonant: bool, solve_kma
 
 
 def _solve_once(
-    system: _RealSystem, basis: SectorBasis, q: float, ordering: str, refine: int, mu: np.ndarray | None = None
+    system: _RealSystem, basis: SectorBasis, q: float, ordering: str, refine: int, mu: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, float, float]:
     """One factorisation at reference fraction q: returns (w, u, factor seconds, fill ratio).
 
@@ -146,9 +146,8 @@ def _solve_once(
     """
     N = basis.N
     lam = solver_log_scale(basis, q)
-    if mu is not None:  # extra scaling per ladder index k (see _solve_on)
-        lab = basis.labels()
-        lam = lam + mu[np.minimum(lab["n01"], lab["n10"])]
+    lab = basis.labels()
+    lam = lam + mu[np.minimum(lab["n01"], lab["n10"])]  # ladder balancing (module docstring)
     nd, no = basis.diag_size, basis.off_size
     # real coordinates (p00, p11, Re q10, Im q10) and their λ
     lam_r = np.concatenate([lam[: 2 * nd + no], lam[2 * nd : 2 * nd + no]])
@@ -201,16 +200,21 @@ def _solve_once(
 
 
 def _solve_on(
-    params: CentralSpinParameters, basis: SectorBasis, solve_kmax: int | None, q: float,
+    params: CentralSpinParameters, basis: SectorBasis, solve_kmax: int | None, q: float, mu: np.ndarray | None,
     ordering: str, refine: int, q_tol: float, max_passes: int, threads: int | None,
-) -> tuple[np.ndarray, sp.csr_matrix, dict[str, float], float, np.ndarray]:
-    """Passes of :func:`_solve_once` on one basis until q settles: (raw w, L, info, final q, tail profile)."""
+) -> tuple[np.ndarray, sp.csr_matrix, dict[str, float], float, np.ndarray, np.ndarray]:
+    """Passes of :func:`_solve_once` on one basis until q and the ladder balance settle.
+
+    ``mu``: ladder shifts of an earlier attempt (padded with 0 for new lines). Returns (raw w, L, info,
+    final q, ladder shifts, tail profile).
+    """
     t0 = time.perf_counter()
     L = reduced_liouvillian(params, basis)
     system = _real_system(L, basis, resonant=params.omega == params.epsilon, solve_kmax=solve_kmax)
     build = time.perf_counter() - t0
     factor_s = 0.0
-    mu: np.ndarray | None = None
+    n_k = int(system.a.max()) // 2 + 1
+    mu = np.zeros(n_k) if mu is None else np.concatenate([mu[:n_k], np.zeros(max(n_k - mu.size, 0))])
     m = np.arange(params.N + 1)
     change = float("nan")
     passes = 0
@@ -223,7 +227,7 @@ def _solve_on(
         # at ~4e2 times the populations, growing with N, which spoilt the LU beyond N ~ 2500.
         prof = _tail_profile(u, system.a // 2)
         excess = np.log(np.maximum(prof / prof[0], 1.0)) if prof[0] > 0 else np.zeros_like(prof)
-        mu = (np.zeros(prof.size) if mu is None else mu) - excess
+        mu = mu - excess
         balanced = float(excess.max()) <= _K_EXCESS
         P = excitation_distribution(w, basis).sum(axis=0)
         tr = trace(w, basis).real
@@ -240,7 +244,7 @@ def _solve_on(
         "passes": float(passes),
         "q_change": change,
     }
-    return w, L, info, q, _tail_profile(u, system.a // 2)
+    return w, L, info, q, mu, prof
 
 
 def _tail_profile(u: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -308,11 +312,12 @@ def steady_state(
     totals = {"build_seconds": 0.0, "factor_seconds": 0.0, "passes": 0.0}
     tail = 0.0
     attempts = 0
+    mu: np.ndarray | None = None
     while True:
         basis = SectorBasis(params.N, None if K is None else K + 1)
         if not basis.truncated:  # the cutoff covers the whole sector: plain full solve
             K, basis = None, SectorBasis(params.N)
-        w, L, info, q, prof = _solve_on(params, basis, K, q, ordering, refine, q_tol, max_passes, threads)
+        w, L, info, q, mu, prof = _solve_on(params, basis, K, q, mu, ordering, refine, q_tol, max_passes, threads)
         for key in totals:
             totals[key] += info[key]
         if K is None:
