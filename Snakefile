@@ -19,6 +19,8 @@ validate(config, "config/schema.yaml")
 include: "workflow/rules/solve.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plot.smk"
+# the LMG-dimer study: defines its rules (target lmg_all) only when the config has an `lmg_dimer` key
+include: "workflow/rules/lmg.smk"
 
 
 rule all:
