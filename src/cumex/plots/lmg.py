@@ -23,6 +23,8 @@ from matplotlib.colors import BoundaryNorm, ListedColormap  # noqa: E402
 
 from cumex.lmg import boundaries as bd  # noqa: E402
 
+from cumex.plots.style import save_figure  # noqa: E402
+
 __all__ = ["plot_stability_diagram", "plot_cuts"]
 
 
@@ -65,12 +67,9 @@ def plot_stability_diagram(ds: xr.Dataset, path: str | Path, g: float = 1.0, gam
     ax.set_ylabel("λ / g")
     ax.set_title(f"mean-field stability count, γ = {gamma / g:g} g  (// limit cycle, xx irregular)", fontsize=9)
     ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
-    return path
+    save_figure(fig, [path])  # atomic, like the central-spin figures
+    return Path(path)
 
 
 def plot_cuts(meanfield: xr.Dataset, exact: xr.Dataset | None, cuts: Mapping[str, Mapping[str, float]],
@@ -101,9 +100,6 @@ def plot_cuts(meanfield: xr.Dataset, exact: xr.Dataset | None, cuts: Mapping[str
         ax.set_ylim(-1.05, 1.05)
     axes[0][0].set_ylabel("Z_B = <S_B^z>/S")
     axes[0][-1].legend(fontsize=6)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
-    return path
+    save_figure(fig, [path])  # atomic, like the central-spin figures
+    return Path(path)
