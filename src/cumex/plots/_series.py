@@ -7,9 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from cumex.plots.style import failed, present
+from typing import Callable
 
-__all__ = ["Series", "series"]
+from cumex.plots.style import failed, mark_failed, order_label, order_style, present, sorted_orders
+
+__all__ = ["Series", "series", "draw_orders"]
 
 
 @dataclass
@@ -33,3 +35,28 @@ def series(line: xr.DataArray, ds_line: xr.Dataset, along: str) -> Series:
     values = np.asarray(line.values, dtype=float)
     ok = is_present & ~is_failed & np.isfinite(values)
     return Series(coords[ok], values[ok], coords[is_failed])
+
+
+def draw_orders(
+    ax, panel: xr.Dataset, variable: str, along: str,
+    x_of: Callable[[np.ndarray], np.ndarray] = lambda x: x, dense_exact_as_line: bool = False,
+) -> bool:
+    """One line per order of ``panel`` along ``along`` (x drawn as ``x_of(x)``); failed points marked.
+
+    Sparse lines get square markers; with ``dense_exact_as_line`` an exact series of 40 points or more is
+    drawn as a line, as the paper does. Returns whether any point failed.
+    """
+    any_failed = False
+    for order in sorted_orders(panel["order"].values):
+        line = panel.sel(order=order)
+        s = series(line[variable], line, along)
+        if s.empty:
+            continue
+        style = order_style(order)
+        if order == "exact" and dense_exact_as_line and s.x.size >= 40:
+            style = {**style, "marker": None, "linestyle": "-", "linewidth": 2.2, "alpha": 0.6}
+        elif order != "exact" and s.x.size < 40:
+            style = {**style, "marker": "s", "markersize": 2.5}
+        ax.plot(x_of(s.x), s.y, label=order_label(order), **style)
+        any_failed |= mark_failed(ax, x_of(s.x_failed), style["color"])
+    return any_failed

@@ -8,12 +8,11 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from cumex.plots._series import series
+from cumex.plots._series import draw_orders
 from cumex.plots.style import (
     styled,
     panels_with_a_line,
-    P0_LABEL, mark_failed, nearest_value, new_figure, order_label, order_style,
-    present, scaling_title, shared_legend, sorted_orders,
+    P0_LABEL, nearest_value, new_figure, present, scaling_title, shared_legend,
 )
 
 __all__ = ["plot_convergence", "pick_pump_ratio"]
@@ -49,16 +48,7 @@ def plot_convergence(ds: xr.Dataset, pump_ratio: float | None = 0.75, variable: 
     any_failed = False
     for ax, scaling in zip(axes, scalings):
         panel = at_r.sel(scaling=scaling)
-        for order in sorted_orders(panel["order"].values):
-            line = panel.sel(order=order)
-            s = series(line[variable], line, "N")
-            if s.empty:
-                continue
-            style = order_style(order)
-            if order != "exact" and s.x.size < 40:
-                style = {**style, "marker": "s", "markersize": 2.5}
-            ax.plot(1.0 / s.x, s.y, label=order_label(order), **style)
-            any_failed |= mark_failed(ax, 1.0 / s.x_failed, style["color"])
+        any_failed |= draw_orders(ax, panel, variable, "N", x_of=lambda x: 1.0 / x)
         ax.set_title(scaling_title(ds, scaling))
         ax.set_xlabel(r"$1/N$")
         ax.set_xlim(left=0)

@@ -10,12 +10,11 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from cumex.plots._series import series
+from cumex.plots._series import draw_orders
 from cumex.plots.style import (
     styled,
     panels_with_a_line,
-    P0_LABEL, mark_failed, nearest_value, new_figure, order_label, order_style, present, scaling_title,
-    shared_legend, sorted_orders,
+    P0_LABEL, nearest_value, new_figure, present, scaling_title, shared_legend,
 )
 
 __all__ = ["plot_pump_ratio", "pick_N", "mean_field_threshold"]
@@ -48,18 +47,7 @@ def plot_pump_ratio(ds: xr.Dataset, N: int | None = 50, variable: str = "central
     any_failed = False
     for ax, scaling in zip(axes, scalings):
         panel = at_n.sel(scaling=scaling)
-        for order in sorted_orders(panel["order"].values):
-            line = panel.sel(order=order)
-            s = series(line[variable], line, "pump_ratio")
-            if s.empty:
-                continue
-            style = order_style(order)
-            if order == "exact" and s.x.size >= 40:  # dense exact data: a line, as in the paper
-                style = {**style, "marker": None, "linestyle": "-", "linewidth": 2.2, "alpha": 0.6}
-            elif order != "exact" and s.x.size < 40:
-                style = {**style, "marker": "s", "markersize": 2.5}
-            ax.plot(s.x, s.y, label=order_label(order), **style)
-            any_failed |= mark_failed(ax, s.x_failed, style["color"])
+        any_failed |= draw_orders(ax, panel, variable, "pump_ratio", dense_exact_as_line=True)
         g, kappa = _first_finite(panel["g"]), _first_finite(panel["kappa"])
         gamma_T = _first_finite(panel["gamma_up"] + panel["gamma_down"])
         if np.isclose(_first_finite(panel["omega"]), _first_finite(panel["epsilon"])) and np.isfinite(g * kappa * gamma_T):
