@@ -1,20 +1,24 @@
-"""Assemble central-spin grid points from many datasets into one dataset on the full (scaling, order, N, pump_ratio) grid.
+"""Assemble central-spin grid points from many files into one dataset on the full (scaling, order, N, pump_ratio) grid.
 
-Each input dataset holds some grid points (a hypercube of its own; points it does not hold have
-``converged`` NaN). The output's coordinates are the sorted union of the inputs'; grid points no input
-holds are NaN (``converged`` NaN, ``status`` empty), so any union of grids -- ragged or not -- combines,
-which ``xarray.combine_by_coords`` cannot do for batches of unequal shape. Values are copied by index,
-so assembling thousands of files takes seconds.
+Each input (a dataset, or a :class:`cumex.table.Table` read from a file) holds some grid points, a
+hypercube of its own; points it does not hold have ``converged`` NaN. The output's coordinates are the
+sorted union of the inputs'; grid points no input holds are NaN (``converged`` NaN, ``status`` empty),
+so any union of grids -- ragged or not -- combines, which ``xarray.combine_by_coords`` cannot do for
+batches of unequal shape. Values are copied by index into preallocated arrays, so assembling 10,000
+files takes seconds (benchmarks/workflow.py).
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+import os
+from typing import Iterable, Sequence
 
 import numpy as np
 import xarray as xr
 
-__all__ = ["GRID_DIMS", "assemble"]
+from cumex.table import Table, read_table
+
+__all__ = ["GRID_DIMS", "assemble", "assemble_files"]
 
 GRID_DIMS = ("scaling", "order", "N", "pump_ratio")
 
@@ -25,33 +29,37 @@ def _fill(dtype: np.dtype):
     return np.result_type(dtype, np.float64), np.nan
 
 
-def assemble(datasets: Sequence[xr.Dataset]) -> xr.Dataset:
-    """One dataset on the union grid of ``datasets`` (see the module docstring)."""
-    if not datasets:
+def assemble_files(paths: Iterable[str | os.PathLike]) -> xr.Dataset:
+    """Read result files (per-job NetCDF3 files fast, anything else through xarray) and assemble them."""
+    return assemble([read_table(p) for p in paths])
+
+
+def assemble(parts: Sequence[xr.Dataset | Table]) -> xr.Dataset:
+    """One dataset on the union grid of ``parts`` (see the module docstring)."""
+    if not parts:
         raise ValueError("assemble: no datasets given")
-    first = datasets[0]
-    axes = {d: np.unique(np.concatenate([ds.variables[d].values for ds in datasets])) for d in GRID_DIMS}
-    if axes["scaling"].dtype.kind in "US":
-        axes["scaling"] = axes["scaling"].astype(object)
-        axes["order"] = axes["order"].astype(object)
-    extra = {d: first[d].values for d in first.dims if d not in GRID_DIMS}
+    tables = [p if isinstance(p, Table) else Table.from_dataset(p) for p in parts]
+    first = tables[0]
+    axes = {d: np.unique(np.concatenate([t.coords[d][1] for t in tables])) for d in GRID_DIMS}
+    for d in ("scaling", "order"):
+        axes[d] = axes[d].astype(object)
+    dims_used = {d for dims, _, _ in first.data_vars.values() for d in dims}
+    extra = {d: first.coords[d][1] for d in sorted(dims_used - set(GRID_DIMS))}
     shape = {**{d: len(v) for d, v in axes.items()}, **{d: len(v) for d, v in extra.items()}}
 
     arrays: dict[str, np.ndarray] = {}
-    for name, var in first.data_vars.items():
-        dtype, fill = _fill(var.dtype)
-        arrays[name] = np.full([shape[d] for d in var.dims], fill, dtype=dtype)
+    for name, (dims, values, _) in first.data_vars.items():
+        dtype, fill = _fill(values.dtype)
+        arrays[name] = np.full([shape[d] for d in dims], fill, dtype=dtype)
     attrs = dict(first.attrs)
     positions = {d: {v: i for i, v in enumerate(axes[d].tolist())} for d in GRID_DIMS}
-    for ds in datasets:
-        index = {d: np.array([positions[d][v] for v in ds.variables[d].values.tolist()]) for d in GRID_DIMS}
-        # only points the dataset really holds (a batch file may carry NaN holes of its own)
-        held = ~np.isnan(np.asarray(ds.variables["converged"].transpose(*GRID_DIMS).values, dtype=float))
+    for table in tables:
+        index = {d: np.array([positions[d][v] for v in table.coords[d][1].tolist()]) for d in GRID_DIMS}
+        # only points the file really holds (a batch file may carry NaN holes of its own)
+        held = ~np.isnan(np.asarray(table.values("converged", GRID_DIMS), dtype=float))
         all_held = bool(held.all())
-        for name in arrays:
-            var = ds.variables[name]
-            dims = first[name].dims
-            values = var.values if var.dims == dims else var.transpose(*dims).values
+        for name, (dims, _, _) in first.data_vars.items():
+            values = table.values(name, dims)
             idx = np.ix_(*[index[d] if d in index else np.arange(shape[d]) for d in dims])
             if all_held:
                 arrays[name][idx] = values
@@ -60,14 +68,14 @@ def assemble(datasets: Sequence[xr.Dataset]) -> xr.Dataset:
             block = arrays[name][idx]
             block[mask] = values[mask]
             arrays[name][idx] = block
-        attrs = {k: v for k, v in attrs.items() if k in ds.attrs and _same(ds.attrs[k], v)}
+        attrs = {k: v for k, v in attrs.items() if k in table.attrs and _same(table.attrs[k], v)}
 
-    coords = {d: (d, axes[d], first[d].attrs) for d in GRID_DIMS}
-    coords.update({d: (d, v, first[d].attrs) for d, v in extra.items()})
-    for name, coord in first.coords.items():
-        if name not in coords and coord.ndim == 0:
-            coords[name] = coord.values.item()
-    data = {name: (var.dims, arrays[name], var.attrs) for name, var in first.data_vars.items()}
+    coords = {d: (d, axes[d], first.coords[d][2]) for d in GRID_DIMS}
+    coords.update({d: (d, v, first.coords[d][2]) for d, v in extra.items()})
+    for name, (dims, values, _) in first.coords.items():
+        if name not in coords and not dims:
+            coords[name] = values.item()
+    data = {name: (dims, arrays[name], var_attrs) for name, (dims, _, var_attrs) in first.data_vars.items()}
     return xr.Dataset(data, coords=coords, attrs=attrs)
 
 

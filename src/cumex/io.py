@@ -26,6 +26,8 @@ import cumex
 __all__ = ["format_float", "provenance", "write_dataset", "read_dataset", "combine", "to_json"]
 
 _ENGINE = "netcdf4"
+# per-job files: NetCDF3 is written ~10x and read ~10x faster than NetCDF4 for small files (cumex.table)
+_WRITERS = {"NETCDF4": "netcdf4", "NETCDF3_64BIT": "scipy"}
 
 
 def format_float(x: float) -> str:
@@ -92,8 +94,14 @@ def _umask() -> int:
     return mask
 
 
-def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
-    """Write ``ds`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+def write_dataset(ds: xr.Dataset, path: str | os.PathLike, format: str = "NETCDF4") -> Path:
+    """Write ``ds`` to ``path`` atomically (temporary file in the same folder, then rename).
+
+    ``format`` is "NETCDF4" (studies' datasets) or "NETCDF3_64BIT" (per-job files: small and fast to
+    write and read; integers are stored as 32 bit, and a value that does not fit raises).
+    """
+    if format not in _WRITERS:
+        raise ValueError(f"write_dataset: format must be one of {sorted(_WRITERS)}, not {format!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -101,7 +109,7 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     try:
         # drop_encoding: string variables read from another file keep that file's fixed width, which
         # would truncate longer strings written beside them ('fixed_kappa_over_N' -> 'fixed_kappa_o')
-        ds.drop_encoding().to_netcdf(tmp, engine=_ENGINE)
+        ds.drop_encoding().to_netcdf(tmp, engine=_WRITERS[format], format=format)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; collaborators on a cluster must read it
         os.replace(tmp, path)
     except BaseException:
@@ -111,7 +119,7 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
 
 
 def read_dataset(path: str | os.PathLike) -> xr.Dataset:
-    """Read a whole result file into memory and close it."""
+    """Read a whole result file (NetCDF4 or NetCDF3) into memory and close it."""
     with xr.open_dataset(path, engine=_ENGINE) as ds:
         return ds.load()
 

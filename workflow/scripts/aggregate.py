@@ -9,12 +9,12 @@ logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %
 
 import _library  # noqa: E402,F401 (cumex from this checkout when run in the conda env)
 
-from cumex.assemble import assemble  # noqa: E402
+from cumex.assemble import assemble_files  # noqa: E402
 
-from cumex.io import read_dataset, write_dataset  # noqa: E402
+from cumex.io import write_dataset  # noqa: E402
 
 # assemble, not xarray.combine_by_coords: batches of unequal shape (a union of grids) must combine too.
-ds = assemble([read_dataset(path) for path in snakemake.input])  # noqa: F821
+ds = assemble_files(snakemake.input)  # noqa: F821
 ds.attrs["study"] = snakemake.params.study  # noqa: F821
 ds.attrs["study_config"] = json.dumps(dict(snakemake.config), sort_keys=True, default=str)  # noqa: F821
 logging.getLogger("cumex.workflow.aggregate").info(

@@ -30,5 +30,6 @@ for N, pump_ratio in job["points"]:
     )
     points.append(ds)
 
-# attributes that differ between points (the concrete parameters) are dropped: they are data variables too
-write_dataset(assemble(points), snakemake.output[0])  # noqa: F821
+# attributes that differ between points (the concrete parameters) are dropped: they are data variables too.
+# NetCDF3: quick to write here and quick to read for the aggregate step (cumex.table)
+write_dataset(assemble(points), snakemake.output[0], format="NETCDF3_64BIT")  # noqa: F821
