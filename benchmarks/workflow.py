@@ -2,6 +2,7 @@
 
     python benchmarks/workflow.py                 # everything (about 20 minutes on 2 cores)
     python benchmarks/workflow.py --only dag      # or: overhead, aggregate
+    python benchmarks/workflow.py --only full     # the 100,000-point study to completion (~40 min; not in "everything")
 
 Targets (issue 6):
   dag        a dry run of a 100,000-point study (orders 1 and 2, 2 scalings x 250 N x 100 pump ratios)
@@ -11,6 +12,9 @@ Targets (issue 6):
   aggregate  merging 10,000 per-job files (10 points each) into one dataset in <= 30 s, the way the
              aggregate rule does it (cumex.assemble.assemble_files + write); beside it, reading the same
              kind of files through xarray.open_dataset (timed on a subset, per file).
+  full       `snakemake --cores 2` on config/scale_100k.yaml (100,000 points, orders 1 and 2) to its dataset
+             and figures; beside it the sum of the solvers' own times over 2 cores (what a perfectly
+             parallel loop would need).
 Each row is one measurement in this run; nothing is cached between runs.
 """
 
@@ -193,6 +197,27 @@ def bench_aggregate(scratch: Path, n_files: int) -> list[tuple[str, str, str, st
     ]
 
 
+def bench_full(scratch: Path) -> list[tuple[str, str, str, str]]:
+    import numpy as np
+    import xarray as xr
+
+    configfile = REPO / "config" / "scale_100k.yaml"
+    workdir = _copy_workflow(scratch)
+    seconds = _snakemake(workdir, configfile, "--cores", "2")
+    with xr.open_dataset(workdir / "results" / "scale_100k" / "dataset.nc") as ds:
+        converged = ds["converged"].values
+        inside = float(np.nansum(ds["solve_seconds"].values))
+        sizes = dict(ds.sizes)
+    figures = sorted(p.name for p in (workdir / "results" / "scale_100k" / "figures").iterdir())
+    solved, failed = int((converged == 1).sum()), int((converged == 0).sum())
+    return [
+        (f"snakemake --cores 2, config/scale_100k.yaml {sizes} to dataset + {len(figures)} figures",
+         f"{seconds / 60:.1f} min", "completes", "yes" if solved + failed == converged.size else "NO"),
+        (f"  points solved / failed (status kept) / missing", f"{solved:,} / {failed:,} / {converged.size - solved - failed:,}", "", ""),
+        ("  sum of solve_seconds / 2 cores (a perfectly parallel loop)", f"{inside / 2 / 60:.1f} min", "", ""),
+    ]
+
+
 def _print(rows: list[tuple[str, str, str, str]]) -> None:
     head = ("measurement", "value", "target", "met")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
@@ -205,7 +230,8 @@ def _print(rows: list[tuple[str, str, str, str]]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["dag", "overhead", "aggregate"], action="append", help="run only these parts")
+    parser.add_argument("--only", choices=["dag", "overhead", "aggregate", "full"], action="append",
+                        help="run only these parts (default: dag, overhead, aggregate)")
     parser.add_argument("--files", type=int, default=10_000, help="number of files to aggregate (default 10000)")
     parser.add_argument("--cores", type=int, action="append", help="snakemake --cores values to time (default 2 and 1)")
     parser.add_argument("--repeat", type=int, default=2, help="rounds of the overhead measurement (default 2)")
@@ -214,9 +240,10 @@ def main(argv: list[str] | None = None) -> None:
         "dag": bench_dag,
         "overhead": lambda d: bench_overhead(d, tuple(args.cores or (2, 1)), args.repeat),
         "aggregate": lambda d: bench_aggregate(d, args.files),
+        "full": bench_full,
     }
     rows = []
-    for name in args.only or list(parts):
+    for name in args.only or ["dag", "overhead", "aggregate"]:
         with tempfile.TemporaryDirectory(prefix=f"cumex-bench-{name}-") as scratch:
             rows += parts[name](Path(scratch))
             _print(rows)  # partial table after each part, in case a later part is interrupted
