@@ -92,3 +92,13 @@ def test_per_job_format_refuses_integers_beyond_32_bit(tmp_path: Path) -> None:
 def test_unknown_format_named_in_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="NETCDF3_64BIT"):
         write_dataset(_point(4, 0.5), tmp_path / "x.nc", format="HDF9")
+
+
+def test_unreadable_file_named_in_error(tmp_path: Path, batch_files) -> None:
+    truncated = tmp_path / "truncated.nc"
+    truncated.write_bytes(batch_files[0].read_bytes()[:200])
+    garbage = tmp_path / "garbage.nc"
+    garbage.write_text("not a netcdf file")
+    for path in (truncated, garbage, tmp_path / "missing.nc"):
+        with pytest.raises(OSError, match=path.name):
+            read_table(path)

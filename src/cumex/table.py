@@ -63,14 +63,23 @@ class _NeedsXarray(Exception):
 
 
 def read_table(path: str | os.PathLike) -> Table:
-    """Read one result file into a :class:`Table` (fast for NetCDF3, through xarray otherwise)."""
+    """Read one result file into a :class:`Table` (fast for NetCDF3, through xarray otherwise).
+
+    Raises OSError naming the file when neither reader can read it (missing, truncated, not NetCDF).
+    """
     try:
         with netcdf_file(path, "r", mmap=False) as nc:
             return _decode(nc)
     except (TypeError, _NeedsXarray):  # SciPy raises TypeError for a file that is not NetCDF3
-        from cumex.io import read_dataset
+        pass
+    except Exception as exc:  # noqa: BLE001 (a damaged file fails anywhere in SciPy's parser)
+        raise OSError(f"cannot read result file {os.fspath(path)}: {exc!r}") from exc
+    from cumex.io import read_dataset
 
+    try:
         return Table.from_dataset(read_dataset(path))
+    except (ValueError, OSError) as exc:
+        raise OSError(f"cannot read result file {os.fspath(path)}: {exc}") from exc
 
 
 def _text(value):
