@@ -59,13 +59,22 @@ def test_bad_config_names_key_and_allowed(name: str) -> None:
 
 
 def test_shipped_studies_are_valid() -> None:
-    for name in ("config.yaml", "fig2.yaml"):
+    for name in ("config.yaml", "fig2.yaml", "fig3a.yaml", "large_n.yaml", "scale_100k.yaml"):
         config = yaml.safe_load((ROOT / "config" / name).read_text())
         if name != "config.yaml":  # as Snakemake does: --configfile extends config/config.yaml
             base = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
             config = {**base, **config}
         validate_study(config, SCHEMA)
         assert grid_points(config)
+
+
+def test_scale_study_is_the_issue_size() -> None:
+    """config/scale_100k.yaml: 100,000 points of mean-field and order 2, N x pump ratio x scaling."""
+    base = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    config = validate_study({**base, **yaml.safe_load((ROOT / "config" / "scale_100k.yaml").read_text())}, SCHEMA)
+    points = grid_points(config)
+    assert len(points) == 100_000
+    assert {p.order for p in points} == {"1", "2"} and len({p.scaling for p in points}) == 2
 
 
 def test_default_study_size_matches_issue() -> None:
