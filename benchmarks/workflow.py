@@ -1,8 +1,8 @@
 """Scale of the workflow: DAG build time, Snakemake overhead, aggregation of many files. Prints a table.
 
-    python benchmarks/workflow.py                 # everything (about 20 minutes on 2 cores)
+    python benchmarks/workflow.py                 # dag, overhead, aggregate (about 6 minutes on 2 cores)
     python benchmarks/workflow.py --only dag      # or: overhead, aggregate
-    python benchmarks/workflow.py --only full     # the 100,000-point study to completion (~40 min; not in "everything")
+    python benchmarks/workflow.py --only full     # the 100,000-point study to completion (~31 min; not in the default run)
 
 Targets (issue 6):
   dag        a dry run of a 100,000-point study (orders 1 and 2, 2 scalings x 250 N x 100 pump ratios)
