@@ -57,11 +57,9 @@ def plot_stability(ds: xr.Dataset):
                 if i == 0:
                     ax.set_title(order_label(order))
                 if j == 0:
-                    ax.set_ylabel(r"$\Gamma_\uparrow/\Gamma_T$")
-                    ax.annotate(
-                        scaling_title(ds, scaling), xy=(0, 0.5), xycoords="axes fraction", xytext=(-42, 0),
-                        textcoords="offset points", rotation=90, ha="right", va="center", fontsize=8.5,
-                    )
+                    # the row's scaling as the first line of the axis label: a separate annotation at a
+                    # fixed offset collides with the label when tick labels are wide
+                    ax.set_ylabel(scaling_title(ds, scaling) + "\n" + r"$\Gamma_\uparrow/\Gamma_T$")
                 if i == len(scalings) - 1:
                     ax.set_xlabel(r"$N$")
                 xt, yt = _tick_positions(len(Ns)), _tick_positions(len(ratios), 8)
