@@ -58,29 +58,29 @@ def test_bad_config_names_key_and_allowed(name: str) -> None:
         assert text in message, f"{text!r} not in {message!r}"
 
 
+def shipped_study(name: str) -> dict:
+    """A study file of config/, checked, as Snakemake reads it: --configfile extends config/config.yaml."""
+    config = yaml.safe_load((ROOT / "config" / name).read_text())
+    if name != "config.yaml":
+        config = {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), **config}
+    return validate_study(config, SCHEMA)
+
+
 def test_shipped_studies_are_valid() -> None:
     for name in ("config.yaml", "fig2.yaml", "fig3a.yaml", "large_n.yaml", "scale_100k.yaml"):
-        config = yaml.safe_load((ROOT / "config" / name).read_text())
-        if name != "config.yaml":  # as Snakemake does: --configfile extends config/config.yaml
-            base = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-            config = {**base, **config}
-        validate_study(config, SCHEMA)
-        assert grid_points(config)
+        assert grid_points(shipped_study(name))
 
 
 def test_scale_study_is_the_issue_size() -> None:
     """config/scale_100k.yaml: 100,000 points of mean-field and order 2, N x pump ratio x scaling."""
-    base = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    config = validate_study({**base, **yaml.safe_load((ROOT / "config" / "scale_100k.yaml").read_text())}, SCHEMA)
-    points = grid_points(config)
+    points = grid_points(shipped_study("scale_100k.yaml"))
     assert len(points) == 100_000
     assert {p.order for p in points} == {"1", "2"} and len({p.scaling for p in points}) == 2
 
 
 def test_default_study_size_matches_issue() -> None:
     """Both main scalings, orders exact/1/2, about 10 N up to 50, about 8 pump ratios."""
-    config = validate_study(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), SCHEMA)
-    points = grid_points(config)
+    points = grid_points(shipped_study("config.yaml"))
     assert {p.scaling for p in points} == {"fixed_g_sqrtN", "fixed_kappa_over_N"}
     assert {p.order for p in points} == {"exact", "1", "2"}
     Ns = {p.N for p in points}

@@ -23,6 +23,8 @@ import numpy as np
 import xarray as xr
 from scipy.io import netcdf_file
 
+from cumex.io import read_dataset
+
 __all__ = ["Table", "read_table"]
 
 Variable = tuple[tuple[str, ...], np.ndarray, dict[str, Any]]
@@ -74,8 +76,6 @@ def read_table(path: str | os.PathLike) -> Table:
         pass
     except Exception as exc:  # noqa: BLE001 (a damaged file fails anywhere in SciPy's parser)
         raise OSError(f"cannot read result file {os.fspath(path)}: {exc!r}") from exc
-    from cumex.io import read_dataset
-
     try:
         return Table.from_dataset(read_dataset(path))
     except (ValueError, OSError) as exc:
