@@ -1,6 +1,8 @@
-# cumex: steady-state parameter studies of the open central spin model (exact, mean-field, cumulants).
+# cumex: steady-state parameter studies of open collective spin models (exact, mean-field, cumulants).
 # Run the default study with `snakemake --cores all`; another study with `--configfile config/<study>.yaml`.
 from snakemake.utils import min_version, validate
+
+from cumex.config import SCHEMA_PATH
 
 min_version("8.0")
 
@@ -8,19 +10,17 @@ min_version("8.0")
 configfile: "config/config.yaml"
 
 
-# common.smk first checks the study against config/schema.yaml with a one-line message that names the
-# offending key and what is allowed; Snakemake's validate then repeats the check and fills in defaults.
+# common.smk first checks the study against the schema and its model with a one-line message that names
+# the offending key and what is allowed; Snakemake's validate then repeats the schema check.
 include: "workflow/rules/common.smk"
 
 
-validate(config, "config/schema.yaml")
+validate(config, str(SCHEMA_PATH))
 
 
 include: "workflow/rules/solve.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plot.smk"
-# the LMG-dimer study: defines its rules (target lmg_all) only when the config has an `lmg_dimer` key
-include: "workflow/rules/lmg.smk"
 
 
 rule all:

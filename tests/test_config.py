@@ -10,7 +10,7 @@ import yaml
 
 from cumex.config import Batch, GridPoint, canonical_pump_ratio, grid_points, overrides_for, plan_batches, validate_study
 from cumex.errors import CumexInputError
-from cumex.models.central_spin import SCALINGS, allowed_overrides
+from cumex.models.central_spin import MODEL, SCALINGS, allowed_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "config" / "schema.yaml"
@@ -37,13 +37,13 @@ BAD = {
     "N below 1": (with_grid(N=[0, 1]), ["grids[0].N[0]", "got 0", ">= 1"]),
     "pump ratio above 1": (with_grid(pump_ratios=[1.5]), ["grids[0].pump_ratios[0]", "1.5", ">= 0 and <= 1"]),
     "pump ratio below 0": (with_grid(pump_ratios=[-0.1]), ["grids[0].pump_ratios[0]", "-0.1", ">= 0 and <= 1"]),
-    "unknown order": (with_grid(orders=["exact", "mf"]), ["grids[0].orders[1]", "'mf'", "'exact', a cumulant order 1..8"]),
-    "order out of range": (with_grid(orders=[9]), ["grids[0].orders[0]", "9", "<= 8"]),
+    "unknown order": (with_grid(orders=["exact", "mf"]), ["grids[0].orders[1]", "'mf'", "'exact', 'limit', a cumulant order 1..12"]),
+    "order out of range": (with_grid(orders=[9]), ["grids[0].orders[0]", "9", "an order this model offers: exact, 1..8 and M_broken"]),
     "unknown scaling": (with_grid(scalings=["sqrtN"]), ["grids[0].scalings[0]", "'sqrtN'", "fixed_g_sqrtN, fixed_kappa_over_N, fixed_gN, none"]),
-    "unknown parameter": ({**tiny(), "parameters": {"gg": 1.0}}, ["parameters.gg", "allowed keys", "g_sqrtN"]),
+    "unknown parameter": ({**tiny(), "parameters": {"gg": 1.0}}, ["parameters.gg", "a parameter of central_spin", "g_sqrtN"]),
     "parameter of another scaling": ({**tiny(), "parameters": {"kappa_over_N": 0.1}}, ["parameters.kappa_over_N", "fixed_kappa_over_N"]),
     "missing study": ({"grids": tiny()["grids"]}, ["study", "required"]),
-    "empty N": (with_grid(N=[]), ["grids[0].N", "at least one N"]),
+    "empty N": (with_grid(N=[]), ["grids[0].N", "at least one value (in N or N_range)"]),
 }
 
 
@@ -83,9 +83,9 @@ def test_default_study_size_matches_issue() -> None:
     points = grid_points(shipped_study("config.yaml"))
     assert {p.scaling for p in points} == {"fixed_g_sqrtN", "fixed_kappa_over_N"}
     assert {p.order for p in points} == {"exact", "1", "2"}
-    Ns = {p.N for p in points}
+    Ns = {p.values[0] for p in points}
     assert 8 <= len(Ns) <= 12 and max(Ns) == 50
-    assert 6 <= len({p.pump_ratio for p in points}) <= 10
+    assert 6 <= len({p.values[1] for p in points}) <= 10
 
 
 def test_defaults_are_filled_in() -> None:
@@ -110,9 +110,9 @@ def test_union_of_grids_and_ranges_without_duplicates() -> None:
     )
     points = grid_points(config)
     assert len(points) == len(set(points))
-    assert {p.N for p in points} == {2, 4, 6, 9}
-    assert {p.pump_ratio for p in points} == {0.0, 0.1, 0.2, 0.3}
-    assert GridPoint("none", "1", 4, 0.3) in points
+    assert {p.point(MODEL)["N"] for p in points} == {2, 4, 6, 9}
+    assert {p.point(MODEL)["pump_ratio"] for p in points} == {0.0, 0.1, 0.2, 0.3}
+    assert GridPoint("none", "1", (4, 0.3)) in points
     # grid 1 gives (2, 4, 6) x 0.3; grid 2 gives (4, 9) x 4 ratios; (4, 0.3) is shared
     assert len(points) == 3 + 8 - 1
 
@@ -127,7 +127,7 @@ def test_batches_cover_every_point_once() -> None:
     config["batching"] = {"group_by": "N", "points_per_job": 0}
     by_N = plan_batches(config)
     assert len(by_N) == 3 * 2 and "fixed_g_sqrtN/order_exact/N_7" in by_N
-    assert by_N["fixed_g_sqrtN/order_2/N_3"].pairs == tuple((3, r) for r in (0.1, 0.2, 0.3, 0.4, 0.5))
+    assert by_N["fixed_g_sqrtN/order_2/N_3"].values == tuple((3, r) for r in (0.1, 0.2, 0.3, 0.4, 0.5))
     config["batching"]["points_per_job"] = 2
     parts = plan_batches(config)
     assert len(parts) == 3 * 2 * 3  # 5 pump ratios in parts of 2

@@ -7,15 +7,16 @@ import pytest
 import cumex.exact.solver as solver_module
 from cumex.errors import CumexInputError
 from cumex.exact.brute_force import full_observables, full_steady_state
-from cumex.methods import solver_for
+from cumex.methods import engine_for, parse_method
+from cumex.models.central_spin import MODEL
 from cumex.models.central_spin import resolve_parameters
-from cumex.results import OBSERVABLES
+from synthetic import OBSERVABLES
 
 
 def test_registry_loads_it_and_result_is_complete() -> None:
-    solve = solver_for("exact")
+    engine = engine_for(MODEL, parse_method("exact", MODEL))
     params = resolve_parameters(4, "fixed_kappa_over_N", 0.75)
-    result = solve(params, {"timeout_seconds": 10, "engine": "auto"})  # other methods' keys are ignored
+    result = engine.solve(MODEL, parse_method("exact"), params.as_dict(), {"timeout_seconds": 10, "engine": "auto"})
     assert result.converged and result.status == "ok"
     assert result.n_steady_states == 1 and result.n_stable == 1
     assert result.physical is result.states[0] and result.physical.stable

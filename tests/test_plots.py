@@ -9,9 +9,10 @@ from matplotlib.collections import QuadMesh
 
 from cumex.models.central_spin import resolve_parameters
 from cumex.plots import FIGURES, plot_convergence, plot_error, plot_pump_ratio, plot_stability, save_figure
-from cumex.plots.pump_ratio import mean_field_threshold
-from cumex.results import OBSERVABLES, MethodResult, SteadyState
-from cumex.study import result_to_dataset
+from cumex.models.central_spin import mean_field_threshold
+from cumex.results import MethodResult, SteadyState
+from synthetic import OBSERVABLES
+from synthetic import central_spin_point
 
 SCALINGS = ("fixed_g_sqrtN", "fixed_kappa_over_N")
 ORDERS = ("exact", "1", "2")
@@ -28,7 +29,6 @@ def p0(order: str, N: int, r: float) -> float:
 
 
 def point(scaling: str, order: str, N: int, r: float) -> xr.Dataset:
-    params = resolve_parameters(N, scaling, r)
     if (scaling, order, N, r) in FAILED:
         result = MethodResult([], None, False, "error: synthetic failure")
     else:
@@ -36,10 +36,7 @@ def point(scaling: str, order: str, N: int, r: float) -> xr.Dataset:
         obs["central_population"] = p0(order, N, r)
         states = [SteadyState(obs, True, 1e-12)] + [SteadyState(obs, False, 1e-12)] * (order == "1")
         result = MethodResult(states, states[0], True, "ok")
-    return result_to_dataset(
-        result, model="central_spin", order=order, scaling=scaling, pump_ratio=r, params=params, overrides={},
-        settings={}, solve_seconds=0.0,
-    )
+    return central_spin_point(result, order=order, scaling=scaling, N=N, pump_ratio=r)
 
 
 @pytest.fixture(scope="module")

@@ -69,7 +69,7 @@ def test_held_rotating_system_finds_the_stable_rotating_state():
     system = hopf(0.5)
     system.initial_state = np.array([1e-13, 0.0, 0.0])
     result = analyse(system, {"n_random": 0})
-    assert result.converged and result.settings["attractor"] == "fixed_point", result.status
+    assert result.converged and result.attractor == "fixed_point", result.status
     assert "reached by the attractor analysis" in result.status
     assert result.n_steady_states == 2 and result.n_stable == 1
     assert result.physical.stable and result.physical.observables["r"] == pytest.approx(np.sqrt(0.5), abs=1e-10)

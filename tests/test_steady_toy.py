@@ -135,9 +135,9 @@ def test_analyse_builds_a_method_result():
     assert result.physical.observables["r"] == pytest.approx(np.sqrt(0.5), abs=1e-10)
     assert result.physical.info["neutral_modes"] == 1
     assert result.settings["n_random"] == 4
-    assert result.settings["attractor"] == "fixed_point"
+    assert result.attractor == "fixed_point"
     # x - x³: two stable nodes, the physical trajectory ends on one of them
-    assert analyse(bistable(), {"n_random": 12, "rng_seed": 3}).settings["attractor"] == "bistable"
+    assert analyse(bistable(), {"n_random": 12, "rng_seed": 3}).attractor == "bistable"
 
 
 def van_der_pol(m: float = 1.0) -> RealODESystem:
@@ -159,7 +159,7 @@ def test_limit_cycle_is_reported_with_time_averages():
                                      "attractor_t_transient": 60.0, "attractor_t_window": 200.0})
     assert result.n_steady_states == 1 and result.n_stable == 0
     assert result.converged and result.status.startswith("ok: limit_cycle")
-    assert result.settings["attractor"] == "limit_cycle"
+    assert result.attractor == "limit_cycle"
     phys = result.physical
     assert not phys.stable and np.isnan(phys.residual)
     assert phys.info["period"] == pytest.approx(6.663287, rel=1e-5)

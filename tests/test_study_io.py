@@ -9,17 +9,20 @@ import pytest
 from cumex.errors import CumexInputError
 from cumex.io import combine, format_float, read_dataset, write_dataset
 from cumex.models.central_spin import resolve_parameters
-from cumex.results import OBSERVABLES, MethodResult, SteadyState
-from cumex.study import result_to_dataset, solve_point
+from cumex.results import MethodResult, SteadyState
+from synthetic import OBSERVABLES
+from cumex.study import solve_point
+from synthetic import central_spin_point
 
 
 def _fake_point(N, r, p0, order="2", scaling="fixed_kappa_over_N", converged=True):
-    params = resolve_parameters(N, scaling, r)
     obs = {name: 0.0 for name in OBSERVABLES} | {"central_population": p0, "sz_central": 2 * p0 - 1}
     states = [SteadyState(obs, True, 1e-13), SteadyState(obs, False, 1e-12)] if converged else []
     result = MethodResult(states, states[0] if converged else None, converged, "ok" if converged else "error: x")
-    return result_to_dataset(result, model="central_spin", order=order, scaling=scaling, pump_ratio=r,
-                             params=params, overrides={}, settings={"seed": 0}, solve_seconds=0.1)
+    return central_spin_point(
+        result, order=order, scaling=scaling, N=N, pump_ratio=r, overrides={}, settings={"seed": 0},
+        solve_seconds=0.1,
+    )
 
 
 def test_format_float_is_canonical():

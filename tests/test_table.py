@@ -12,21 +12,22 @@ from scipy.io import netcdf_file
 from cumex.assemble import assemble, assemble_files
 from cumex.io import read_dataset, write_dataset
 from cumex.models.central_spin import resolve_parameters
-from cumex.results import OBSERVABLES, MethodResult, SteadyState
-from cumex.study import result_to_dataset, solve_point
+from cumex.results import MethodResult, SteadyState
+from synthetic import OBSERVABLES
+from cumex.study import solve_point
+from synthetic import central_spin_point
 from cumex.table import read_table
 
 
 def _point(N: int, r: float, status: str = "ok", converged: bool = True) -> xr.Dataset:
-    params = resolve_parameters(N, "fixed_kappa_over_N", r)
     if converged:
         obs = {name: N + r + k / 10 for k, name in enumerate(OBSERVABLES)}
         result = MethodResult([SteadyState(obs, True, 1e-13)], SteadyState(obs, True, 1e-13), True, status)
     else:
         result = MethodResult([], None, False, status)
-    return result_to_dataset(
-        result, model="central_spin", order="2", scaling="fixed_kappa_over_N", pump_ratio=r, params=params,
-        overrides={"g": 0.5}, settings={}, solve_seconds=0.25,
+    return central_spin_point(
+        result, order="2", scaling="fixed_kappa_over_N", N=N, pump_ratio=r, overrides={"g": 0.5}, settings={},
+        solve_seconds=0.25,
     )
 
 

@@ -200,6 +200,6 @@ def test_order6_hopf_is_supercritical():
     ratios = []
     for N in (1600, 2000):
         result = solve_order("6", resolve_parameters(N, SCALING, R), {})
-        assert result.settings.get("attractor") == "limit_cycle", result.status
+        assert result.attractor == "limit_cycle", result.status
         ratios.append(result.physical.info["amplitude_central_population"] ** 2 / (N - N_c))
     assert ratios[1] == pytest.approx(ratios[0], rel=0.15)

@@ -9,8 +9,9 @@ import xarray as xr
 
 from cumex.io import read_dataset, write_dataset
 from cumex.models.central_spin import resolve_parameters
-from cumex.results import OBSERVABLES, MethodResult, SteadyState
-from cumex.study import result_to_dataset
+from cumex.results import MethodResult, SteadyState
+from synthetic import OBSERVABLES
+from synthetic import central_spin_point
 
 from cumex.assemble import assemble
 
@@ -20,17 +21,13 @@ def value(scaling: str, order: str, N: int, r: float) -> float:
 
 
 def point(scaling: str, order: str, N: int, r: float, failed: bool = False) -> xr.Dataset:
-    params = resolve_parameters(N, scaling, r)
     if failed:
         result = MethodResult([], None, False, "error: synthetic")
     else:
         obs = {name: 0.0 for name in OBSERVABLES}
         obs["central_population"] = value(scaling, order, N, r)
         result = MethodResult([SteadyState(obs, True, 0.0)], SteadyState(obs, True, 0.0), True, f"ok {N} {r}")
-    return result_to_dataset(
-        result, model="central_spin", order=order, scaling=scaling, pump_ratio=r, params=params, overrides={},
-        settings={}, solve_seconds=0.0,
-    )
+    return central_spin_point(result, order=order, scaling=scaling, N=N, pump_ratio=r)
 
 
 def test_ragged_union_of_batches(tmp_path: Path) -> None:

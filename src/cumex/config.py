@@ -1,25 +1,31 @@
 """Study configurations: validation with readable messages, grid expansion and batching into jobs.
 
-A study (``config/config.yaml`` and friends; the keys are described in ``config/schema.yaml``) names
-a union of Cartesian grids of (scaling, order, N, pump ratio), parameter overrides and solver
-settings. This module turns it into grid points and into *batches*: one batch is the set of grid
-points one job solves and writes to one NetCDF file (the pump ratios of one (scaling, order, N), or
-every point of one (scaling, order); optionally split into parts of ``batching.points_per_job``). Nothing here knows about Snakemake, so the CLI,
-benchmarks and tests can expand a study the same way the workflow does.
+A study (``config/config.yaml`` and friends; the keys are described in the schema shipped with the
+package, :data:`SCHEMA_PATH`, linked as ``config/schema.yaml``) names one model, a union of Cartesian
+grids of (scaling, order, model axes), parameter overrides and solver settings. This module checks it
+against the schema and the model (grid keys are the model's axes, overrides its parameters, settings
+those of the engines the orders use), and turns it into grid points and into *batches*: one batch is
+the set of grid points one job solves and writes to one NetCDF file (every point of one (scaling, order),
+or of one value of an axis; optionally split into parts of ``batching.points_per_job``). Nothing here
+knows about Snakemake, so the CLI, benchmarks and tests expand a study the same way the workflow does.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from cumex.errors import CumexInputError
 from cumex.io import format_float
-from cumex.models.central_spin import BASE_DEFAULTS, SCALING_DEFAULTS
+from cumex.methods import Method, check_settings, parse_method
+from cumex.models import Model, get_model
 
 __all__ = [
+    "SCHEMA_PATH",
+    "MAX_POINTS",
     "GridPoint",
     "Batch",
     "load_study",
@@ -29,27 +35,37 @@ __all__ = [
     "grid_points",
     "plan_batches",
     "overrides_for",
+    "canonical_value",
     "canonical_pump_ratio",
+    "study_model",
 ]
+
+#: the study schema, shipped inside the package (so that the workflow also runs as a Snakemake module)
+SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "study.schema.yaml"
+#: the most grid points a study may have (counted before any grid is built)
+MAX_POINTS = 10_000_000
+
 
 @dataclass(frozen=True, order=True)
 class GridPoint:
-    """One grid point of a study."""
+    """One grid point of a study: scaling, order and the model's axis values (in the model's order)."""
 
     scaling: str
     order: str
-    N: int
-    pump_ratio: float
+    values: tuple[float, ...]
+
+    def point(self, model: Model) -> dict[str, float]:
+        return dict(zip(model.axis_names, self.values))
 
 
 @dataclass(frozen=True)
 class Batch:
-    """The grid points one solve job carries: (N, pump ratio) pairs of one (scaling, order)."""
+    """The grid points one solve job carries: axis-value tuples of one (scaling, order)."""
 
     scaling: str
     order: str
-    pairs: tuple[tuple[int, float], ...]
-    #: "N_<N>" when the batch holds one N, "all" when it holds every N of its (scaling, order)
+    values: tuple[tuple[float, ...], ...]
+    #: "<axis>_<value>" when the batch holds one value of an axis, "all" when it holds every point
     group: str
     part: int | None = None
 
@@ -61,16 +77,23 @@ class Batch:
 
     @property
     def points(self) -> list[GridPoint]:
-        return [GridPoint(self.scaling, self.order, N, r) for N, r in self.pairs]
+        return [GridPoint(self.scaling, self.order, v) for v in self.values]
 
-    @property
-    def max_N(self) -> int:
-        return max(N for N, _ in self.pairs)
+    def largest(self, index: int = 0) -> float:
+        """The largest value of axis ``index`` in the batch (e.g. the largest N)."""
+        return max(v[index] for v in self.values)
 
 
-def canonical_pump_ratio(value: float) -> float:
-    """The pump ratio rounded to 12 significant digits, so that 0.1 + 0.2 and 0.3 are one grid point."""
+def canonical_value(value: float) -> float:
+    """A real axis value rounded to 12 significant digits, so that 0.1 + 0.2 and 0.3 are one grid point."""
     return float(format_float(value))
+
+
+canonical_pump_ratio = canonical_value
+
+
+def study_model(config: Mapping[str, Any]) -> Model:
+    return get_model(config.get("model", "central_spin"))
 
 
 def _path_text(path: Iterable[Any]) -> str:
@@ -124,16 +147,16 @@ def format_validation_error(error) -> str:
     return str(CumexInputError(*explain_validation_error(error)))
 
 
-def validate_study(config: dict, schema_path: str | Path) -> dict:
-    """Validate ``config`` against the JSON schema at ``schema_path``, fill in defaults, check semantics.
+def validate_study(config: dict, schema_path: str | Path | None = None) -> dict:
+    """Validate ``config`` against the JSON schema (default: :data:`SCHEMA_PATH`) and the model.
 
-    Raises :class:`CumexInputError` naming the first offending key and what is allowed. Returns the
-    same (now completed) dictionary.
+    Fills in defaults. Raises :class:`CumexInputError` naming the first offending key, the value and
+    what is allowed. Returns the same (now completed) dictionary.
     """
     import jsonschema
     import yaml
 
-    schema = yaml.safe_load(Path(schema_path).read_text())
+    schema = yaml.safe_load(Path(schema_path or SCHEMA_PATH).read_text())
     validator_class = jsonschema.validators.validator_for(schema)
     errors = sorted(validator_class(schema).iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
@@ -164,39 +187,127 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _check_semantics(config: Mapping) -> None:
-    """What a JSON schema cannot say: every grid has points; every override is used by some scaling."""
+def _check_semantics(config: dict) -> None:
+    """What a JSON schema cannot say: the keys that depend on the model, and the size of the study."""
+    try:
+        model = study_model(config)
+    except CumexInputError as exc:
+        raise CumexInputError("model", exc.value, exc.allowed) from None
     scalings: set[str] = set()
+    methods: dict[str, Method] = {}
+    total = 0
     for i, grid in enumerate(config["grids"]):
+        grid.setdefault("scalings", [model.scaling_default])
+        for j, name in enumerate(grid["scalings"]):
+            if name not in model.scaling_names:
+                raise CumexInputError(f"grids[{i}].scalings[{j}]", name, f"a scaling of {model.name}: {', '.join(model.scaling_names)}")
         scalings.update(grid["scalings"])
-        if not _grid_N(grid):
-            raise CumexInputError(f"grids[{i}].N", grid.get("N"), "at least one N >= 1 (in N or N_range)")
-        if not _grid_pump_ratios(grid):
-            raise CumexInputError(
-                f"grids[{i}].pump_ratios", grid.get("pump_ratios"), "at least one pump ratio in [0, 1] (in pump_ratios or pump_ratio_range)"
-            )
-        rng = grid.get("N_range")
-        if rng and rng["stop"] < rng["start"]:
-            raise CumexInputError(f"grids[{i}].N_range.stop", rng["stop"], f"an integer >= start = {rng['start']}")
+        for j, order in enumerate(grid["orders"]):
+            try:
+                method = parse_method(order, model)
+            except CumexInputError as exc:
+                raise CumexInputError(f"grids[{i}].orders[{j}]", order, exc.allowed) from None
+            methods[method.label] = method
+            if method.kind == "limit":
+                for name in grid["scalings"]:
+                    if not model.scaling(name).limit:
+                        raise CumexInputError(f"grids[{i}].orders[{j}]", order,
+                                              f"an order other than 'limit' under scaling {name!r}, which has no known N -> infinity limit")
+        values = _grid_axes(model, grid, f"grids[{i}]")
+        size = len(grid["scalings"]) * len(grid["orders"]) * math.prod(len(v) for v in values.values())
+        total += size
+        if total > MAX_POINTS:
+            raise CumexInputError(f"grids[{i}]", f"{total:,} grid points so far",
+                                  f"at most {MAX_POINTS:,} grid points in a study (cumex.config.MAX_POINTS); split the study")
+    used = set().union(*(model.parameters_of(s) for s in scalings))
     for key, value in config.get("parameters", {}).items():
-        if not any(key in _parameters_of(s) for s in scalings):
-            users = [s for s in SCALING_DEFAULTS if key in _parameters_of(s)]
-            raise CumexInputError(
-                f"parameters.{key}", value, f"a parameter of a scaling in this study ({key} is used by {', '.join(users)})"
-            )
+        if key not in used:
+            users = [s for s in model.scaling_names if key in model.parameters_of(s)]
+            allowed = (f"a parameter of a scaling in this study ({key} is used by {', '.join(users)})" if users
+                       else f"a parameter of {model.name}: {', '.join(sorted(model.all_parameter_names()))}")
+            raise CumexInputError(f"parameters.{key}", value, allowed)
+        next(q for s in scalings for name, q in model.parameters_of(s).items() if name == key).check(value, f"parameters.{key}")
+    check_settings(model, methods.values(), config.get("settings", {}))
+    group_by = config.get("batching", {}).get("group_by", "order")
+    if group_by != "order" and group_by not in model.axis_names:
+        raise CumexInputError("batching.group_by", group_by, f"'order' or an axis of {model.name}: {', '.join(model.axis_names)}")
+    for key, value in config.get("figures", {}).items():
+        if key == "formats":
+            continue
+        if key not in model.axis_names:
+            raise CumexInputError(f"figures.{key}", value, f"formats, or an axis of {model.name}: {', '.join(model.axis_names)}")
+        if value is not None:
+            model.axis(key).check(value, f"figures.{key}")
 
 
-def _parameters_of(scaling: str) -> set[str]:
-    return {*BASE_DEFAULTS, *SCALING_DEFAULTS[scaling]}
+_RANGE_INT = ("start", "stop", "step")
+_RANGE_REAL = ("start", "stop", "num")
 
 
-def overrides_for(scaling: str, parameters: Mapping[str, float]) -> dict[str, float]:
+def _grid_axes(model: Model, grid: Mapping[str, Any], where: str) -> dict[str, list[float]]:
+    """Each axis' sorted values in one grid (list and range merged); CumexInputError names a bad key."""
+    keys = {"scalings", "orders"}
+    out: dict[str, list[float]] = {}
+    for axis in model.axes:
+        list_key, range_key = axis.grid_key, f"{axis.name}_range"
+        keys.update({list_key, range_key})
+        values: set[float] = set()
+        raw = grid.get(list_key, [])
+        if not isinstance(raw, list):
+            raise CumexInputError(f"{where}.{list_key}", raw, f"a list of values, each {axis.allowed()}")
+        for k, value in enumerate(raw):
+            checked = _axis_value(axis, value, f"{where}.{list_key}[{k}]")
+            values.add(checked)
+        if range_key in grid:
+            values.update(_range_values(axis, grid[range_key], f"{where}.{range_key}"))
+        if not values:
+            raise CumexInputError(f"{where}.{list_key}", grid.get(list_key),
+                                  f"at least one value (in {list_key} or {range_key}), each {axis.allowed()}")
+        out[axis.name] = sorted(values)
+    extra = sorted(set(grid) - keys)
+    if extra:
+        raise CumexInputError(f"{where}.{extra[0]}", grid[extra[0]], "no such key here; allowed keys: " + ", ".join(sorted(keys)))
+    return out
+
+
+def _axis_value(axis, value: Any, key: str) -> float:
+    if axis.allow_infinite and isinstance(value, float) and value == math.inf:
+        return math.inf
+    checked = axis.check(value, key)
+    return checked if axis.integer else canonical_value(checked)
+
+
+def _range_values(axis, spec: Any, key: str) -> list[float]:
+    fields = _RANGE_INT if axis.integer else _RANGE_REAL
+    required = fields[:2] if axis.integer else fields
+    if not isinstance(spec, Mapping) or not set(required) <= set(spec) or not set(spec) <= set(fields):
+        form = "{start, stop, step (default 1)}" if axis.integer else "{start, stop, num}"
+        raise CumexInputError(key, spec, f"a mapping {form} of {axis.description}s")
+    start = axis.check(spec["start"], f"{key}.start")
+    stop = axis.check(spec["stop"], f"{key}.stop")
+    if axis.integer:
+        step = spec.get("step", 1)
+        if isinstance(step, bool) or not isinstance(step, int) or step < 1:
+            raise CumexInputError(f"{key}.step", step, "an integer >= 1")
+        if stop < start:
+            raise CumexInputError(f"{key}.stop", stop, f"an integer >= start = {start}")
+        if (stop - start) // step + 1 > MAX_POINTS:
+            raise CumexInputError(key, spec, f"at most {MAX_POINTS:,} values")
+        return list(range(int(start), int(stop) + 1, step))
+    num = spec["num"]
+    if isinstance(num, bool) or not isinstance(num, int) or num < 1 or num > MAX_POINTS:
+        raise CumexInputError(f"{key}.num", num, f"an integer in 1..{MAX_POINTS:,}")
+    step = 0.0 if num == 1 else (stop - start) / (num - 1)
+    return [canonical_value(start + i * step) for i in range(num)]
+
+
+def overrides_for(scaling: str, parameters: Mapping[str, float], model: Model | str = "central_spin") -> dict[str, float]:
     """The study's parameter overrides that ``scaling`` uses (others belong to other scalings)."""
-    used = _parameters_of(scaling)
+    used = get_model(model).parameters_of(scaling)
     return {k: float(v) for k, v in sorted(parameters.items()) if k in used}
 
 
-def load_study(path: str | Path, schema_path: str | Path) -> dict:
+def load_study(path: str | Path, schema_path: str | Path | None = None) -> dict:
     """Read a study YAML file and validate it (see :func:`validate_study`)."""
     import yaml
 
@@ -204,59 +315,62 @@ def load_study(path: str | Path, schema_path: str | Path) -> dict:
     return validate_study(config, schema_path)
 
 
-def _grid_N(grid: Mapping) -> list[int]:
-    values = set(grid.get("N", []))
-    rng = grid.get("N_range")
-    if rng:
-        values.update(range(rng["start"], rng["stop"] + 1, rng.get("step", 1)))
-    return sorted(values)
-
-
-def _grid_pump_ratios(grid: Mapping) -> list[float]:
-    values = {canonical_pump_ratio(r) for r in grid.get("pump_ratios", [])}
-    rng = grid.get("pump_ratio_range")
-    if rng:
-        num, start, stop = rng["num"], rng["start"], rng["stop"]
-        step = 0.0 if num == 1 else (stop - start) / (num - 1)
-        values.update(canonical_pump_ratio(start + i * step) for i in range(num))
-    return sorted(values)
+def _grid_values(model: Model, grid: Mapping[str, Any], method: Method) -> list[list[float]]:
+    axes = _grid_axes(model, grid, "grid")
+    if method.kind == "limit" and model.size_axis:
+        axes[model.size_axis] = [math.inf]
+    return [axes[name] for name in model.axis_names]
 
 
 def grid_points(config: Mapping) -> list[GridPoint]:
     """Every grid point of a validated study, sorted, each once."""
+    import itertools
+
+    model = study_model(config)
     points = set()
     for grid in config["grids"]:
-        Ns, ratios = _grid_N(grid), _grid_pump_ratios(grid)
-        for scaling in grid["scalings"]:
-            for order in grid["orders"]:
-                for N in Ns:
-                    points.update(GridPoint(scaling, str(order), N, r) for r in ratios)
+        for order in grid["orders"]:
+            method = parse_method(order, model)
+            combos = list(itertools.product(*_grid_values(model, grid, method)))
+            for scaling in grid.get("scalings", [model.scaling_default]):
+                points.update(GridPoint(scaling, method.label, tuple(v)) for v in combos)
     return sorted(points)
 
 
 def plan_batches(config: Mapping) -> dict[str, Batch]:
     """Batch id -> batch: the study's points grouped into solve jobs.
 
-    ``batching.group_by``: ``"N"`` gives one job per (scaling, order, N) with all its pump ratios;
-    ``"order"`` one job per (scaling, order) with all its N and pump ratios. ``batching.points_per_job``
-    (> 0) then splits a group into parts of at most that many points.
+    ``batching.group_by``: ``"order"`` gives one job per (scaling, order) with all its points; an axis
+    name one job per (scaling, order, value of that axis). ``batching.points_per_job`` (> 0) then splits
+    a group into parts of at most that many points.
     """
+    model = study_model(config)
     batching = config.get("batching", {})
-    by_N = batching.get("group_by", "N") == "N"
-    groups: dict[tuple[str, str, str], list[tuple[int, float]]] = {}
+    group_by = batching.get("group_by", "order")
+    index = model.axis_names.index(group_by) if group_by in model.axis_names else None
+    groups: dict[tuple[str, str, str], list[tuple[float, ...]]] = {}
     for p in grid_points(config):
-        group = f"N_{p.N}" if by_N else "all"
-        groups.setdefault((p.scaling, p.order, group), []).append((p.N, p.pump_ratio))
+        group = "all" if index is None else f"{group_by}_{_label(p.values[index])}"
+        groups.setdefault((p.scaling, p.order, group), []).append(p.values)
     size = int(batching.get("points_per_job", 0) or 0)
     batches: dict[str, Batch] = {}
-    for (scaling, order, group), pairs in groups.items():
-        if size <= 0 or len(pairs) <= size:
-            parts = [(None, pairs)]
+    for (scaling, order, group), values in groups.items():
+        if size <= 0 or len(values) <= size:
+            parts = [(None, values)]
         else:
-            parts = [(k, pairs[k * size:(k + 1) * size]) for k in range(math.ceil(len(pairs) / size))]
+            parts = [(k, values[k * size:(k + 1) * size]) for k in range(math.ceil(len(values) / size))]
         for part, chunk in parts:
             batch = Batch(scaling, order, tuple(chunk), group, part)
             batches[batch.id] = batch
     return batches
 
 
+def _label(value: float) -> str:
+    """An axis value as it appears in a file name (canonical; 'inf' for infinity)."""
+    if isinstance(value, int):
+        return str(value)
+    return "inf" if value == math.inf else format_float(value)
+
+
+#: the form of a batch id (the workflow constrains its wildcard to it)
+BATCH_ID = re.compile(r"\A[A-Za-z0-9_]+/order_[A-Za-z0-9_]+/(all|[A-Za-z0-9_]+_[A-Za-z0-9.+-]+)(_part[0-9]+)?\Z")

@@ -1,33 +1,27 @@
-"""What every method returns for one grid point, independent of how it was computed.
+"""What every method returns for one grid point, independent of model and engine.
 
-Observables of the central spin model (n ≠ m label satellites; by permutation symmetry any pair):
-
-    central_population          p0↑ = (1 + ⟨σ0^z⟩)/2
-    sz_central                  ⟨σ0^z⟩
-    sz_satellite                ⟨σn^z⟩
-    corr_central_satellite_re   Re ⟨σ0^+ σn^-⟩
-    corr_central_satellite_im   Im ⟨σ0^+ σn^-⟩
-    corr_satellite_satellite    ⟨σn^+ σm^-⟩   (real by permutation symmetry)
-
-Mean-field has no connected correlations: there the correlations are products of first moments,
-⟨σ0^+⟩⟨σn^-⟩ and |⟨σn^+⟩|².
+A :class:`MethodResult` holds every steady state found (:class:`SteadyState`: observables by the model's
+names, linear stability, residual), the *physical* one (reached at long times from the model's fixed
+initial state), whether the solve succeeded, a status and the attractor the physical trajectory
+reaches. :mod:`cumex.dataset` lays it out as a dataset of the one schema every model shares.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["OBSERVABLES", "SteadyState", "MethodResult"]
+__all__ = ["ATTRACTORS", "STATUS_CODES", "SteadyState", "MethodResult", "status_code"]
 
-#: name -> (long_name, units) for every central-spin observable.
-OBSERVABLES: dict[str, tuple[str, str]] = {
-    "central_population": ("central spin excited-state population (1 + <sigma_0^z>)/2", "1"),
-    "sz_central": ("central spin polarisation <sigma_0^z>", "1"),
-    "sz_satellite": ("satellite polarisation <sigma_n^z>", "1"),
-    "corr_central_satellite_re": ("Re <sigma_0^+ sigma_n^->", "1"),
-    "corr_central_satellite_im": ("Im <sigma_0^+ sigma_n^->", "1"),
-    "corr_satellite_satellite": ("<sigma_n^+ sigma_m^-> for n != m", "1"),
-}
+#: what the trajectory from the fixed initial state reaches ("none": the solve failed)
+ATTRACTORS = ("fixed_point", "bistable", "limit_cycle", "irregular", "none")
+#: short status codes; the text after "code: " is the detail
+STATUS_CODES = ("ok", "inaccurate", "failed", "timeout", "error")
+
+
+def status_code(status: str) -> str:
+    """The short code of a status text ("inaccurate: residual ..." -> "inaccurate")."""
+    head = str(status).split(":", 1)[0].strip().split(" ", 1)[0]
+    return head if head in STATUS_CODES else ("ok" if head.startswith("ok") else "failed")
 
 
 @dataclass
@@ -37,7 +31,7 @@ class SteadyState:
     observables: dict[str, float]
     stable: bool
     residual: float
-    #: e.g. {"max_real_eigenvalue": ..., "neutral_modes": 1, "frequency": ν}
+    #: e.g. {"max_real_eigenvalue": ..., "neutral_modes": 1, "frequency": ν, "period": T}
     info: dict[str, float] = field(default_factory=dict)
 
 
@@ -45,9 +39,9 @@ class SteadyState:
 class MethodResult:
     """Every steady state found at one grid point, and the physical one.
 
-    ``physical`` is the state reached at long times from the fixed initial state (central spin down,
-    satellites at their uncoupled steady state, a small symmetry-breaking seed where needed); it is
-    None when the method failed, and then ``converged`` is False and ``status`` says why.
+    ``physical`` is the state reached at long times from the fixed initial state; it is None when the
+    method failed, and then ``converged`` is False and ``status`` says why. ``attractor`` is one of
+    :data:`ATTRACTORS` ("" lets the dataset infer it: fixed_point when the physical state is stable).
     """
 
     states: list[SteadyState]
@@ -55,6 +49,7 @@ class MethodResult:
     converged: bool
     status: str
     settings: dict[str, object] = field(default_factory=dict)
+    attractor: str = ""
 
     @property
     def n_steady_states(self) -> int:
@@ -67,3 +62,11 @@ class MethodResult:
     @property
     def residual(self) -> float:
         return float("nan") if self.physical is None else self.physical.residual
+
+    @property
+    def attractor_kind(self) -> str:
+        if self.attractor:
+            return self.attractor
+        if self.physical is None:
+            return "none"
+        return "fixed_point" if self.physical.stable else "none"

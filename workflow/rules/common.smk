@@ -1,29 +1,30 @@
 # Helpers of the cumex workflow: config check, grid batches, paths, per-job parameters and resources.
-# The study logic (grid expansion, batching, overrides per scaling) lives in cumex.config so that the
-# CLI, benchmarks and tests expand a study exactly as the workflow does.
-from pathlib import Path
-
+# The study logic (grid expansion over the model's axes, batching, overrides per scaling) lives in
+# cumex.config so that the CLI, benchmarks and tests expand a study exactly as the workflow does.
 from snakemake.exceptions import WorkflowError
 
-from cumex.config import overrides_for, plan_batches, validate_study
+from cumex.config import BATCH_ID, overrides_for, plan_batches, study_model, validate_study
 from cumex.errors import CumexInputError
+from cumex.methods import engine_for, parse_method
 
 try:
-    validate_study(config, Path(workflow.basedir) / "config" / "schema.yaml")
+    validate_study(config)
 except CumexInputError as exc:
     raise WorkflowError(f"invalid study configuration: {exc}") from None
 
 STUDY = config["study"]
 RESULTS = f"results/{STUDY}"
+MODEL = study_model(config)
 BATCHES = plan_batches(config)
-FIGURES = ("convergence", "error", "pump_ratio", "stability")
+FIGURES = tuple(f.name for f in MODEL.figures)
 
 
 report: "../report/workflow.rst"
 
 
 wildcard_constraints:
-    batch=r"[^/]+/order_[^/]+/(N_\d+|all)(_part\d+)?",
+    batch=BATCH_ID.pattern.removeprefix(r"\A").removesuffix(r"\Z"),
+    figure="|".join(FIGURES) or "no_figures",
 
 
 def batch_paths():
@@ -53,84 +54,80 @@ def _batch(wildcards):
         ) from None
 
 
-def _derived_order(order):
+def _derived(order):
     """(M, symmetry) when the order's equations come from the cumulant engine, else None."""
-    if order == "exact" or (order in ("1", "2") and config["settings"].get("engine", "auto") != "derived"):
+    method = parse_method(order, MODEL)
+    if engine_for(MODEL, method, config["settings"].get("engine", "auto")).name != "cumulants":
         return None
-    M, _, broken = order.partition("_")
-    return int(M), ("broken" if broken or M == "1" else "u1")
+    return method.order, method.symmetry
 
 
 def derived_path(order):
     """The compiled cumulant system a solve job of this order reads (made once per study by `derive`)."""
-    M, symmetry = _derived_order(order)
-    return f"{RESULTS}/derived/{config['model']}-order{M}-{symmetry}.npz"
+    M, symmetry = _derived(order)
+    return f"{RESULTS}/derived/{MODEL.name}-order{M}-{symmetry}.npz"
 
 
 def solve_inputs(wildcards):
     """A derived order's solve jobs depend on the compiled system, so each order is derived once."""
     order = _batch(wildcards).order
-    return [derived_path(order)] if _derived_order(order) else []
+    return [derived_path(order)] if _derived(order) else []
 
 
 def solve_job(wildcards):
     """Everything one solve job needs; a change of any of it reruns the job (params rerun trigger)."""
     batch = _batch(wildcards)
     settings = dict(config["settings"])
-    if _derived_order(batch.order):
+    if _derived(batch.order):
         settings["compiled"] = derived_path(batch.order)
     return {
         "model": config["model"],
         "scaling": batch.scaling,
         "order": batch.order,
-        "points": [[N, r] for N, r in batch.pairs],
-        "overrides": overrides_for(batch.scaling, config["parameters"]),
+        "axes": list(MODEL.axis_names),
+        "points": [list(v) for v in batch.values],
+        "overrides": overrides_for(batch.scaling, config["parameters"], MODEL),
         "settings": settings,
     }
 
 
-# Resource estimates per job from its points' N and order (measured on one core, with a margin; README
-# "Resources"). exact: the U(1)-reduced Liouvillian has O(N^2) unknowns and its sparse LU fills in beyond.
-def _point_seconds(order, N):
-    if order == "exact":
-        return 0.05 + 1e-7 * N**3  # 0.3 s at N = 150
-    if order == "1":
-        return 0.5
-    return 0.3 + 0.002 * int(order.split("_")[0]) ** 3
+# Resource estimates per job from its points (the model's cost estimate, README "Batching and resources").
+def _point_cost(order, values):
+    if MODEL.cost is None:
+        return 1.0, 600.0
+    return MODEL.cost(order, dict(zip(MODEL.axis_names, values)))
 
 
 def solve_mem_mb(wildcards, attempt):
-    """Memory of one solve job in MB (doubling on each retry)."""
+    """Memory of one solve job in MB: its largest point's (doubling on each retry)."""
     batch = _batch(wildcards)
-    mem = 600 + (0.02 * batch.max_N**2 if batch.order == "exact" else 0)
-    return int(mem) * attempt
+    return int(max(_point_cost(batch.order, v)[1] for v in batch.values)) * attempt
 
 
 def solve_runtime(wildcards, attempt):
     """Minutes of wall time of one solve job (three times the estimate, at least 5; doubling on each retry)."""
     batch = _batch(wildcards)
-    seconds = sum(_point_seconds(batch.order, N) for N, _ in batch.pairs)
+    seconds = sum(_point_cost(batch.order, v)[0] for v in batch.values)
     return int(max(5, 3 * seconds / 60 + 2)) * attempt
 
 
 def figure_outputs():
-    """Named outputs of the plot rule: '{figure}_{format}' -> path, the report copy marked with its caption.
+    """Named outputs of the plot rule (one job per figure, wildcard ``figure``): format -> path.
 
-    The report shows the PNG (or the first format when PNG is not asked for); the other formats are
-    plain files next to it.
+    The report shows the PNG (or the first format when PNG is not asked for) with the figure's
+    caption from the model file; the other formats are plain files next to it.
     """
     formats = figure_formats()
     shown = "png" if "png" in formats else formats[0]
     outputs = {}
-    for name in FIGURES:
-        for fmt in formats:
-            path = f"{RESULTS}/figures/{name}.{fmt}"
-            if fmt == shown:
-                path = report(
-                    path,
-                    caption=f"../report/{name}.rst",
-                    category=f"Study {STUDY}",
-                    labels={"figure": name.replace("_", " ")},
-                )
-            outputs[f"{name}_{fmt}"] = path
+    for fmt in formats:
+        path = f"{RESULTS}/figures/{{figure}}.{fmt}"
+        if fmt == shown:
+            path = report(path, caption="../report/figure.rst", category=f"Study {STUDY}", labels={"figure": "{figure}"})
+        outputs[fmt] = path
     return outputs
+
+
+def figure_caption(wildcards):
+    spec = next(f for f in MODEL.figures if f.name == wildcards.figure)
+    return spec.caption or spec.name

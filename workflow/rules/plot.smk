@@ -1,14 +1,14 @@
 rule plot:
-    """The study's figures (convergence, error, pump ratio, stability count), from the dataset only."""
+    """One figure of the study (the model's figures: convergence, error, maps, ...), from the dataset only."""
     input:
         dataset_path(),
     output:
         **figure_outputs(),
     log:
-        f"{RESULTS}/logs/plot.log",
+        f"{RESULTS}/logs/plot/{{figure}}.log",
     params:
         figures=config["figures"],
-        figure_names=FIGURES,
+        caption=figure_caption,
     conda:
         "../../envs/cumex.yaml"
     script:

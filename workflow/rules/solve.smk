@@ -7,14 +7,17 @@ rule derive:
     wildcard_constraints:
         M=r"\d+",
         symmetry="u1|broken",
+        model=r"[A-Za-z0-9_]+",
+    params:
+        model=config["model"],
     conda:
         "../../envs/cumex.yaml"
     shell:
-        "cumex derive {wildcards.model} --order {wildcards.M} --symmetry {wildcards.symmetry} --quiet --out {output} 2> {log}"
+        "cumex derive {params.model:q} --order {wildcards.M} --symmetry {wildcards.symmetry} --quiet --out {output:q} 2> {log:q}"
 
 
 rule solve:
-    """Solve the grid points of one batch (pump ratios of one scaling, order and N) into one file."""
+    """Solve the grid points of one batch (points of one scaling and order) into one file."""
     input:
         solve_inputs,
     output:

@@ -19,14 +19,15 @@ from cumex.study import solve_point  # noqa: E402
 job = dict(snakemake.params.job)  # noqa: F821
 log = logging.getLogger("cumex.workflow.solve")
 points = []
-for N, pump_ratio in job["points"]:
+for k, values in enumerate(job["points"], 1):
+    point = dict(zip(job["axes"], values))
     ds = solve_point(
-        model=job["model"], order=job["order"], scaling=job["scaling"], N=int(N), pump_ratio=pump_ratio,
-        overrides=job["overrides"], settings=job["settings"],
+        model=job["model"], order=job["order"], scaling=job["scaling"], overrides=job["overrides"],
+        settings=job["settings"], **point,
     )
     log.info(
-        "%s order=%s N=%d r=%s: %s in %.3g s", job["scaling"], job["order"], N, pump_ratio,
-        ds["status"].values.item(), ds["solve_seconds"].values.item(),
+        "[%d/%d] %s order=%s %s: %s in %.3g s", k, len(job["points"]), job["scaling"], job["order"],
+        " ".join(f"{a}={v}" for a, v in point.items()), ds["status"].values.item(), ds["solve_seconds"].values.item(),
     )
     points.append(ds)
 

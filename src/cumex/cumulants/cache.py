@@ -1,4 +1,5 @@
-"""Derive once, reuse: compiled equation systems on disk, keyed by model, order, variant and version.
+"""Derive once, reuse: compiled equation systems on disk, keyed by model (name and a hash of its operator
+data), order, variant and version.
 
 The cache folder is, in order of precedence, the ``cache_dir`` argument (the solver passes the
 ``cache_dir`` setting), the environment variable ``CUMEX_CACHE_DIR``, or ``$XDG_CACHE_HOME/cumex``
@@ -9,7 +10,7 @@ request (e.g. made by another package version) is rebuilt.
 
 from __future__ import annotations
 
-import importlib
+import hashlib
 import os
 import tempfile
 from functools import lru_cache
@@ -22,9 +23,10 @@ from cumex.cumulants.compile import CompiledSystem, compile_system
 from cumex.cumulants.model import ManyToOneModel
 from cumex.cumulants.system import SYMMETRIES, EquationSystem, derive_system
 from cumex.errors import CumexInputError
+from cumex.models import model_names
 
 __all__ = [
-    "MODELS",
+    "fingerprint",
     "get_model",
     "derive",
     "cache_dir",
@@ -34,15 +36,23 @@ __all__ = [
     "compiled_system",
 ]
 
-#: model name -> "module:attribute" holding its ManyToOneModel (imported on first use)
-MODELS: dict[str, str] = {"central_spin": "cumex.models.central_spin_operators:CENTRAL_SPIN"}
-
-
 def get_model(name: str) -> ManyToOneModel:
-    if name not in MODELS:
-        raise CumexInputError("model", name, f"one of {', '.join(MODELS)}")
-    module, attr = MODELS[name].split(":")
-    return getattr(importlib.import_module(module), attr)
+    """The operator data of a model of the registry (:func:`cumex.models.get_model`)."""
+    from cumex.models import get_model as registered
+
+    operators = registered(name).operators
+    if operators is None:
+        with_data = [m for m in model_names() if registered(m).operators is not None]
+        raise CumexInputError("model", name, "a model with operator data for the cumulant engine: " + ", ".join(with_data))
+    return operators
+
+
+def fingerprint(model: str) -> str:
+    """A short hash of a model's operator data (terms, jumps, observables): part of every cache key, so
+    that a changed or user-written model never reads another's compiled system."""
+    ops = get_model(model)
+    text = repr((ops.name, ops.parameters, ops.hamiltonian, ops.jumps, sorted(ops.observables.items())))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _check(order: int, symmetry: str) -> None:
@@ -68,7 +78,7 @@ def cache_dir(directory: str | os.PathLike | None = None) -> Path:
 
 
 def _key(model: str, order: int, symmetry: str) -> str:
-    return f"{model}-order{order}-{symmetry}-v{cumex.__version__}"
+    return f"{get_model(model).name}-order{order}-{symmetry}-{fingerprint(model)}-v{cumex.__version__}"
 
 
 def cache_path(model: str, order: int, symmetry: str, directory: str | os.PathLike | None = None) -> Path:

@@ -28,7 +28,7 @@ from cumex.cumulants.cache import compiled_system, get_model, load_compiled
 from cumex.cumulants.compile import CompiledSystem
 from cumex.cumulants.lift import lift_state
 from cumex.errors import CumexInputError
-from cumex.methods import ORDER_PATTERN
+from cumex.methods import parse_method
 from cumex.models.central_spin import CentralSpinParameters
 from cumex.results import MethodResult
 from cumex.steady import analyse
@@ -39,13 +39,10 @@ __all__ = ["parse_order", "central_spin_system", "lower_order_guesses", "solve_o
 
 def parse_order(order: str) -> tuple[int, str]:
     """"3" -> (3, "u1"), "3_broken" -> (3, "broken"), "1" -> (1, "broken")."""
-    order = str(order)
-    if order == "exact" or not ORDER_PATTERN.match(order):
-        raise CumexInputError("order", order, "an integer 1..8, or 'M_broken' for a symmetry-broken order M")
-    if order.endswith("_broken"):
-        return int(order.split("_")[0]), "broken"
-    M = int(order)
-    return M, "broken" if M == 1 else "u1"
+    method = parse_method(order)
+    if method.kind != "cumulant":
+        raise CumexInputError("order", order, "a cumulant order M >= 1, or 'M_broken' for a symmetry-broken order M")
+    return method.order, method.symmetry
 
 
 def central_spin_system(order: str, params: CentralSpinParameters, settings: Mapping[str, object] | None = None) -> RealODESystem:

@@ -19,7 +19,7 @@ Scalings with N (each maps N and base parameters to concrete g and κ):
     fixed_gN            g = gN / N,          κ fixed          (Carollo 2023 mean-field scaling)
     none                g and κ fixed
 
-Defaults elsewhere: ω = ε = 1, Γ_T = 2, r = 0.75.
+Defaults elsewhere: ω = ε = 1, Γ_T = 2, r = 0.75. Grid axes: N (satellites) and pump_ratio.
 """
 
 from __future__ import annotations
@@ -29,14 +29,18 @@ from dataclasses import asdict, dataclass
 from typing import Mapping
 
 from cumex.errors import CumexInputError
+from cumex.models.central_spin_operators import CENTRAL_SPIN
+from cumex.models.spec import Axis, FigureSpec, Model, ObservableInfo, Quantity, Scaling
 
 __all__ = [
+    "MODEL",
     "CentralSpinParameters",
     "SCALINGS",
     "BASE_DEFAULTS",
     "SCALING_DEFAULTS",
     "resolve_parameters",
     "allowed_overrides",
+    "mean_field_threshold",
 ]
 
 
@@ -68,34 +72,174 @@ class CentralSpinParameters:
         return asdict(self)
 
 
+_G = Quantity("g", 0.75, "central-satellite coupling g")
+_KAPPA = Quantity("kappa", 1.0, "central spin decay rate kappa", minimum=0.0, exclusive=True)
+
+_SCALINGS = (
+    Scaling("fixed_g_sqrtN", "g = g_sqrtN / sqrt(N), kappa fixed (Fig. 2a; N -> infinity: open Jaynes-Cummings limit)",
+            (Quantity("g_sqrtN", 3.0, "g * sqrt(N) under fixed_g_sqrtN"), _KAPPA),
+            lambda p: {"g": p["g_sqrtN"] / math.sqrt(p["N"])}, limit="jaynes_cummings"),
+    Scaling("fixed_kappa_over_N", "kappa = kappa_over_N * N, g fixed (Figs. 2b-d, 3a)",
+            (Quantity("kappa_over_N", 1.0 / 16.0, "kappa / N under fixed_kappa_over_N", minimum=0.0, exclusive=True), _G),
+            lambda p: {"kappa": p["kappa_over_N"] * p["N"]}, limit="mean_field"),
+    Scaling("fixed_gN", "g = gN / N, kappa fixed (Carollo 2023: mean-field limit)",
+            (Quantity("gN", 3.0, "g * N under fixed_gN"), _KAPPA),
+            lambda p: {"g": p["gN"] / p["N"]}, limit="mean_field"),
+    Scaling("none", "g and kappa fixed", (_G, _KAPPA)),
+)
+
+_BASE = (
+    Quantity("omega", 1.0, "central spin frequency omega", "1"),
+    Quantity("epsilon", 1.0, "satellite frequency epsilon", "1"),
+    Quantity("gamma_T", 2.0, "total satellite rate Gamma_up + Gamma_down", minimum=0.0, exclusive=True),
+)
+
 #: Parameters that do not depend on the scaling.
-BASE_DEFAULTS: dict[str, float] = {"omega": 1.0, "epsilon": 1.0, "gamma_T": 2.0}
-
+BASE_DEFAULTS: dict[str, float] = {q.name: q.default for q in _BASE}
 #: Per scaling: its base parameters and their defaults.
-SCALING_DEFAULTS: dict[str, dict[str, float]] = {
-    "fixed_g_sqrtN": {"g_sqrtN": 3.0, "kappa": 1.0},
-    "fixed_kappa_over_N": {"kappa_over_N": 1.0 / 16.0, "g": 0.75},
-    "fixed_gN": {"gN": 3.0, "kappa": 1.0},
-    "none": {"g": 0.75, "kappa": 1.0},
-}
-
-
-def _g_kappa(scaling: str, N: int, p: Mapping[str, float]) -> tuple[float, float]:
-    if scaling == "fixed_g_sqrtN":
-        return p["g_sqrtN"] / math.sqrt(N), p["kappa"]
-    if scaling == "fixed_kappa_over_N":
-        return p["g"], p["kappa_over_N"] * N
-    if scaling == "fixed_gN":
-        return p["gN"] / N, p["kappa"]
-    return p["g"], p["kappa"]
-
-
+SCALING_DEFAULTS: dict[str, dict[str, float]] = {s.name: {q.name: q.default for q in s.parameters} for s in _SCALINGS}
 SCALINGS: tuple[str, ...] = tuple(SCALING_DEFAULTS)
+
+
+def _concrete(p: Mapping[str, float]) -> dict[str, float]:
+    return {
+        "N": p["N"], "omega": p["omega"], "epsilon": p["epsilon"], "g": p["g"], "kappa": p["kappa"],
+        "gamma_up": p["pump_ratio"] * p["gamma_T"], "gamma_down": (1.0 - p["pump_ratio"]) * p["gamma_T"],
+    }
+
+
+def _validate(p: Mapping[str, float]) -> None:
+    if not p["kappa"] > 0:
+        raise CumexInputError("set.kappa", p["kappa"], "a decay rate > 0 (after scaling with N)")
+
+
+def mean_field_threshold(g: float, kappa: float, N: float, gamma_T: float) -> float:
+    """Mean-field lasing threshold R_c = (1 + Γ_T κ / (4 g² N)) / 2 at resonance ω = ε (paper eq. 9)."""
+    return 0.5 * (1.0 + gamma_T * kappa / (4.0 * g * g * N))
+
+
+def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
+    """Dashed line at the mean-field threshold R_c of the panel's parameters (at resonance only)."""
+    import numpy as np
+
+    def first(name):
+        return _first(panel[name].values)
+
+    g, kappa, gamma_T = first("g"), first("kappa"), first("gamma_up") + first("gamma_down")
+    if np.isclose(first("omega"), first("epsilon")) and np.isfinite(g * kappa * gamma_T) and g != 0:
+        rc = mean_field_threshold(g, kappa, float(fixed["N"]), gamma_T)
+        if 0.0 <= rc <= 1.0:
+            ax.axvline(rc, color="0.6", linestyle="--", linewidth=0.9, label=r"MF threshold $R_c$")
+
+
+def _first(values) -> float:
+    import numpy as np
+
+    flat = np.asarray(values, dtype=float).ravel()
+    flat = flat[np.isfinite(flat)]
+    return float(flat[0]) if flat.size else math.nan
+
+
+def _scaling_title(ds, scaling: str) -> str:
+    """Panel title: the scaling and its fixed combination, read from the data (g, kappa at each N)."""
+    import numpy as np
+
+    sub = ds.sel(scaling=scaling)
+    N = sub["N"].broadcast_like(sub["g"])
+    g, kappa = sub["g"], sub["kappa"]
+    if scaling == "fixed_g_sqrtN":
+        return rf"fixed $g\sqrt{{N}} = {_first(g * np.sqrt(N)):.4g}$, $\kappa = {_first(kappa):.4g}$"
+    if scaling == "fixed_kappa_over_N":
+        return rf"fixed $\kappa/N = {_first(kappa / N):.4g}$, $g = {_first(g):.4g}$"
+    if scaling == "fixed_gN":
+        return rf"fixed $gN = {_first(g * N):.4g}$, $\kappa = {_first(kappa):.4g}$"
+    return rf"no scaling: $g = {_first(g):.4g}$, $\kappa = {_first(kappa):.4g}$"
+
+
+def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
+    """(seconds, MB) of one point, measured on one core with a margin (benchmarks/)."""
+    N = float(point["N"])
+    if method == "exact":
+        return 0.05 + 1e-7 * N**3, 600 + 0.02 * N**2
+    if method == "1":
+        return 0.5, 600
+    return 0.3 + 0.002 * int(method.split("_")[0]) ** 3, 600
+
+
+MODEL = Model(
+    name="central_spin",
+    title="open central spin model (Fowler-Wright et al. 2023)",
+    description=__doc__ or "",
+    axes=(
+        Axis("N", "a number of satellite spins", integer=True, minimum=1, default=10, allow_infinite=True,
+             label=r"number of satellites $N$", symbol="N"),
+        Axis("pump_ratio", "a pump ratio Gamma_up / Gamma_T", minimum=0.0, maximum=1.0, default=0.75, list_key="pump_ratios",
+             label=r"pump ratio $\Gamma_\uparrow/\Gamma_T$", symbol=r"\Gamma_\uparrow/\Gamma_T"),
+    ),
+    parameters=_BASE,
+    scalings=_SCALINGS,
+    concrete=_concrete,
+    concrete_parameters=(
+        Quantity("omega", 1.0, "central spin frequency omega"),
+        Quantity("epsilon", 1.0, "satellite frequency epsilon"),
+        Quantity("g", 0.75, "central-satellite coupling g (after scaling with N)"),
+        Quantity("kappa", 1.0, "central spin decay rate kappa (after scaling with N)"),
+        Quantity("gamma_up", 1.5, "satellite pump rate Gamma_up"),
+        Quantity("gamma_down", 0.5, "satellite loss rate Gamma_down"),
+    ),
+    observables=(
+        ObservableInfo("central_population", "central spin excited-state population (1 + <sigma_0^z>)/2",
+                       label=r"central population $p_0^{\uparrow} = (1 + \langle\sigma_0^z\rangle)/2$"),
+        ObservableInfo("sz_central", "central spin polarisation <sigma_0^z>"),
+        ObservableInfo("sz_satellite", "satellite polarisation <sigma_n^z>"),
+        ObservableInfo("corr_central_satellite_re", "Re <sigma_0^+ sigma_n^->"),
+        ObservableInfo("corr_central_satellite_im", "Im <sigma_0^+ sigma_n^->"),
+        ObservableInfo("corr_satellite_satellite", "<sigma_n^+ sigma_m^-> for n != m"),
+    ),
+    headline="central_population",
+    engines={
+        "exact": "cumex.engines:EXACT_CENTRAL_SPIN",
+        "1": "cumex.engines:HANDWRITTEN_CENTRAL_SPIN",
+        "2": "cumex.engines:HANDWRITTEN_CENTRAL_SPIN",
+        "cumulant": "cumex.engines:CUMULANTS",
+    },
+    max_order=8,
+    state_slots=8,
+    figures=(
+        FigureSpec("convergence", "series", x="N", x_transform="inverse", caption=(
+            r"Central-spin population :math:`p_0^\uparrow = (1 + \langle\sigma_0^z\rangle)/2` against :math:`1/N` at "
+            "the pump ratio given in the title, one panel per scaling of the parameters with :math:`N`, one line per "
+            "method (mean-field MF, cumulant expansion of order M = CM); exact results are dots. :math:`N \\to \\infty` "
+            "is on the left. Crosses on the lower edge mark grid points whose solve failed. Compare Fowler-Wright "
+            "et al., PRL 2023, Fig. 2(a, b).")),
+        FigureSpec("error", "error", x="N", caption=(
+            r"Absolute error :math:`|p_0^\uparrow - p_0^{\uparrow,\mathrm{exact}}|` of each approximate method against "
+            "the number of satellites :math:`N`, at the pump ratio given in the title, one panel per scaling. Crosses "
+            "on the lower edge mark points where the method or the exact solve failed. Compare Fowler-Wright et al., "
+            "PRL 2023, Fig. 2(d).")),
+        FigureSpec("pump_ratio", "series", x="pump_ratio", decoration="threshold", caption=(
+            r"Central-spin population :math:`p_0^\uparrow` against the pump ratio :math:`\Gamma_\uparrow/\Gamma_T` at "
+            "the fixed :math:`N` given in the title, one panel per scaling, one line per method (exact: dots, or a "
+            "line when densely sampled). The dashed grey line is the mean-field threshold "
+            r":math:`R_c = (1 + \Gamma_T\kappa/(4g^2N))/2` (at resonance, :math:`\omega = \epsilon`); below it the "
+            "mean-field population vanishes. Compare Fowler-Wright et al., PRL 2023, Fig. 2(c).")),
+        FigureSpec("stability", "map", x="N", y="pump_ratio", caption=(
+            "Number of linearly stable steady states found at each grid point of :math:`N` and pump ratio, one row "
+            "per scaling and one column per method. A symmetry-broken (lasing) solution has one neutral phase mode, "
+            "which does not count as unstable. Hatched cells: the solve failed; white cells: not part of the study.")),
+    ),
+    decorations={"threshold": _threshold_line, "scaling_title": _scaling_title},
+    figure_defaults={"pump_ratio": 0.75, "N": None},
+    operators=CENTRAL_SPIN,
+    default_scaling="fixed_kappa_over_N",
+    validate=_validate,
+    cost=_cost,
+)
 
 
 def allowed_overrides(scaling: str) -> list[str]:
     """Names a user may set with ``--set NAME=VALUE`` for this scaling."""
-    return sorted({*BASE_DEFAULTS, *SCALING_DEFAULTS[scaling]})
+    return sorted(MODEL.parameters_of(scaling))
 
 
 def resolve_parameters(
@@ -104,41 +248,9 @@ def resolve_parameters(
     pump_ratio: float,
     overrides: Mapping[str, float] | None = None,
 ) -> CentralSpinParameters:
-    """Map (N, scaling, pump ratio, overrides) to concrete parameters.
+    """Map (N, scaling, pump ratio, overrides) to concrete parameters (:meth:`Model.resolve`).
 
     Raises :class:`CumexInputError` naming the key and what is allowed for an unknown scaling, an
     override that the scaling does not use, N < 1, a pump ratio outside [0, 1] or a rate ≤ 0.
     """
-    if scaling not in SCALING_DEFAULTS:
-        raise CumexInputError("scaling", scaling, f"one of {', '.join(SCALINGS)}")
-    if isinstance(N, bool) or not isinstance(N, int) or N < 1:
-        raise CumexInputError("N", N, "an integer >= 1")
-    pump_ratio = float(pump_ratio)
-    if not 0.0 <= pump_ratio <= 1.0:
-        raise CumexInputError("pump_ratio", pump_ratio, "a number in [0, 1]")
-    params = {**BASE_DEFAULTS, **SCALING_DEFAULTS[scaling]}
-    for key, value in (overrides or {}).items():
-        if key not in params:
-            raise CumexInputError(
-                f"set.{key}", value, f"a parameter of scaling {scaling!r}: {', '.join(allowed_overrides(scaling))}"
-            )
-        try:
-            params[key] = float(value)
-        except (TypeError, ValueError):
-            raise CumexInputError(f"set.{key}", value, "a real number") from None
-        if not math.isfinite(params[key]):
-            raise CumexInputError(f"set.{key}", value, "a finite real number")
-    if params["gamma_T"] <= 0:
-        raise CumexInputError("set.gamma_T", params["gamma_T"], "a number > 0")
-    g, kappa = _g_kappa(scaling, N, params)
-    if kappa <= 0:
-        raise CumexInputError("set.kappa", kappa, "a decay rate > 0 (after scaling with N)")
-    return CentralSpinParameters(
-        N=N,
-        omega=params["omega"],
-        epsilon=params["epsilon"],
-        g=g,
-        kappa=kappa,
-        gamma_up=pump_ratio * params["gamma_T"],
-        gamma_down=(1.0 - pump_ratio) * params["gamma_T"],
-    )
+    return CentralSpinParameters(**MODEL.resolve(scaling, {"N": N, "pump_ratio": pump_ratio}, overrides))

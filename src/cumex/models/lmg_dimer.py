@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from cumex.errors import CumexInputError
+from cumex.models.spec import Axis, FigureSpec, Model, ObservableInfo, Quantity, Scaling
 
-__all__ = ["LMGDimerParameters", "DEFAULTS", "PARAMETER_NAMES", "resolve_parameters"]
+__all__ = ["MODEL", "LMGDimerParameters", "DEFAULTS", "PARAMETER_NAMES", "resolve_parameters"]
 
 #: user-facing parameter names (``lambda`` is a Python keyword, so the field is ``lam``) and defaults
 DEFAULTS: dict[str, float] = {"J": 0.0, "lambda": 0.0, "g": 1.0, "gamma": 0.5, "S": 4.0}
@@ -71,3 +72,56 @@ def resolve_parameters(overrides: Mapping[str, object] | None = None) -> LMGDime
     if two_s < 1 or two_s != round(two_s):
         raise CumexInputError("set.S", params["S"], "a spin length 1/2, 1, 3/2, ...")
     return LMGDimerParameters(J=params["J"], lam=params["lambda"], g=params["g"], gamma=params["gamma"], S=params["S"])
+
+
+def _check_spin_length(p: Mapping[str, float]) -> None:
+    if p["lambda"] < 0:
+        raise CumexInputError("lambda", p["lambda"], "a coupling >= 0 (its sign can be gauged away)")
+    two_s = 2.0 * p["S"]
+    if not math.isinf(p["S"]) and (two_s < 1 or two_s != round(two_s)):
+        raise CumexInputError("S", p["S"], "a spin length 1/2, 1, 3/2, ... (inf: the mean-field limit)")
+
+
+MODEL = Model(
+    name="lmg_dimer",
+    title="LMG dimer with PT-symmetric loss and gain (Kothe & Kirton 2025)",
+    description=__doc__ or "",
+    axes=(
+        Axis("J", "an LMG nonlinearity J (in units of g)", units="g", default=0.0, label=r"$J/g$", symbol="J"),
+        Axis("lambda", "an inter-spin coupling lambda (in units of g)", units="g", minimum=0.0, default=0.0,
+             label=r"$\lambda/g$", symbol=r"\lambda"),
+        Axis("S", "a spin length 1/2, 1, 3/2, ... (inf: mean-field, the S -> infinity limit)", minimum=0.5, default=4.0,
+             allow_infinite=True, label=r"spin length $S$", symbol="S"),
+    ),
+    parameters=(
+        Quantity("g", 1.0, "field g (the energy unit)"),
+        Quantity("gamma", 0.5, "loss/gain rate gamma", units="g", minimum=0.0, exclusive=True),
+    ),
+    scalings=(Scaling("none", "parameters fixed; the mean-field equations do not depend on S"),),
+    concrete=lambda p: {"J": p["J"], "lambda": p["lambda"], "g": p["g"], "gamma": p["gamma"], "S": p["S"]},
+    concrete_parameters=(
+        Quantity("g", 1.0, "field g"),
+        Quantity("gamma", 0.5, "loss/gain rate gamma", units="g"),
+    ),
+    observables=(
+        ObservableInfo("X_A", "<S_A^x>/S"), ObservableInfo("Y_A", "<S_A^y>/S"),
+        ObservableInfo("Z_A", "magnetisation of the lossy spin A, <S_A^z>/S", label=r"$Z_A = \langle S_A^z\rangle/S$"),
+        ObservableInfo("X_B", "<S_B^x>/S"), ObservableInfo("Y_B", "<S_B^y>/S"),
+        ObservableInfo("Z_B", "magnetisation of the driven spin B, <S_B^z>/S", label=r"$Z_B = \langle S_B^z\rangle/S$"),
+        ObservableInfo("purity", "purity Tr rho^2 of the exact steady state"),
+    ),
+    headline="Z_B",
+    engines={"exact": "cumex.engines:LMG_EXACT", "1": "cumex.engines:LMG_MEAN_FIELD"},
+    max_order=1,
+    state_slots=48,
+    error_observables=("Z_A", "Z_B"),
+    time_units="1/g",
+    figures=(
+        FigureSpec("stability", "map", x="J", y="lambda", caption=(
+            "Mean-field stability count of the LMG dimer (Kothe & Kirton 2025, Fig. 2): colour = number of "
+            "linearly stable fixed points (zero modes of the conserved spin lengths excluded).")),
+    ),
+    figure_defaults={"S": None},
+    size_axis=None,
+    validate=_check_spin_length,
+)

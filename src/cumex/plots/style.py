@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import math
 import os
 from pathlib import Path
 from typing import Iterable
@@ -32,7 +31,6 @@ __all__ = [
     "panels_with_a_line",
     "shared_legend",
     "failed_legend_handle",
-    "P0_LABEL",
 ]
 
 RC_PARAMS = {
@@ -48,8 +46,6 @@ RC_PARAMS = {
     "savefig.dpi": 200,
     "mathtext.fontset": "cm",
 }
-
-P0_LABEL = r"central population $p_0^{\uparrow} = (1 + \langle\sigma_0^z\rangle)/2$"
 
 _COLOURS = ["#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
 _EXACT_COLOUR = "#1f77b4"
@@ -103,24 +99,14 @@ def order_style(order: str) -> dict:
     }
 
 
-def _first(values: xr.DataArray) -> float:
-    flat = np.asarray(values, dtype=float).ravel()
-    flat = flat[np.isfinite(flat)]
-    return float(flat[0]) if flat.size else math.nan
-
-
 def scaling_title(ds: xr.Dataset, scaling: str) -> str:
-    """Panel title: the scaling and its fixed combination, read from the data (g, kappa at each N)."""
-    sub = ds.sel(scaling=scaling)
-    N = sub["N"].broadcast_like(sub["g"])
-    g, kappa = sub["g"], sub["kappa"]
-    if scaling == "fixed_g_sqrtN":
-        return rf"fixed $g\sqrt{{N}} = {_first(g * np.sqrt(N)):.4g}$, $\kappa = {_first(kappa):.4g}$"
-    if scaling == "fixed_kappa_over_N":
-        return rf"fixed $\kappa/N = {_first(kappa / N):.4g}$, $g = {_first(g):.4g}$"
-    if scaling == "fixed_gN":
-        return rf"fixed $gN = {_first(g * N):.4g}$, $\kappa = {_first(kappa):.4g}$"
-    return rf"no scaling: $g = {_first(g):.4g}$, $\kappa = {_first(kappa):.4g}$"
+    """Panel title of a scaling: the model's own (decoration "scaling_title", which reads the fixed
+    combination from the data), else the scaling's name."""
+    from cumex.plots.slicing import dataset_model
+
+    model = dataset_model(ds)
+    title = model.decorations.get("scaling_title")
+    return title(ds, scaling) if title else f"scaling {scaling}"
 
 
 def nearest_value(values: np.ndarray, target: float | None, counts: np.ndarray | None = None) -> float:

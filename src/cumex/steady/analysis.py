@@ -317,7 +317,7 @@ def analyse(
     observables' time averages (``stable`` False, ``residual`` NaN; ``info``: period, largest Lyapunov
     exponent, averaging window, ``error_<name>`` block errors of the averages, ``amplitude_<name>`` half
     peak-to-peak), ``converged`` is True and ``status`` starts with "ok: limit_cycle" or "ok: irregular".
-    ``settings["attractor"]`` names what the physical trajectory reaches: fixed_point, bistable (the
+    ``result.attractor`` names what the physical trajectory reaches: fixed_point, bistable (the
     physical state is one of ≥ 2 stable states), limit_cycle or irregular (absent when it failed).
     """
     attractor_settings(settings)  # bad attractor_* settings raise here, before any work
@@ -335,7 +335,7 @@ def analyse(
         settings=dict(analysis.settings),
     )
     if physical is not None:
-        result.settings["attractor"] = "bistable" if analysis.n_stable >= 2 else "fixed_point"
+        result.attractor = "bistable" if analysis.n_stable >= 2 else "fixed_point"
     relaxation = analysis.relaxation
     if physical is None and analysis.settings["attractors"] and relaxation is not None and not relaxation.settled:
         _use_attractor(system, analysis, result, settings)
@@ -374,7 +374,7 @@ def _use_attractor(system: RealODESystem, analysis: SteadyStateAnalysis, result:
         result.status = (f"ok: physical: stable state {k}, reached by the attractor analysis ({att.message}); "
                          f"{len(analysis.fixed_points)} steady state(s) now known, {n_stable} stable; before it: "
                          + result.status.split(": ", 1)[1])
-        result.settings["attractor"] = "bistable" if analysis.n_stable >= 2 else "fixed_point"
+        result.attractor = "bistable" if analysis.n_stable >= 2 else "fixed_point"
         return
     averaged = SteadyState(observables={k: float(v) for k, v in att.averages.items()}, stable=False,
                            residual=float("nan"), info=info)
@@ -383,4 +383,4 @@ def _use_attractor(system: RealODESystem, analysis: SteadyStateAnalysis, result:
     result.physical, result.converged = averaged, True
     result.status = (f"ok: {att.kind}: no stable steady state; the trajectory reaches {what}, observables are "
                      f"time averages over {att.window:.6g} ({att.message}); " + result.status.split(": ", 1)[1])
-    result.settings["attractor"] = att.kind
+    result.attractor = att.kind

@@ -1,0 +1,161 @@
+"""The engines, each as one :class:`Engine`: how to solve a point and which settings it reads.
+
+A model file names its engines by reference (``Model.engines``: "cumex.engines:EXACT_CENTRAL_SPIN"),
+so that a model imports no engine. Every engine is called with the model, the parsed method, the
+point's concrete parameters and the settings; it returns a :class:`~cumex.results.MethodResult`. Its
+``settings`` are the keys it reads with their defaults and ``check`` validates their values (raising
+:class:`~cumex.errors.CumexInputError` naming the key), so a study is checked before any job runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Mapping
+
+if TYPE_CHECKING:
+    from cumex.methods import Method
+    from cumex.models.spec import Model
+    from cumex.results import MethodResult
+
+__all__ = ["Engine", "COMMON_SETTINGS", "EXACT_CENTRAL_SPIN", "HANDWRITTEN_CENTRAL_SPIN", "CUMULANTS",
+           "LMG_MEAN_FIELD", "LMG_EXACT", "steady_settings"]
+
+#: settings every point reads (cumex.study.solve_point): a wall-time limit and the choice of equations
+COMMON_SETTINGS: dict[str, object] = {"timeout_seconds": None, "engine": "auto"}
+
+
+@dataclass(frozen=True)
+class Engine:
+    name: str
+    solve: Callable[["Model", "Method", Mapping[str, float], Mapping[str, object]], "MethodResult"]
+    #: the settings it reads, with defaults (a callable, so that defaults are imported lazily)
+    defaults: Callable[[], Mapping[str, object]] = dict
+    check: Callable[[Mapping[str, object]], object] = lambda settings: None
+    description: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+# -- the steady-state analysis (Newton + stability + attractors), read by the ODE engines -----------
+def steady_settings() -> dict[str, object]:
+    from cumex.steady.analysis import DEFAULT_SETTINGS
+    from cumex.steady.attractors import DEFAULT_SETTINGS as ATTRACTOR
+    from cumex.steady.fallback import MAX_WORK, PREFIX
+
+    return {**DEFAULT_SETTINGS, **{PREFIX + k: v for k, v in ATTRACTOR.items()}, PREFIX + "max_work": MAX_WORK}
+
+
+def _check_steady(settings: Mapping[str, object]) -> None:
+    from cumex.steady.analysis import read_settings
+    from cumex.steady.fallback import attractor_settings
+
+    read_settings(settings)
+    attractor_settings(settings)
+
+
+# -- central spin: exact, hand-written orders 1 and 2, derived cumulants ----------------------------
+def _central_spin_params(params: Mapping[str, float]):
+    from cumex.models.central_spin import CentralSpinParameters
+
+    return CentralSpinParameters(**{k: (int(v) if k == "N" else float(v)) for k, v in params.items()})
+
+
+def _solve_exact_central_spin(model, method, params, settings):
+    from cumex.exact.solver import solve
+
+    return solve(_central_spin_params(params), settings)
+
+
+def _exact_defaults():
+    from cumex.exact.solver import DEFAULT_SETTINGS
+
+    return DEFAULT_SETTINGS
+
+
+def _check_exact(settings):
+    from cumex.exact.solver import read_settings
+
+    read_settings(settings)
+
+
+EXACT_CENTRAL_SPIN = Engine(
+    "exact_central_spin", _solve_exact_central_spin, _exact_defaults, _check_exact,
+    "U(1)-reduced permutation-symmetric Liouvillian of a central spin and N satellites (cumex.exact)",
+)
+
+
+def _solve_handwritten(model, method, params, settings):
+    from cumex.handwritten.central_spin import solve_mean_field, solve_order2
+
+    solver = solve_mean_field if method.order == 1 else solve_order2
+    return solver(_central_spin_params(params), settings)
+
+
+HANDWRITTEN_CENTRAL_SPIN = Engine(
+    "handwritten_central_spin", _solve_handwritten, steady_settings, _check_steady,
+    "hand-written mean-field and second-order equations of the central spin (cumex.handwritten)",
+)
+
+_CUMULANT_SETTINGS = {"compiled": None, "cache_dir": None, "seed": 0.01, "lower_order_guess": None}
+
+
+def _solve_cumulants(model, method, params, settings):
+    from cumex.cumulants.solver import solve_order
+
+    return solve_order(method.label, _central_spin_params(params), settings)
+
+
+def _check_cumulants(settings):
+    from cumex.errors import CumexInputError
+
+    _check_steady(settings)
+    seed = settings.get("seed", 0.01)
+    if isinstance(seed, bool) or not isinstance(seed, (int, float)):
+        raise CumexInputError("settings.seed", seed, "a real number (the symmetry-breaking seed of the initial state)")
+    for key in ("compiled", "cache_dir"):
+        value = settings.get(key)
+        if value is not None and not isinstance(value, str):
+            raise CumexInputError(f"settings.{key}", value, "a path (string) or null")
+    guess = settings.get("lower_order_guess")
+    if guess is not None and not isinstance(guess, bool):
+        raise CumexInputError("settings.lower_order_guess", guess, "true, false or null (default: on for U(1) orders >= 3)")
+
+
+CUMULANTS = Engine(
+    "cumulants", _solve_cumulants, lambda: {**steady_settings(), **_CUMULANT_SETTINGS}, _check_cumulants,
+    "cumulant expansions of any order, derived from the model's operator data (cumex.cumulants)",
+)
+
+
+# -- LMG dimer ---------------------------------------------------------------------------------------
+def _lmg_params(params: Mapping[str, float]):
+    from cumex.models.lmg_dimer import LMGDimerParameters
+
+    return LMGDimerParameters(J=params["J"], lam=params["lambda"], g=params["g"], gamma=params["gamma"], S=params["S"])
+
+
+def _solve_lmg(model, method, params, settings):
+    from cumex.lmg.solver import solve
+
+    return solve("exact" if method.kind == "exact" else "1", _lmg_params(params), settings).method
+
+
+def _lmg_mean_field_defaults():
+    from cumex.lmg.solver import FIXED_POINT_DEFAULTS
+    from cumex.steady.attractors import DEFAULT_SETTINGS
+
+    return {**FIXED_POINT_DEFAULTS, **DEFAULT_SETTINGS}
+
+
+def _check_lmg_mean_field(settings):
+    from cumex.lmg.solver import _int_setting
+    from cumex.steady.attractors import read_settings
+
+    read_settings(settings)
+    _int_setting(settings, "n_fixed_point_starts", 1)
+    _int_setting(settings, "fixed_point_seed", 0)
+
+
+LMG_MEAN_FIELD = Engine("lmg_mean_field", _solve_lmg, _lmg_mean_field_defaults, _check_lmg_mean_field,
+                        "fixed points of the LMG-dimer mean-field equations on the Bloch spheres, and attractors")
+LMG_EXACT = Engine("lmg_exact", _solve_lmg, dict, lambda s: None,
+                   "exact steady state of the LMG dimer for spin length S (parity sector)")

@@ -1,0 +1,286 @@
+"""What a model file declares: the data every engine, the workflow, the CLI and the figures read.
+
+A model is one instance of :class:`Model` in one file of :mod:`cumex.models` (or a user's file). It names
+
+- its **grid axes** (central spin: ``N`` and ``pump_ratio``; LMG dimer: ``J``, ``lambda``, ``S``): the
+  coordinates of a study besides ``scaling`` and ``order``;
+- its **base parameters** with defaults and units, shared by every scaling, and its **scalings** with N,
+  each with parameters of its own and a rule that turns base parameters and axis values into the
+  **concrete parameters** an engine solves with (and that every result file stores);
+- its **observables** (name, description, units), the headline one for summaries and figures;
+- which **engines** serve which methods, by reference ("module:function" strings, so that a model file
+  imports no engine; :mod:`cumex.methods` resolves them);
+- optional data for particular engines (``operators``: the operator data of the cumulant engine) and
+  figure decorations (closed-form lines drawn over a figure, e.g. a threshold).
+
+Nothing here solves anything.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from cumex.errors import CumexInputError
+
+__all__ = ["Quantity", "Axis", "Scaling", "ObservableInfo", "FigureSpec", "Model"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A named real parameter with its default, units and admissible range."""
+
+    name: str
+    default: float
+    description: str
+    units: str = "1"
+    minimum: float | None = None
+    #: the value must be strictly above ``minimum``
+    exclusive: bool = False
+
+    def check(self, value: object, key: str | None = None) -> float:
+        """``value`` as a finite float in range; CumexInputError names ``key`` (default ``set.<name>``)."""
+        key = key or f"set.{self.name}"
+        if isinstance(value, bool):
+            raise CumexInputError(key, value, f"a real number ({self.description})")
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise CumexInputError(key, value, f"a real number ({self.description})") from None
+        if not math.isfinite(number):
+            raise CumexInputError(key, value, f"a finite real number ({self.description})")
+        if self.minimum is not None and (number <= self.minimum if self.exclusive else number < self.minimum):
+            raise CumexInputError(key, value, f"a number {'>' if self.exclusive else '>='} {self.minimum:g} ({self.description})")
+        return number
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A grid axis of the model: the key of a study's grid that lists its values, and their range.
+
+    Integer axes take ranges ``{start, stop, step}`` (stop included), real axes ``{start, stop, num}``
+    (evenly spaced, both ends included). ``list_key`` is the key a grid uses for the list of values
+    (default: the axis name); ``<name>_range`` is the key of a range.
+    """
+
+    name: str
+    description: str
+    units: str = "1"
+    integer: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    default: float = 0.0
+    list_key: str | None = None
+    #: plot label (LaTeX allowed) and the symbol in titles ("N", r"\Gamma_\uparrow/\Gamma_T")
+    label: str = ""
+    symbol: str = ""
+    #: +inf is a value of this axis (N = inf for the limit; the LMG mean-field spin length S = inf)
+    allow_infinite: bool = False
+
+    @property
+    def grid_key(self) -> str:
+        return self.list_key or self.name
+
+    def allowed(self) -> str:
+        noun = "an integer" if self.integer else "a finite number"
+        bounds = []
+        if self.minimum is not None:
+            bounds.append(f">= {self.minimum:g}")
+        if self.maximum is not None:
+            bounds.append(f"<= {self.maximum:g}")
+        return f"{noun}{' ' + ' and '.join(bounds) if bounds else ''} ({self.description})"
+
+    def check(self, value: object, key: str | None = None) -> float | int:
+        """``value`` as this axis' type, in range; CumexInputError names ``key``."""
+        key = key or self.name
+        if isinstance(value, bool):
+            raise CumexInputError(key, value, self.allowed())
+        if self.integer:
+            if isinstance(value, float) and value.is_integer():
+                raise CumexInputError(key, value, self.allowed() + "; write it without a decimal point")
+            if not isinstance(value, int):
+                raise CumexInputError(key, value, self.allowed())
+            number: float | int = int(value)
+        else:
+            try:
+                number = float(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise CumexInputError(key, value, self.allowed()) from None
+            if not math.isfinite(number):
+                raise CumexInputError(key, value, self.allowed())
+        if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
+            raise CumexInputError(key, value, self.allowed())
+        return number
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """How parameters scale with N: its own base parameters and the rule giving concrete ones.
+
+    ``rule(values)`` receives every base parameter of the model and of this scaling plus the axis values
+    of the point, and returns the concrete parameters this scaling fixes (e.g. ``{"g": g_sqrtN / √N}``).
+    """
+
+    name: str
+    description: str
+    parameters: tuple[Quantity, ...] = ()
+    rule: Callable[[Mapping[str, float]], Mapping[str, float]] = lambda values: {}
+    #: the method "limit" is available for this scaling (its N → ∞ limit is known)
+    limit: str | None = None
+
+
+@dataclass(frozen=True)
+class ObservableInfo:
+    """An observable a method reports: name, a short description and its units."""
+
+    name: str
+    description: str
+    units: str = "1"
+    #: plot label (LaTeX allowed); default: the description
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A figure of a study, drawn by :mod:`cumex.plots` from the dataset alone.
+
+    kind ``series``: the headline observable against axis ``x``, a line per order, a panel per scaling
+    (``x_transform="inverse"`` plots against 1/x, the paper's view of N → ∞); ``error``: |value − exact|
+    against ``x``; ``map``: the number of stable steady states over axes ``x`` and ``y``, a row per
+    scaling and a column per order. ``fixed`` names the figures-config key that picks the value of each
+    other axis (the nearest in the data; null: the best covered). ``decoration`` names a function of the
+    model file's ``decorations`` that draws closed-form lines over the axes.
+    """
+
+    name: str
+    kind: str
+    x: str
+    y: str | None = None
+    x_transform: str | None = None
+    observable: str | None = None
+    decoration: str | None = None
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Model:
+    """A model as data (see the module docstring). Build one with keyword arguments in a model file."""
+
+    name: str
+    title: str
+    description: str
+    axes: tuple[Axis, ...]
+    parameters: tuple[Quantity, ...]
+    scalings: tuple[Scaling, ...]
+    #: the concrete parameters of a point (stored in every result file), from every resolved value
+    concrete: Callable[[Mapping[str, float]], Mapping[str, float]]
+    concrete_parameters: tuple[Quantity, ...]
+    observables: tuple[ObservableInfo, ...]
+    headline: str
+    #: method key -> engine reference "module:function"; keys: "exact", "limit", an order label
+    #: ("1", "2", ...) for an engine that serves that order only, and "cumulant" for every order
+    engines: Mapping[str, str]
+    #: the highest cumulant order the model offers (derivation cost)
+    max_order: int = 0
+    #: how many steady states per point are stored individually (n_steady_states counts them all)
+    state_slots: int = 8
+    figures: tuple[FigureSpec, ...] = ()
+    #: the value at which line figures slice an axis when the study does not say (None: best covered)
+    figure_defaults: Mapping[str, float | None] = field(default_factory=dict)
+    #: name -> function(ax, panel dataset, fixed axis values) drawing closed-form lines on a figure;
+    #: "scaling_title" -> function(dataset, scaling) giving a panel's title
+    decorations: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    #: operator data of the cumulant engine (``cumex.cumulants.model.ManyToOneModel``), or None
+    operators: Any = None
+    #: the axis whose value is the number of sites N (None: the model has no N axis)
+    size_axis: str | None = "N"
+    #: the scaling a point takes when none is named (default: the first)
+    default_scaling: str | None = None
+    #: a check of the concrete parameters beyond each quantity's range (raises CumexInputError)
+    validate: Callable[[Mapping[str, float]], None] | None = None
+    #: observables whose time averages carry a block standard error ``<name>_error`` in the data
+    error_observables: tuple[str, ...] = ()
+    #: units of time (periods of cycles): the inverse of the model's energy unit
+    time_units: str = "1"
+    #: resource estimate per point: (method label, axis values) -> (seconds, MB); None: a generic guess
+    cost: Callable[[str, Mapping[str, float]], tuple[float, float]] | None = None
+
+    # -- lookups -----------------------------------------------------------------------------------
+    @property
+    def axis_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.axes)
+
+    @property
+    def scaling_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.scalings)
+
+    @property
+    def observable_names(self) -> tuple[str, ...]:
+        return tuple(o.name for o in self.observables)
+
+    def axis(self, name: str) -> Axis:
+        for a in self.axes:
+            if a.name == name:
+                return a
+        raise CumexInputError("axis", name, f"an axis of model {self.name!r}: {', '.join(self.axis_names)}")
+
+    def observable(self, name: str) -> ObservableInfo:
+        for o in self.observables:
+            if o.name == name:
+                return o
+        raise CumexInputError("observable", name, f"an observable of model {self.name!r}: {', '.join(self.observable_names)}")
+
+    def scaling(self, name: str) -> Scaling:
+        for s in self.scalings:
+            if s.name == name:
+                return s
+        raise CumexInputError("scaling", name, f"a scaling of model {self.name!r}: {', '.join(self.scaling_names)}")
+
+    def parameters_of(self, scaling: str) -> dict[str, Quantity]:
+        """Base parameters a user may set under ``scaling``: the model's and the scaling's own."""
+        return {q.name: q for q in (*self.parameters, *self.scaling(scaling).parameters)}
+
+    def all_parameter_names(self) -> set[str]:
+        return {q.name for q in self.parameters} | {q.name for s in self.scalings for q in s.parameters}
+
+    @property
+    def scaling_default(self) -> str:
+        return self.default_scaling or self.scalings[0].name
+
+    # -- resolving a point -------------------------------------------------------------------------
+    def axis_values(self, point: Mapping[str, object]) -> dict[str, float]:
+        """Every axis value of ``point`` checked (defaults for axes not given); CumexInputError if bad."""
+        unknown = set(point) - set(self.axis_names)
+        if unknown:
+            key = sorted(unknown)[0]
+            raise CumexInputError(key, point[key], f"an axis of model {self.name!r}: {', '.join(self.axis_names)}")
+        values: dict[str, float] = {}
+        for axis in self.axes:
+            raw = point.get(axis.name, axis.default)
+            if axis.allow_infinite and isinstance(raw, float) and math.isinf(raw) and raw > 0:
+                values[axis.name] = math.inf
+            else:
+                values[axis.name] = axis.check(raw)
+        return values
+
+    def resolve(self, scaling: str, point: Mapping[str, object], overrides: Mapping[str, object] | None = None) -> dict[str, float]:
+        """Concrete parameters of one point: axis values checked, overrides checked, scaling applied.
+
+        Raises :class:`CumexInputError` naming the key for an unknown scaling, a missing or bad axis
+        value, or an override the scaling does not use.
+        """
+        self.scaling(scaling)
+        values = self.axis_values(point)
+        allowed = self.parameters_of(scaling)
+        base = {name: q.default for name, q in allowed.items()}
+        for key, value in (overrides or {}).items():
+            if key not in allowed:
+                raise CumexInputError(f"set.{key}", value, f"a parameter of scaling {scaling!r} of {self.name}: {', '.join(sorted(allowed))}")
+            base[key] = allowed[key].check(value)
+        resolved = {**base, **values}
+        resolved.update(self.scaling(scaling).rule(resolved))
+        concrete = dict(self.concrete(resolved))
+        if self.validate is not None:
+            self.validate(concrete)
+        return concrete

@@ -1,0 +1,111 @@
+"""Line figures of any model: an observable against one axis (a line per order, a panel per scaling),
+and its distance to the exact result.
+
+``series`` figures reproduce Fowler-Wright et al. (PRL 2023) Fig. 2(a-c): against 1/N (N -> infinity on
+the left, N itself on the top axis) or against the pump ratio; ``error`` figures Fig. 2(d). Every other
+axis of the model is held at one value (:func:`cumex.plots.slicing.slice_axes`), said in the title.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import xarray as xr
+
+from cumex.models.spec import FigureSpec, Model
+from cumex.plots._series import draw_orders
+from cumex.plots.slicing import axis_label, fixed_text, observable_label, slice_axes
+from cumex.plots.style import (
+    failed, mark_failed, new_figure, order_label, order_style, panels_with_a_line, present, scaling_title,
+    shared_legend, sorted_orders, styled,
+)
+
+__all__ = ["plot_series", "plot_error_series"]
+
+
+def _reciprocal(x):
+    x = np.asarray(x, dtype=float)
+    # 1/x, with 1/0 capped (the top axis at 1/N = 0 is N -> infinity, never a tick)
+    return 1.0 / np.maximum(x, 1e-9)
+
+
+def _top_axis_of_N(ax) -> None:
+    """N itself on the top axis, so that a point can be read off without inverting."""
+    top = ax.secondary_xaxis("top", functions=(_reciprocal, _reciprocal))
+    top.set_xticks([1, 2, 3, 5, 10, 50], labels=["1", "2", "3", "5", "10", "50"])
+    top.tick_params(labelsize=7.5, length=2)
+    top.set_xlabel(r"$N$", fontsize=8.5, labelpad=4)
+
+
+@styled
+def plot_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapping[str, object] | None = None):
+    """The headline observable (or ``spec.observable``) against ``spec.x`` (see the module docstring)."""
+    variable = spec.observable or model.headline
+    at, fixed = slice_axes(ds, model, (spec.x,), choices or {})
+    scalings = panels_with_a_line(at, spec.x)
+    fig, axes = new_figure(len(scalings))
+    inverse = spec.x_transform == "inverse"
+    any_failed = False
+    for ax, scaling in zip(axes, scalings):
+        panel = at.sel(scaling=scaling)
+        x_of = (lambda x: 1.0 / np.asarray(x, dtype=float)) if inverse else (lambda x: x)
+        any_failed |= draw_orders(ax, panel, variable, spec.x, x_of=x_of, dense_exact_as_line=not inverse)
+        if spec.decoration:
+            model.decorations[spec.decoration](ax, panel, fixed)
+        ax.set_title(scaling_title(ds, scaling))
+        symbol = model.axis(spec.x).symbol or spec.x
+        if inverse:
+            ax.set_xlabel(rf"$1/{symbol}$")
+            ax.set_xlim(left=0)
+            _top_axis_of_N(ax)
+        else:
+            ax.set_xlabel(axis_label(model, spec.x))
+            lo, hi = model.axis(spec.x).minimum, model.axis(spec.x).maximum
+            if lo is not None and hi is not None:
+                pad = 0.02 * (hi - lo)
+                ax.set_xlim(lo - pad, hi + pad)
+    axes[0].set_ylabel(observable_label(model, variable))
+    shared_legend(axes, any_failed)
+    what = "Convergence with $N$" if inverse else f"Dependence on {axis_label(model, spec.x)}"
+    fig.suptitle(f"{what} at {fixed_text(model, fixed)}" if fixed else what, fontsize=10)
+    return fig
+
+
+@styled
+def plot_error_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapping[str, object] | None = None):
+    """|value − exact value| against ``spec.x`` for every approximate order (failed points marked)."""
+    variable = spec.observable or model.headline
+    at, fixed = slice_axes(ds, model, (spec.x,), choices or {})
+    scalings = panels_with_a_line(at, spec.x)
+    fig, axes = new_figure(len(scalings), sharey=False)  # errors differ by scaling: no clipped panel
+    orders = [o for o in sorted_orders(at["order"].values) if o != "exact"]
+    have_exact = "exact" in set(map(str, at["order"].values))
+    any_failed = False
+    for ax, scaling in zip(axes, scalings):
+        panel = at.sel(scaling=scaling)
+        ax.set_title(scaling_title(ds, scaling))
+        ax.set_xlabel(axis_label(model, spec.x))
+        if not have_exact:
+            ax.text(0.5, 0.5, "no exact results in this study", transform=ax.transAxes, ha="center", va="center")
+            continue
+        exact = panel.sel(order="exact")
+        x = np.asarray(panel[spec.x].values, dtype=float)
+        exact_ok = np.asarray((present(exact) & ~failed(exact)).values, dtype=bool)
+        for order in orders:
+            line = panel.sel(order=order)
+            ok = np.asarray((present(line) & ~failed(line)).values, dtype=bool)
+            err = np.abs(np.asarray(line[variable].values, dtype=float) - np.asarray(exact[variable].values, dtype=float))
+            both = ok & exact_ok & np.isfinite(err)
+            fail = np.asarray(present(line).values, dtype=bool) & np.asarray(present(exact).values, dtype=bool) & ~(ok & exact_ok)
+            if not both.any() and not fail.any():
+                continue
+            style = {**order_style(order), "marker": "s", "markersize": 2.5} if both.sum() < 40 else order_style(order)
+            ax.plot(x[both], err[both], label=order_label(order), **style)
+            any_failed |= mark_failed(ax, x[fail], style["color"])
+        ax.set_ylim(bottom=0)
+    axes[0].set_ylabel(f"error in {observable_label(model, variable)}")
+    shared_legend(axes, any_failed)
+    title = "Error against the exact steady state"
+    fig.suptitle(f"{title} at {fixed_text(model, fixed)}" if fixed else title, fontsize=10)
+    return fig
