@@ -1,4 +1,7 @@
-"""Assemble central-spin grid points from many files into one dataset on the full (scaling, order, N, pump_ratio) grid.
+"""Assemble grid points from many files into one dataset on the full grid of the study.
+
+The grid dimensions are those of the ``converged`` variable (``scaling, order, *model axes``, see
+:mod:`cumex.dataset`); other dimensions (``state``) are carried along unchanged.
 
 Each input (a dataset, or a :class:`cumex.table.Table` read from a file) holds some grid points, a
 hypercube of its own; points it does not hold have ``converged`` NaN. The output's coordinates are the
@@ -18,9 +21,7 @@ import xarray as xr
 
 from cumex.table import Table, read_table
 
-__all__ = ["GRID_DIMS", "assemble", "assemble_files"]
-
-GRID_DIMS = ("scaling", "order", "N", "pump_ratio")
+__all__ = ["assemble", "assemble_files"]
 
 
 def _fill(dtype: np.dtype):
@@ -40,11 +41,12 @@ def assemble(parts: Sequence[xr.Dataset | Table]) -> xr.Dataset:
         raise ValueError("assemble: no datasets given")
     tables = [p if isinstance(p, Table) else Table.from_dataset(p) for p in parts]
     first = tables[0]
-    axes = {d: np.unique(np.concatenate([t.coords[d][1] for t in tables])) for d in GRID_DIMS}
+    grid_dims = tuple(first.data_vars["converged"][0])
+    axes = {d: np.unique(np.concatenate([t.coords[d][1] for t in tables])) for d in grid_dims}
     for d in ("scaling", "order"):
         axes[d] = axes[d].astype(object)
     dims_used = {d for dims, _, _ in first.data_vars.values() for d in dims}
-    extra = {d: first.coords[d][1] for d in sorted(dims_used - set(GRID_DIMS))}
+    extra = {d: first.coords[d][1] for d in sorted(dims_used - set(grid_dims))}
     shape = {**{d: len(v) for d, v in axes.items()}, **{d: len(v) for d, v in extra.items()}}
 
     arrays: dict[str, np.ndarray] = {}
@@ -52,11 +54,11 @@ def assemble(parts: Sequence[xr.Dataset | Table]) -> xr.Dataset:
         dtype, fill = _fill(values.dtype)
         arrays[name] = np.full([shape[d] for d in dims], fill, dtype=dtype)
     attrs = dict(first.attrs)
-    positions = {d: {v: i for i, v in enumerate(axes[d].tolist())} for d in GRID_DIMS}
+    positions = {d: {v: i for i, v in enumerate(axes[d].tolist())} for d in grid_dims}
     for table in tables:
-        index = {d: np.array([positions[d][v] for v in table.coords[d][1].tolist()]) for d in GRID_DIMS}
+        index = {d: np.array([positions[d][v] for v in table.coords[d][1].tolist()]) for d in grid_dims}
         # only points the file really holds (a batch file may carry NaN holes of its own)
-        held = ~np.isnan(np.asarray(table.values("converged", GRID_DIMS), dtype=float))
+        held = ~np.isnan(np.asarray(table.values("converged", grid_dims), dtype=float))
         all_held = bool(held.all())
         for name, (dims, _, _) in first.data_vars.items():
             values = table.values(name, dims)
@@ -70,7 +72,7 @@ def assemble(parts: Sequence[xr.Dataset | Table]) -> xr.Dataset:
             arrays[name][idx] = block
         attrs = {k: v for k, v in attrs.items() if k in table.attrs and _same(table.attrs[k], v)}
 
-    coords = {d: (d, axes[d], first.coords[d][2]) for d in GRID_DIMS}
+    coords = {d: (d, axes[d], first.coords[d][2]) for d in grid_dims}
     coords.update({d: (d, v, first.coords[d][2]) for d, v in extra.items()})
     for name, (dims, values, _) in first.coords.items():
         if name not in coords and not dims:

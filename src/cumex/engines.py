@@ -101,7 +101,7 @@ _CUMULANT_SETTINGS = {"compiled": None, "cache_dir": None, "seed": 0.01, "lower_
 def _solve_cumulants(model, method, params, settings):
     from cumex.cumulants.solver import solve_order
 
-    return solve_order(method.label, _central_spin_params(params), settings)
+    return solve_order(method.label, params, settings, model=model.name)
 
 
 def _check_cumulants(settings):

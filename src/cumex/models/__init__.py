@@ -52,6 +52,9 @@ def get_model(name: str | Model) -> Model:
         model = getattr(importlib.import_module(module), attr)
     elif is_user_model(name):
         model = _load_user_model(name)
+        if model.name in REGISTRY or _LOADED.get(model.name, model) is not model:
+            raise CumexInputError("model", name, f"a model whose name ({model.name!r}) is not taken by another model")
+        _LOADED[model.name] = model  # engines and caches refer to it by name
     else:
         raise CumexInputError("model", name, f"one of {', '.join(REGISTRY)}, or a model file as path/to/file.py:NAME")
     _LOADED[name] = model
