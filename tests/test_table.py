@@ -58,8 +58,8 @@ def test_assembled_files_identical_to_assembled_xarray_reads(batch_files) -> Non
     slow = assemble([read_dataset(p) for p in batch_files])
     xr.testing.assert_identical(fast, slow)
     ours = fast.sel(scaling="fixed_kappa_over_N", order="2")
-    assert ours["status"].sel(N=5, pump_ratio=0.25).item().endswith("Γ↑ and κ")
-    assert len(ours["status"].sel(N=8, pump_ratio=0.5).item()) == 303
+    assert ours["status_detail"].sel(N=5, pump_ratio=0.25).item().endswith("Γ↑ and κ")
+    assert len(ours["status_detail"].sel(N=8, pump_ratio=0.5).item()) == 303
     assert ours["converged"].sel(N=5, pump_ratio=0.75).item() == 0
     assert np.isnan(ours["central_population"].sel(N=5, pump_ratio=0.75).item())
     assert np.isnan(ours["converged"].sel(N=8, pump_ratio=0.25).item())  # a point no file holds

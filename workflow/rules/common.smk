@@ -112,7 +112,7 @@ def solve_runtime(wildcards, attempt):
 
 
 def figure_outputs():
-    """Named outputs of the plot rule (one job per figure, wildcard ``figure``): format -> path.
+    """Named outputs of the plot job of one figure (wildcard ``figure``), by format: format -> path.
 
     The report shows the PNG (or the first format when PNG is not asked for) with the figure's
     caption from the model file; the other formats are plain files next to it.
