@@ -110,12 +110,14 @@ def scaling_title(ds: xr.Dataset, scaling: str) -> str:
 
 
 def nearest_value(values: np.ndarray, target: float | None, counts: np.ndarray | None = None) -> float:
-    """The coordinate value closest to ``target``; with no target, the one with the largest count."""
+    """The coordinate value closest to ``target``; with no target, the one with the largest count (of
+    several equally covered, the last: the largest N of a full grid)."""
     values = np.asarray(values)
     if target is None:
         if counts is None:
-            return values[0].item()
-        return values[int(np.argmax(counts))].item()
+            return values[-1].item()
+        counts = np.asarray(counts)
+        return values[int(np.flatnonzero(counts == counts.max())[-1])].item()
     return values[int(np.argmin(np.abs(values.astype(float) - float(target))))].item()
 
 
