@@ -10,7 +10,7 @@ import xarray as xr
 from scipy.io import netcdf_file
 
 from cumex.assemble import assemble, assemble_files
-from cumex.io import read_dataset, write_dataset
+from cumex.io import dataset_checksum, read_dataset, write_dataset
 from cumex.models.central_spin import resolve_parameters
 from cumex.results import MethodResult, SteadyState
 from synthetic import OBSERVABLES
@@ -76,6 +76,7 @@ def test_other_encodings_go_through_xarray(tmp_path: Path) -> None:
     path = tmp_path / "packed.nc"
     ds = _point(4, 0.5)
     ds["central_population"].encoding.update({"dtype": "int16", "scale_factor": 0.01, "_FillValue": -999})
+    ds.attrs["cumex_checksum"] = dataset_checksum(ds)  # as write_dataset would: the file is a cumex file
     ds.to_netcdf(path, engine="scipy")
     with netcdf_file(path, "r", mmap=False) as nc:
         assert nc.variables["central_population"].data.dtype.kind == "i"  # stored packed

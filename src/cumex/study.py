@@ -22,6 +22,7 @@ import xarray as xr
 
 from cumex.dataset import to_dataset
 from cumex.errors import CumexInputError
+from cumex.integrity import DamagedFileError
 from cumex.methods import check_settings, engine_for, parse_method
 from cumex.models import Model, get_model
 from cumex.results import MethodResult
@@ -75,7 +76,7 @@ def solve_result(
     try:
         with _time_limit(timeout):  # type: ignore[arg-type]
             result = engine.solve(spec, method, params, given)
-    except CumexInputError:
+    except (CumexInputError, DamagedFileError):  # bad input, or a damaged input file: not a result
         raise
     except _Timeout:
         result = MethodResult([], None, False, f"timeout after {timeout} s", given)

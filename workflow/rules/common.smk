@@ -80,6 +80,8 @@ def solve_job(wildcards):
     settings = dict(config["settings"])
     if _derived(batch.order):
         settings["compiled"] = derived_path(batch.order)
+        # lower orders (Newton starts) are compiled into the study's folder, never the home cache
+        settings["cache_dir"] = f"{RESULTS}/derived/cache"
     return {
         "model": config["model"],
         "scaling": batch.scaling,
