@@ -12,10 +12,8 @@ raises: the point is returned with ``converged = 0``, NaN observables and a ``st
 from __future__ import annotations
 
 import logging
-import signal
 import time
 import traceback
-from contextlib import contextmanager
 from typing import Mapping
 
 import xarray as xr
@@ -26,33 +24,11 @@ from cumex.integrity import DamagedFileError
 from cumex.methods import check_settings, engine_for, parse_method
 from cumex.models import Model, get_model
 from cumex.results import MethodResult
+from cumex.timeouts import SolveDied, SolveTimeout, run_with_time_limit, time_limit
 
 __all__ = ["solve_point", "solve_result"]
 
 log = logging.getLogger(__name__)
-
-
-class _Timeout(Exception):
-    pass
-
-
-@contextmanager
-def _time_limit(seconds: float | None):
-    """Raise _Timeout after ``seconds`` of wall time (main thread only; no limit when None)."""
-    if not seconds:
-        yield
-        return
-
-    def handler(signum, frame):
-        raise _Timeout
-
-    previous = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def solve_result(
@@ -74,12 +50,17 @@ def solve_result(
     timeout = used.get("timeout_seconds")
     start = time.perf_counter()
     try:
-        with _time_limit(timeout):  # type: ignore[arg-type]
-            result = engine.solve(spec, method, params, given)
+        if timeout and not engine.interruptible:  # one compiled call may run for minutes: a child process
+            result = run_with_time_limit(lambda: engine.solve(spec, method, params, given), float(timeout))  # type: ignore[arg-type]
+        else:
+            with time_limit(timeout):  # type: ignore[arg-type]
+                result = engine.solve(spec, method, params, given)
     except (CumexInputError, DamagedFileError):  # bad input, or a damaged input file: not a result
         raise
-    except _Timeout:
+    except SolveTimeout:
         result = MethodResult([], None, False, f"timeout after {timeout} s", given)
+    except SolveDied as exc:
+        result = MethodResult([], None, False, f"failed: {exc}", given)
     except Exception as exc:  # a numerical failure is data, not a crash
         log.error("solve failed at %s %s order=%s %s:\n%s", spec.name, scaling, order, point, traceback.format_exc())
         result = MethodResult([], None, False, f"error: {type(exc).__name__}: {exc}", given)
@@ -100,7 +81,8 @@ def solve_point(
     ``J=1.0, lambda_=0.5`` — a trailing underscore is dropped, for Python keywords); axes not given take
     the model's defaults. ``scaling`` defaults to the model's default scaling. ``settings`` go to the engine;
     ``settings["timeout_seconds"]`` bounds the wall time of the solve (the point is then recorded with
-    status ``timeout``), ``settings["engine"]`` picks hand-written or derived equations where a model
+    status ``timeout``; engines with long compiled calls run in a child process that is killed then,
+    :mod:`cumex.timeouts`), ``settings["engine"]`` picks hand-written or derived equations where a model
     has both.
     """
     spec = get_model(model)
