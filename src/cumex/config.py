@@ -44,6 +44,8 @@ __all__ = [
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "study.schema.yaml"
 #: the most grid points a study may have (counted before any grid is built)
 MAX_POINTS = 10_000_000
+#: the most memory one point may be estimated to need (Model.cost), in MB: a large cluster node
+MAX_POINT_MEMORY_MB = 512_000
 
 
 @dataclass(frozen=True, order=True)
@@ -214,6 +216,7 @@ def _check_semantics(config: dict) -> None:
                         raise CumexInputError(f"grids[{i}].orders[{j}]", order,
                                               f"an order other than 'limit' under scaling {name!r}, which has no known N -> infinity limit")
         values = _grid_axes(model, grid, f"grids[{i}]")
+        _check_cost(model, grid, values, f"grids[{i}]")
         size = len(grid["scalings"]) * len(grid["orders"]) * math.prod(len(v) for v in values.values())
         total += size
         if total > MAX_POINTS:
@@ -238,6 +241,23 @@ def _check_semantics(config: dict) -> None:
             raise CumexInputError(f"figures.{key}", value, f"formats, or an axis of {model.name}: {', '.join(model.axis_names)}")
         if value is not None:
             model.axis(key).check(value, f"figures.{key}")
+
+
+def _check_cost(model: Model, grid: Mapping[str, Any], values: Mapping[str, list[float]], where: str) -> None:
+    """Refuse a grid whose largest point would need more memory than any node has (Model.cost)."""
+    if model.cost is None:
+        return
+    largest = {name: max(v, key=lambda x: (x != math.inf, x)) for name, v in values.items()}
+    for order in grid["orders"]:
+        label = parse_method(order, model).label
+        if label == "limit":
+            continue
+        mb = model.cost(label, largest)[1]
+        if mb > MAX_POINT_MEMORY_MB:
+            axis = model.size_axis or model.axis_names[0]
+            raise CumexInputError(f"{where}.{model.axis(axis).grid_key}", largest[axis],
+                                  f"values whose order-{label} solve fits in memory: this one needs about {mb / 1e6:.3g} TB "
+                                  f"(more than cumex.config.MAX_POINT_MEMORY_MB = {MAX_POINT_MEMORY_MB:,} MB)")
 
 
 _RANGE_INT = ("start", "stop", "step")
