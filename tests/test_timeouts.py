@@ -41,3 +41,14 @@ def test_exact_solve_under_a_time_limit_gives_the_same_result() -> None:
     assert limited["central_population"].item() == pytest.approx(direct["central_population"].item(), abs=1e-14)
     timed_out = solve_point(order="exact", N=2500, pump_ratio=0.75, settings={"timeout_seconds": 0.05})
     assert timed_out["status"].item() == "timeout" and timed_out["converged"].item() == 0
+
+
+def test_a_solve_that_cannot_fit_in_memory_is_refused_before_it_starts() -> None:
+    from cumex.study import available_memory_mb
+
+    N = 1000
+    while 400 + 4e-4 * N**2 <= available_memory_mb():  # the central spin's exact estimate (models/central_spin.py)
+        N *= 2
+    ds = solve_point(order="exact", N=N, pump_ratio=0.75)
+    assert ds["status"].item() == "failed" and "refused before solving" in ds["status_detail"].item()
+    assert ds["solve_seconds"].item() == 0.0

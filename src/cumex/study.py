@@ -49,6 +49,9 @@ def solve_result(
     engine = engine_for(spec, method, str(used["engine"]))
     timeout = used.get("timeout_seconds")
     start = time.perf_counter()
+    too_big = _memory_refusal(spec, method.label, params)
+    if too_big:
+        return MethodResult([], None, False, too_big, given), params, used, 0.0
     try:
         if timeout and not engine.interruptible:  # one compiled call may run for minutes: a child process
             result = run_with_time_limit(lambda: engine.solve(spec, method, params, given), float(timeout))  # type: ignore[arg-type]
@@ -65,6 +68,30 @@ def solve_result(
         log.error("solve failed at %s %s order=%s %s:\n%s", spec.name, scaling, order, point, traceback.format_exc())
         result = MethodResult([], None, False, f"error: {type(exc).__name__}: {exc}", given)
     return result, params, used, time.perf_counter() - start
+
+
+def available_memory_mb() -> float:
+    """MemAvailable of /proc/meminfo in MB (inf where the system does not say)."""
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("inf")
+
+
+def _memory_refusal(model: Model, label: str, params: Mapping[str, float]) -> str:
+    """A status refusing the solve when the model's estimate of its memory exceeds what is available."""
+    if model.cost is None or label == "limit":
+        return ""
+    need = model.cost(label, params)[1]
+    have = available_memory_mb()
+    if need > have:
+        return (f"failed: refused before solving: the {label} solve needs about {need / 1024:.3g} GiB "
+                f"(the model's estimate), {have / 1024:.3g} GiB are available")
+    return ""
 
 
 def solve_point(
