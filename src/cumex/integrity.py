@@ -30,10 +30,19 @@ class DamagedFileError(OSError):
         super().__init__(f"{path}: {reason}; delete it to have it rebuilt")
 
 
+def _text(value: Any) -> str:
+    """A string element as NetCDF stores it: bytes decoded, a missing value (NaN, None) as ''."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "surrogateescape")
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
 def _update(h, values: Any) -> None:
     array = np.asarray(values)
     if array.dtype.kind in "OUS":
-        text = "\x1f".join(str(v.decode() if isinstance(v, bytes) else v) for v in array.ravel())
+        text = "\x1f".join(_text(v) for v in array.ravel())
         h.update(b"s" + str(array.shape).encode() + text.encode("utf-8", "surrogatepass"))
         return
     numbers = np.asarray(array, dtype=np.float64).ravel()

@@ -113,13 +113,23 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike, format: str = "NETCDF
         # would truncate longer strings written beside them ('fixed_kappa_over_N' -> 'fixed_kappa_o')
         ds = ds.drop_encoding()
         ds.attrs[CHECKSUM_ATTR] = dataset_checksum(ds)
-        ds.to_netcdf(tmp, engine=_WRITERS[format], format=format)
+        ds.to_netcdf(tmp, engine=_WRITERS[format], format=format, encoding=_encoding(ds, format))
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; collaborators on a cluster must read it
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _encoding(ds: xr.Dataset, format: str) -> dict[str, dict]:
+    """No fill value on coordinates (CF); NetCDF4 data variables compressed (zlib, shuffle)."""
+    encoding: dict[str, dict] = {name: {"_FillValue": None} for name in ds.coords if ds[name].dtype.kind == "f"}
+    if format == "NETCDF4":
+        for name, var in ds.data_vars.items():
+            if var.dtype.kind in "fiu" and var.ndim:
+                encoding[name] = {"zlib": True, "complevel": 4, "shuffle": True}
+    return encoding
 
 
 def dataset_checksum(ds: xr.Dataset) -> str:
