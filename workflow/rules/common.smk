@@ -3,7 +3,13 @@
 # cumex.config so that the CLI, benchmarks and tests expand a study exactly as the workflow does.
 from snakemake.exceptions import WorkflowError
 
-from cumex.config import BATCH_ID, overrides_for, plan_batches, study_model, validate_study
+from cumex.config import (
+    BATCH_ID,
+    overrides_for,
+    plan_batches,
+    study_model,
+    validate_study,
+)
 from cumex.errors import CumexInputError
 from cumex.methods import engine_for, parse_method
 
@@ -41,7 +47,11 @@ def figure_formats():
 
 
 def figure_paths():
-    return [f"{RESULTS}/figures/{name}.{fmt}" for name in FIGURES for fmt in figure_formats()]
+    return [
+        f"{RESULTS}/figures/{name}.{fmt}"
+        for name in FIGURES
+        for fmt in figure_formats()
+    ]
 
 
 def _batch(wildcards):
@@ -57,7 +67,10 @@ def _batch(wildcards):
 def _derived(order):
     """(M, symmetry) when the order's equations come from the cumulant engine, else None."""
     method = parse_method(order, MODEL)
-    if engine_for(MODEL, method, config["settings"].get("engine", "auto")).name != "cumulants":
+    if (
+        engine_for(MODEL, method, config["settings"].get("engine", "auto")).name
+        != "cumulants"
+    ):
         return None
     return method.order, method.symmetry
 
@@ -125,7 +138,12 @@ def figure_outputs():
     for fmt in formats:
         path = f"{RESULTS}/figures/{{figure}}.{fmt}"
         if fmt == shown:
-            path = report(path, caption="../report/figure.rst", category=f"Study {STUDY}", labels={"figure": "{figure}"})
+            path = report(
+                path,
+                caption="../report/figure.rst",
+                category=f"Study {STUDY}",
+                labels={"figure": "{figure}"},
+            )
         outputs[fmt] = path
     return outputs
 
