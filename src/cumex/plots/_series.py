@@ -43,7 +43,7 @@ def draw_orders(
 ) -> bool:
     """One line per order of ``panel`` along ``along`` (x drawn as ``x_of(x)``); failed points marked.
 
-    Sparse lines get square markers; with ``dense_exact_as_line`` an exact series of 40 points or more is
+    Sparse lines mark every point with the order's marker; with ``dense_exact_as_line`` an exact series of 40 points or more is
     drawn as a line, as the paper does. Returns whether any point failed.
     """
     any_failed = False
@@ -54,9 +54,9 @@ def draw_orders(
             continue
         style = order_style(order)
         if order == "exact" and dense_exact_as_line and s.x.size >= 40:
-            style = {**style, "marker": None, "linestyle": "-", "linewidth": 2.2, "alpha": 0.6}
+            style = {**style, "marker": None, "markevery": None, "linestyle": "-", "linewidth": 2.2, "alpha": 0.6}
         elif order != "exact" and s.x.size < 40:
-            style = {**style, "marker": "s", "markersize": 2.5}
+            style = {**style, "markevery": None, "markersize": 3}  # few points: mark each one
         ax.plot(x_of(s.x), s.y, label=order_label(order), **style)
         any_failed |= mark_failed(ax, x_of(s.x_failed), style["color"])
     return any_failed
