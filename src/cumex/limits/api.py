@@ -79,7 +79,7 @@ def _lone_spin(model_name: str, params: Mapping[str, float], scaling: str) -> tu
 def _spin_observables(rho: np.ndarray, polarisation: float) -> dict[str, float]:
     z = float((rho[1, 1] - rho[0, 0]).real)
     return {"central_population": (1.0 + z) / 2.0, "sz_central": z, "sx_central": float(2 * rho[0, 1].real),
-            "sy_central": float(2 * rho[1, 0].imag), "sz_satellite": polarisation,
+            "sy_central": float(2 * rho[0, 1].imag), "sz_satellite": polarisation,
             "corr_central_satellite_re": 0.0, "corr_central_satellite_im": 0.0, "corr_satellite_satellite": 0.0}
 
 

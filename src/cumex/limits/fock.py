@@ -20,7 +20,7 @@ __all__ = ["operators", "liouvillian", "steady_vector", "thermal_boson", "produc
 _SM = sp.csr_matrix(np.array([[0.0, 1.0], [0.0, 0.0]]))  # τ^- = |0⟩⟨1|
 _SP = _SM.T.tocsr()
 _SX = sp.csr_matrix(np.array([[0.0, 1.0], [1.0, 0.0]]))
-_SY = sp.csr_matrix(np.array([[0.0, -1j], [1j, 0.0]]))
+_SY = sp.csr_matrix(np.array([[0.0, 1j], [-1j, 0.0]]))  # −i(τ^+ − τ^-) in the (down, up) basis
 _SZ = sp.csr_matrix(np.diag([-1.0, 1.0]))
 
 

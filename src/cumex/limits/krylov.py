@@ -14,6 +14,8 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 
+from cumex.exact.threads import blas_threads
+
 __all__ = ["krylov_evolve"]
 
 
@@ -54,7 +56,12 @@ def _propagate(Hm: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 
 def krylov_evolve(L: sp.csr_matrix, v0: np.ndarray, times: np.ndarray, m: int = 40, tol: float = 1e-13) -> np.ndarray:
-    """Rows exp((t_i − t_0)L) v0 for increasing ``times`` (row 0 is v0)."""
+    """Rows exp((t_i − t_0)L) v0 for increasing ``times`` (row 0 is v0); one BLAS thread (small products)."""
+    with blas_threads(1):
+        return _krylov_evolve(L, v0, times, m, tol)
+
+
+def _krylov_evolve(L: sp.csr_matrix, v0: np.ndarray, times: np.ndarray, m: int, tol: float) -> np.ndarray:
     times = np.asarray(times, dtype=float)
     out = np.empty((times.size, v0.size), dtype=complex)
     out[0] = v0

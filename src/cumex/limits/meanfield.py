@@ -74,7 +74,8 @@ def fixed_gN_states(base: CentralSpinParameters) -> list[SteadyState]:
 
 
 _SM = np.array([[0.0, 1.0], [0.0, 0.0]], dtype=complex)  # τ^- = |0⟩⟨1|, |0⟩ = down
-_PAULI = (np.array([[0, 1], [1, 0]], dtype=complex), np.array([[0, -1j], [1j, 0]]), np.diag([-1.0, 1.0]).astype(complex))
+# τ^x, τ^y, τ^z in the (down, up) basis: τ^y = −i(τ^+ − τ^-) has ⟨down|τ^y|up⟩ = +i
+_PAULI = (np.array([[0, 1], [1, 0]], dtype=complex), np.array([[0, 1j], [-1j, 0]]), np.diag([-1.0, 1.0]).astype(complex))
 
 
 def lone_spin_liouvillian(h: tuple[float, float, float], gamma_up: float, gamma_down: float) -> np.ndarray:
