@@ -46,7 +46,7 @@ def test_exact_steady_state_converges_like_one_over_N(pump_ratio, NS):
     assert limit.physical.observables["sz_satellite"] == pytest.approx(2 * pump_ratio - 1, abs=1e-15)
 
 
-@pytest.mark.parametrize("pump_ratio", [0.3, 0.75])
+@pytest.mark.parametrize("pump_ratio", [pytest.param(0.3, marks=pytest.mark.slow), 0.75])
 def test_exact_dynamics_converges_like_one_over_N(pump_ratio):
     """From central spin down ⊗ satellites at their own steady state (boson: thermal), t ∈ [0, 8]."""
     times = np.linspace(0.0, 8.0, 17)

@@ -85,7 +85,7 @@ MODELS = {
     "anti_jc": dict(h_x=0.5, h_y=0.2, h_z=-0.6, gamma_up_central=0.1, gamma_down_central=0.9, bath_pump=1.4,
                     bath_loss=0.4, bath_frequency=-0.5, coupling_sqrtN=1.2),
 }
-NF = 9  # small cutoff: the brute force is dense in d² = 324 unknowns
+NF = 7  # small cutoff: the brute force is dense in d² = 196 unknowns
 
 
 def _fixed_cutoff(nf: int) -> dict[str, float]:
@@ -175,10 +175,13 @@ def test_adaptive_cutoff_reaches_tolerance_and_is_converged():
     assert not capped.converged and "truncation" in capped.status
 
 
-@pytest.mark.parametrize("model_name, params", [("carollo_central_spin", {}), ("central_spin", {"pump_ratio": 0.7})])
+@pytest.mark.parametrize("model_name, params", [("carollo_central_spin", {}),
+                                               pytest.param("central_spin", {"pump_ratio": 0.7}, marks=pytest.mark.slow)])
 def test_long_time_dynamics_reaches_steady_state(model_name, params):
+    """The slowest decay rate of the generator is 1.05 (Carollo's Fig. 2) and 1.24 (central_spin, r = 0.7),
+    so at t = 30 the distance from the steady state is ~e^{-31}."""
     steady = solve_limit(model_name, "fixed_g_sqrtN", params).physical.observables
-    times, obs = evolve_limit(model_name, "fixed_g_sqrtN", params, np.linspace(0.0, 80.0, 5))
+    times, obs = evolve_limit(model_name, "fixed_g_sqrtN", params, np.linspace(0.0, 30.0, 4))
     for key in ("central_population", "sz_central", "boson_number", "quadrature_fourth_moment",
                 "N_corr_satellite_satellite"):
         assert obs[key][-1] == pytest.approx(steady[key], abs=1e-8), key

@@ -58,12 +58,15 @@ def _result(states: list[SteadyState], used: dict[str, object]) -> MethodResult:
     p0 = physical.observables["central_population"]
     if not (-1e-10 <= p0 <= 1 + 1e-10 and physical.info.get("min_population", 0.0) >= -1e-10):
         problems.append("a population outside [0, 1]")
+    if not physical.info.get("min_eigenvalue", 0.0) >= -1e-10:
+        problems.append(f"density matrix not positive (eigenvalue {physical.info['min_eigenvalue']:.3g})")
     if problems:
         return MethodResult(states, physical, False, "inaccurate: " + "; ".join(problems), used)
     return MethodResult(states, physical, True, "ok", used)
 
 
-def _lone_spin(model_name: str, params: Mapping[str, float], scaling: str) -> tuple[tuple[float, float, float], float, float, float]:
+def _lone_spin(model_name: str, params: Mapping[str, float],
+               scaling: str) -> tuple[tuple[float, float, float], float, float, float]:
     """(h, γ↑, γ↓, bath polarisation) of the central spin alone (the g ~ 1/N limits)."""
     if model_name == "central_spin":
         base, _ = central_spin_base(scaling, params)
@@ -133,7 +136,8 @@ def evolve_limit(model_name: str, scaling: str, params: Mapping[str, float] | No
                  initial: object = None, settings: Mapping[str, object] | None = None,
                  ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(times, name -> array) of the N → ∞ dynamics from ``initial`` ⊗ Ω_SS (module docstring); times[0] is the
-    time of the initial state. The dict also carries ``truncation_weight`` (per time) and ``n_fock``.
+    time of the initial state. The dict also carries ``truncation_weight`` (per time), ``min_population`` (the
+    smallest diagonal element of ρ(t)) and ``n_fock``.
 
     At fixed_kappa_over_N the limit has no dynamics on the O(1) time scale (κ = N·kappa_over_N diverges):
     CumexInputError.
@@ -151,7 +155,6 @@ def evolve_limit(model_name: str, scaling: str, params: Mapping[str, float] | No
         _, steady_info = jc_steady_state(model, used)  # its cutoff (+1) is the first guess for the late times
         obs, info = jc_evolve(model, t, rho0, used, n_start=int(steady_info["n_fock"]) + 1)
         obs.pop("trace")
-        obs.pop("min_population")
         obs["n_fock"] = np.full(t.size, info["n_fock"])
         return t, obs
     h, up, down, pol = _lone_spin(model_name, params, scaling)
@@ -159,4 +162,5 @@ def evolve_limit(model_name: str, scaling: str, params: Mapping[str, float] | No
     rows = [_spin_observables((sla.expm(L * (ti - t[0])) @ rho0.reshape(-1)).reshape(2, 2), pol) for ti in t]
     out = {key: np.array([r[key] for r in rows]) for key in rows[0]}
     out["truncation_weight"] = np.zeros(t.size)
+    out["min_population"] = np.minimum(out["central_population"], 1.0 - out["central_population"])
     return t, out

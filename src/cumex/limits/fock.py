@@ -1,7 +1,7 @@
 """The open Jaynes–Cummings model of :mod:`.model` in a Fock cutoff: generator, steady state, evolution.
 
-Hilbert space: central spin (|0⟩ = down, |1⟩ = up) ⊗ boson levels 0..n_fock−1, basis index c·n_fock + n. Truncating b to these levels keeps every term a Lindblad term, so the truncated evolution is
-completely positive and trace preserving; its error is controlled by the weight left in the top levels.
+Hilbert space: central spin (|0⟩ = down, |1⟩ = up) ⊗ boson levels 0..n_fock−1, basis index c·n_fock + n.
+Truncating b to these levels keeps every term a Lindblad term, so the truncated evolution is completely positive and trace preserving; its error is controlled by the weight left in the top levels.
 Density matrices are vectorised row-major, vec(ρ)[i·d + j] = ρ[i, j], so vec(AρB) = (A ⊗ Bᵀ) vec(ρ) and
 Tr(Aρ) = vec(Aᵀ)·vec(ρ).
 """
@@ -122,6 +122,9 @@ def expectations(vectors: np.ndarray, n_fock: int) -> dict[str, np.ndarray]:
         "tp_b": o["tp"] @ o["b"], "tp_bd": o["tp"] @ o["b"].T, "id": sp.identity(2 * n_fock, format="csr"),
     }
     V = np.atleast_2d(vectors)
-    out = {key: V @ np.asarray(m.T.todense()).reshape(-1) for key, m in mats.items()}
+    out = {}
+    for key, m in mats.items():
+        t = sp.coo_matrix(m.T)  # Tr(Aρ) = Σ (Aᵀ)[i, j] ρ[i, j]: only the non-zeros of A are read
+        out[key] = V[:, t.row * (2 * n_fock) + t.col] @ t.data
     out["min_population"] = V[:, _diagonal_indices(n_fock)].real.min(axis=1)
     return out

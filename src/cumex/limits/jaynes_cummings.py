@@ -133,8 +133,9 @@ def jc_steady_state(model: OpenJaynesCummings, used: Mapping[str, float]) -> tup
                 break
             n = _next_cutoff(pops, n, weight, used)
         obs = {k: float(v[0]) for k, v in observables_from(model, x, n).items()}
+        min_eig = float(np.linalg.eigvalsh(x.reshape(2 * n, 2 * n)).min())
     info = {"n_fock": float(n), "truncation_weight": weight, "residual": residual,
-            "min_population": obs.pop("min_population"), "cutoff_converged": float(done)}
+            "min_population": obs.pop("min_population"), "min_eigenvalue": min_eig, "cutoff_converged": float(done)}
     obs.pop("trace")
     return obs, info
 
