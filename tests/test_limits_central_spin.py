@@ -1,11 +1,11 @@
 """N → ∞ limits of the Fowler-Wright central spin model against the finite-N exact and mean-field engines.
 
 fixed_g_sqrtN: Carollo's theorem says the finite-N observables approach the Jaynes–Cummings limit with an
-error ∝ 1/N. With f(N) = f∞ + a/N + b/N², a log-log fit of |f(N) − f∞| over N = 50..400 (default tier;
+error ∝ 1/N. With f(N) = f∞ + a/N + b/N², a log-log fit of |f(N) − f∞| over N = 50..200 (default tier;
 100..1600 in the slow tier) has slope −1 + O(b/(a·N_min)); the measured local slopes are within 0.025 of −1
 at N = 50 and closer above, so the tolerance on the fitted slope is 0.03. The Richardson combination
-2f(N_max) − f(N_max/2) cancels the 1/N term: its distance from the limit is O(1/N²), below 1% of the 1/N
-error at N = 400 (asserted: 2%), which checks the value of the limit itself, not only the rate.
+2f(N_max) − f(N_max/2) cancels the 1/N term: its distance from the limit is O(1/N²), at most 1.6% of the 1/N
+error at N = 200 (asserted: 3%), which checks the value of the limit itself, not only the rate.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ SCALED = [
 ]
 
 
-@pytest.mark.parametrize("NS", [np.array([50, 100, 200, 400]),
+@pytest.mark.parametrize("NS", [np.array([50, 100, 200]),
                                 pytest.param(np.array([100, 200, 400, 800, 1600]), marks=pytest.mark.slow)])
 @pytest.mark.parametrize("pump_ratio", [0.25, 0.75])  # uninverted bath (JC coupling), inverted (counter-rotating)
 def test_exact_steady_state_converges_like_one_over_N(pump_ratio, NS):
@@ -42,8 +42,22 @@ def test_exact_steady_state_converges_like_one_over_N(pump_ratio, NS):
         slope = np.polyfit(np.log(NS), np.log(err), 1)[0]
         assert abs(slope + 1.0) < 0.03, (key, slope, err)
         richardson = 2 * values[-1] - values[-2]
-        assert abs(richardson - limit.physical.observables[limit_key]) < 0.02 * err[-1], (key, err)
+        assert abs(richardson - limit.physical.observables[limit_key]) < 0.03 * err[-1], (key, err)
     assert limit.physical.observables["sz_satellite"] == pytest.approx(2 * pump_ratio - 1, abs=1e-15)
+
+
+@pytest.mark.parametrize("pump_ratio", [0.25, 0.75])
+def test_detuned_limit_boson_frequency(pump_ratio):
+    """ω ≠ ε tests the boson frequency ω_b = +ε (uninverted) / −ε (inverted bath, b = S^+/√(|p|N)): the
+    Richardson value 2f(200) − f(100) is within 3% of the 1/N error at N = 200 (measured 0.5% and 1.3%),
+    whereas the opposite sign of ω_b moves p0 by 0.01–0.04."""
+    over = {"omega": 1.6, "epsilon": 0.4}
+    limit = solve_limit("central_spin", "fixed_g_sqrtN", dict(pump_ratio=pump_ratio, **over)).physical
+    p0 = [solve(resolve_parameters(N, "fixed_g_sqrtN", pump_ratio, over), {}).physical.observables["central_population"]
+          for N in (100, 200)]
+    err = abs(p0[1] - limit.observables["central_population"])
+    assert 1e-5 < err < 1e-3
+    assert abs(2 * p0[1] - p0[0] - limit.observables["central_population"]) < 0.03 * err
 
 
 @pytest.mark.parametrize("pump_ratio", [pytest.param(0.3, marks=pytest.mark.slow), 0.75])
