@@ -7,6 +7,15 @@
     (carollo_central_spin, fixed_gN)       the central spin alone (Carollo's Theorem 2 with the bath in Ω_SS)
     scaling none (g, κ fixed)              no limit: CumexInputError
 
+Concrete Jaynes–Cummings models (:func:`limit_model`; master equation and rates in :mod:`.model`):
+
+    central_spin (τ = σ0):  h = (0, 0, ω/2), γ↑ = 0, γ↓ = κ, bath field ε_b = ε, λ = g_sqrtN √|p|,
+        p = 2r − 1 (r the pump ratio); r < 1/2: H ∋ ε b†b + λ(σ0^+ b + σ0^- b†), κ_loss = Γ↓/|p|,
+        κ_gain = Γ↑/|p|; r > 1/2: H ∋ −ε b†b + λ(σ0^+ b† + σ0^- b), κ_loss = Γ↑/|p|, κ_gain = Γ↓/|p|.
+        At the defaults (Γ_T = 2, r = 0.75, g_sqrtN = 3, κ = 1): λ = 3/√2, κ_loss = 3, κ_gain = 1.
+    carollo_central_spin:   h = (ω_x, ω_y, ω_z), γ↑, γ↓ as given, no bath field, λ = g0 √|p|. At Fig. 2:
+        ε = −p = 2/3, λ = 4√(2/3), κ_loss = Γ↓/ε = 1.5 (= Carollo's Γ_+ + Γ↑/ε), κ_gain = Γ↑/ε = 0.3.
+
 Initial states for dynamics: the central spin in ``initial`` ("up", "down" or a 2×2 density matrix) and the
 bath in its own steady product state Ω_SS, which in the Jaynes–Cummings limit is the thermal boson state
 of :attr:`OpenJaynesCummings.thermal_occupation` (not the vacuum). Defaults: "down" for central_spin (the
