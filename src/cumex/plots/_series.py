@@ -53,6 +53,12 @@ def draw_orders(
         if s.empty:
             continue
         style = order_style(order)
+        if order == "limit":  # N = inf: a marker where x_of puts it (1/N = 0) and a dashed level across
+            finite = np.isfinite(x_of(s.x))
+            for y in s.y:
+                ax.axhline(y, color=style["color"], linestyle="--", linewidth=0.8, alpha=0.7)
+            ax.plot(x_of(s.x)[finite], s.y[finite], label=order_label(order), **{**style, "linestyle": "none", "clip_on": False})
+            continue
         if order == "exact" and dense_exact_as_line and s.x.size >= 40:
             style = {**style, "marker": None, "markevery": None, "linestyle": "-", "linewidth": 2.2, "alpha": 0.6}
         elif order != "exact" and s.x.size < 40:

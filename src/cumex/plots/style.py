@@ -80,6 +80,8 @@ def order_label(order: str) -> str:
     order = str(order)
     if order == "exact":
         return "exact"
+    if order == "limit":
+        return r"exact $N \to \infty$ limit"
     if order == "1":
         return "mean-field (MF)"
     m, _, broken = order.partition("_")
