@@ -53,6 +53,7 @@ class TCBasis:
     fock: int
     coherence: int | None = None  # keep n01 + n10 ≤ coherence (None: all)
     sector: bool = True
+    photon_coherence: int | None = None  # keep |p − q| ≤ photon_coherence (None: all)
 
     @cached_property
     def labels(self) -> dict[str, np.ndarray]:
@@ -80,6 +81,8 @@ class TCBasis:
             Q = np.repeat(q, n01.size)
             parts.append(np.stack([P, Q, np.tile(n01, p.size), np.tile(n10, p.size), np.tile(n11, p.size)]))
         arr = np.concatenate(parts, axis=1).astype(np.int64)
+        if self.photon_coherence is not None:
+            arr = arr[:, np.abs(arr[0] - arr[1]) <= self.photon_coherence]
         out = {"p": arr[0], "q": arr[1], "n01": arr[2], "n10": arr[3], "n11": arr[4]}
         out["n00"] = N - out["n01"] - out["n10"] - out["n11"]
         for x in out.values():
