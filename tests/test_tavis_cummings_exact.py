@@ -100,3 +100,16 @@ def test_trace_and_residual_of_untruncated_generator():
     assert trace(res.w, res.basis) == pytest.approx(1.0, abs=1e-14)
     assert res.residual < 1e-10
     assert res.info["fock_top_weight"] < 1e-12
+
+
+@pytest.mark.parametrize("omega", [1.0, 1.3])
+def test_real_and_complex_forms_of_the_solve_agree(omega):
+    """form="real" (at ω = ε: the i^a-scaled real form with ~D/2 unknowns) against the plain complex solve."""
+    p = figure_parameters(5, "none", 0.8)
+    p = TavisCummingsParameters(**{**p.as_dict(), "omega": omega})
+    basis = TCBasis(5, 10, coherence=3)  # also on a truncated basis
+    real = solve_on_basis(p, basis, form="real")
+    cplx = solve_on_basis(p, basis, form="complex")
+    assert np.abs(real.w - cplx.w).max() < TOL
+    assert cplx.info["hermiticity_error"] < 1e-12
+    assert real.info["unknowns"] < (0.7 if omega == 1.0 else 1.01) * basis.dim

@@ -18,9 +18,11 @@ Why a coherence cutoff converges slowly here (unlike the central spin model of :
 in the lasing state every emitter carries an O(1) coherence with the field (|⟨a†σ^-⟩|/√⟨a†a⟩ stays finite at
 fixed g√N), so the weight of a factor with a coherent emitters is spread like a binomial in a with mean ∝ N.
 
-Solve. L w = 0 with the equation of one population replaced by Tr ρ = 1, as one complex sparse LU
-(SuperLU, natural pivoting order after the grid nested dissection of :mod:`.ordering` on the coordinates
-(p, q, k, n11)), refined with the same factors. Reported residual: ‖L_ext w‖_∞ where L_ext maps the solution
+Solve. L w = 0 with the equation of one population replaced by Tr ρ = 1, as one sparse LU (SuperLU, natural
+pivoting order after the grid nested dissection of :mod:`.ordering` on the coordinates (p, q, k, n11)),
+refined with the same factors. By default in the real coordinates of Hermitian operators (one element of
+each conjugate pair, as in :func:`cumex.exact.liouvillian.hermitian_real_form`): D real unknowns instead of
+D complex ones. Reported residual: ‖L_ext w‖_∞ where L_ext maps the solution
 to the basis with one more Fock level and coherence order, i.e. the rate of change of every coefficient under
 the *untruncated* generator (transitions change F and a by at most one).
 """
@@ -59,29 +61,49 @@ class TCSteadyResult:
     info: dict[str, float] = field(default_factory=dict)
 
 
-def solve_on_basis(params: TavisCummingsParameters, basis: TCBasis, refine: int = 3, threads: int | None = 1) -> TCSteadyResult:
-    """One sparse LU solve on a fixed basis (module docstring); raises RuntimeError on a singular factor."""
-    t0 = time.perf_counter()
-    L = generator(params, basis).tocoo()
-    lab = basis.labels
-    pops = basis.diagonal_elements()
-    # the replaced equation: the population with p = 0 and n11 nearest the uncoupled excitation (never tiny
-    # compared with the others, so the remaining equations keep full rank)
-    target_m = int(round(params.pump_ratio * params.N))
-    row = int(pops[np.argmin(np.abs(lab["n11"][pops] - target_m) + 1000 * lab["p"][pops])])
-    k = np.minimum(lab["n01"], lab["n10"])
-    order = grid_nested_dissection(np.stack([lab["p"], lab["q"], k, lab["n11"]]), last=row)
-    pos = np.empty_like(order)
-    pos[order] = np.arange(order.size)
-    use = L.row != row
-    rows = np.concatenate([pos[L.row[use]], np.full(pops.size, pos[row])])
-    cols = np.concatenate([pos[L.col[use]], pos[pops]])
-    vals = np.concatenate([L.data[use], np.ones(pops.size)])
-    A = sp.csc_matrix((vals, (rows, cols)), shape=(basis.dim, basis.dim))
-    rhs = np.zeros(basis.dim, dtype=complex)
-    rhs[pos[row]] = 1.0
-    build = time.perf_counter() - t0
-    t0 = time.perf_counter()
+def _hermitian_map(basis: TCBasis) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """T: real coordinates r → complex w of a Hermitian operator, and the element behind each real coordinate.
+
+    Hermitian conjugation maps (p, q; n01, n10) to (q, p; n10, n01) with w → conj w (s(n) is symmetric under
+    n01 ↔ n10). Real coordinates: (Re w, Im w) of one element of every conjugate pair ("rep", the one with
+    the smaller index), then w of the self-conjugate elements (p = q, n01 = n10; real). Returns T, rep, self
+    and, per real coordinate, the index of its element.
+    """
+    conj = basis.conjugate()
+    idx = np.arange(basis.dim)
+    rep, selfc = idx[idx < conj], idx[idx == conj]
+    nr = rep.size
+    j = np.arange(nr)
+    rows = np.concatenate([rep, conj[rep], rep, conj[rep], selfc])
+    cols = np.concatenate([j, j, nr + j, nr + j, 2 * nr + np.arange(selfc.size)])
+    vals = np.concatenate([np.ones(2 * nr), 1j * np.ones(nr), -1j * np.ones(nr), np.ones(selfc.size)])
+    T = sp.csr_matrix((vals, (rows, cols)), shape=(basis.dim, basis.dim))
+    return T, rep, selfc, np.concatenate([rep, rep, selfc])
+
+
+def _resonant_map(basis: TCBasis) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """At ω = ε on the U(1) sector: T from real coordinates to w = i^a v, v real, v(conjugate) = (−1)^a v(rep).
+
+    Why: in the sector the diagonal −iω(p − q) − iε(n10 − n01) = −i(ω − ε)(p − q) vanishes, so every entry of
+    the generator is real except the exchange terms, which are imaginary and change a = n01 + n10 by ±1.
+    With w = i^a v the generator on v is real, and so is its (unique) null vector; Hermiticity, conj w(rep) =
+    w(conjugate), then gives v(conjugate) = (−1)^a v(rep). Unknowns: one real number per conjugate pair and per
+    self-conjugate element, about D/2 instead of D real (or D complex) ones.
+    """
+    conj = basis.conjugate()
+    a = basis.coherence_order()
+    idx = np.arange(basis.dim)
+    rep, selfc = idx[idx < conj], idx[idx == conj]
+    phase = (1j) ** (a % 4)
+    j = np.arange(rep.size)
+    rows = np.concatenate([rep, conj[rep], selfc])
+    cols = np.concatenate([j, j, rep.size + np.arange(selfc.size)])
+    vals = np.concatenate([phase[rep], phase[conj[rep]] * (-1.0) ** a[rep], phase[selfc]])
+    T = sp.csr_matrix((vals, (rows, cols)), shape=(basis.dim, rep.size + selfc.size))
+    return T, rep, selfc, np.concatenate([rep, selfc])
+
+
+def _factor_and_solve(A: sp.csc_matrix, rhs: np.ndarray, refine: int, threads: int | None):
     with blas_threads(threads):
         lu = spla.splu(A, permc_spec="NATURAL", diag_pivot_thresh=1e-2, options={"SymmetricMode": True})
         x = lu.solve(rhs)
@@ -90,9 +112,73 @@ def solve_on_basis(params: TavisCummingsParameters, basis: TCBasis, refine: int 
             if not np.abs(r).max() > 1e-15:
                 break
             x = x + lu.solve(r)
+    return lu, x
+
+
+def solve_on_basis(
+    params: TavisCummingsParameters, basis: TCBasis, refine: int = 3, threads: int | None = 1, form: str = "real"
+) -> TCSteadyResult:
+    """One sparse LU solve on a fixed basis (module docstring); raises RuntimeError on a singular factor.
+
+    ``form="real"`` (default) solves for the D real coordinates of a Hermitian operator (:func:`_hermitian_map`;
+    Hermiticity then holds by construction and half the complex unknowns go), at ω = ε for about D/2 real
+    coordinates (:func:`_resonant_map`); ``form="complex"`` solves the
+    D complex equations as they stand and reports how far the solution is from Hermitian.
+    """
+    if form not in ("real", "complex"):
+        raise ValueError(f"form must be 'real' or 'complex', got {form!r}")
+    t0 = time.perf_counter()
+    L = generator(params, basis)
+    lab = basis.labels
+    pops = basis.diagonal_elements()
+    # the replaced equation: the population with p = 0 and n11 nearest the uncoupled excitation (never tiny
+    # compared with the others, so the remaining equations keep full rank)
+    target_m = int(round(params.pump_ratio * params.N))
+    row = int(pops[np.argmin(np.abs(lab["n11"][pops] - target_m) + 1000 * lab["p"][pops])])
+    resonant = form == "real" and basis.sector and params.omega == params.epsilon
+    if resonant:
+        T, rep, selfc, element = _resonant_map(basis)
+        # rows divided by i^a as well: (L w)(row) = i^{a(row)} (G v)(row) with G real
+        row_phase = sp.diags((-1j) ** (basis.coherence_order() % 4))
+        LT = (row_phase @ L @ T).tocsr()
+        M = sp.vstack([LT[rep], LT[selfc]], format="coo")
+        if np.abs(M.data.imag).max(initial=0.0) > 1e-12 * np.abs(M.data).max(initial=1.0):
+            raise RuntimeError("resonant real form: the scaled generator is not real")
+        M = sp.coo_matrix((M.data.real, (M.row, M.col)), shape=M.shape)
+        where = np.full(basis.dim, -1)
+        where[selfc] = rep.size + np.arange(selfc.size)
+        row_r, pops_r = int(where[row]), where[pops]
+    elif form == "real":
+        T, rep, selfc, element = _hermitian_map(basis)
+        LT = (L @ T).tocsr()
+        M = sp.vstack([LT[rep].real, LT[rep].imag, LT[selfc].real], format="coo")
+        n_rep = rep.size
+        where = np.full(basis.dim, -1)
+        where[selfc] = 2 * n_rep + np.arange(selfc.size)
+        row_r, pops_r = int(where[row]), where[pops]
+    else:
+        M, element, row_r, pops_r = L.tocoo(), np.arange(basis.dim), row, pops
+    k = np.minimum(lab["n01"], lab["n10"])[element]
+    coords = np.stack([lab["p"][element], lab["q"][element], k, lab["n11"][element]])
+    order = grid_nested_dissection(coords, last=row_r)
+    pos = np.empty_like(order)
+    pos[order] = np.arange(order.size)
+    use = M.row != row_r
+    rows = np.concatenate([pos[M.row[use]], np.full(pops_r.size, pos[row_r])])
+    cols = np.concatenate([pos[M.col[use]], pos[pops_r]])
+    vals = np.concatenate([M.data[use], np.ones(pops_r.size)])
+    n = element.size
+    A = sp.csc_matrix((vals, (rows, cols)), shape=(n, n))
+    rhs = np.zeros(n, dtype=A.dtype)
+    rhs[pos[row_r]] = 1.0
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    lu, x = _factor_and_solve(A, rhs, refine, threads)
     factor = time.perf_counter() - t0
     w = np.empty_like(x)
     w[order] = x
+    if form == "real":
+        w = T @ w
     tr = complex(w[pops].sum())
     w = w / tr
     # Hermitian part: the generator preserves Hermiticity; the anti-Hermitian part measures round-off
@@ -106,7 +192,8 @@ def solve_on_basis(params: TavisCummingsParameters, basis: TCBasis, refine: int 
     P = population_table(w, basis)
     Pp = P.real.sum(axis=1)
     info = {
-        "unknowns": float(basis.dim),
+        "unknowns": float(n),  # real or complex unknowns of the factorised system
+        "dimension": float(basis.dim),
         "fock_cutoff": float(basis.fock),
         "coherence_cutoff": float(-1 if basis.coherence is None or basis.coherence >= basis.N else basis.coherence),
         "build_seconds": build,
@@ -149,6 +236,7 @@ def steady_state(
     coherence_max: int | None = None,
     refine: int = 3,
     threads: int | None = 1,
+    form: str = "real",
 ) -> TCSteadyResult:
     """Steady state with adaptive Fock and coherence cutoffs (module docstring).
 
@@ -171,7 +259,7 @@ def steady_state(
     previous: TCSteadyResult | None = None
     changes: list[float] = []
     while True:
-        res = solve_on_basis(params, TCBasis(N, F, C if C < N else None), refine, threads)
+        res = solve_on_basis(params, TCBasis(N, F, C if C < N else None), refine, threads, form)
         attempts += 1
         seconds += res.info["build_seconds"] + res.info["factor_seconds"]
         Pp = population_table(res.w, res.basis).real.sum(axis=1)
@@ -196,7 +284,7 @@ def steady_state(
                 step = int(min(max(np.ceil(steps), 1), 4)) * coherence_step
         previous = res
         C = min(C + step, C_max)
-    lower = solve_on_basis(params, TCBasis(N, F - fock_step, C if C < N else None), refine, threads)
+    lower = solve_on_basis(params, TCBasis(N, F - fock_step, C if C < N else None), refine, threads, form)
     seconds += lower.info["build_seconds"] + lower.info["factor_seconds"]
     res.info.update(
         {
