@@ -8,7 +8,7 @@ final solve; seconds for every attempt of the adaptive cutoffs (build + LU); pea
 the untruncated generator; ⟨a†a⟩/N; the measured Fock error and coherence error of ⟨a†a⟩/N (changes over
 the last cutoff step, see ``cumex.exact.tavis_cummings.steady``); status. Then QuTiP piqs (Dicke-basis
 Liouvillian of the emitters ⊗ the cavity truncated at our F, ``qutip.steadystate``): seconds, peak MiB,
-|Δ⟨a†a⟩/N| from ours. Last: mean-field |α|²/N.
+|Δ⟨a†a⟩/N| from ours. Last: mean-field |α|²/N. Each cutoff attempt of ours is logged on stderr.
 
     python benchmarks/exact_tavis_cummings.py --N 2 4 8 12 16 20 --piqs-N 2 4 8 12
     python benchmarks/exact_tavis_cummings.py --N 60 --piqs-N --timeout 600
@@ -35,7 +35,11 @@ def _limit(mem_gib: float) -> None:
 
 def _ours(N: int, scaling: str, r: float, mem_gib: float, out: "mp.Queue") -> None:
     _limit(mem_gib)
+    import logging
+
     from cumex.exact.tavis_cummings import figure_parameters, solve_exact
+
+    logging.basicConfig(level=logging.INFO, format="    %(message)s")  # one line per cutoff attempt, on stderr
 
     t0 = time.perf_counter()
     res = solve_exact(figure_parameters(N, scaling, r))

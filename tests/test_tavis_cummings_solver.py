@@ -80,3 +80,21 @@ def test_exact_photon_number_per_N_approaches_mean_field_from_above():
     assert np.all(gaps > 0)  # above mean field at every N
     assert np.all(np.diff(gaps) < 0)  # and closer with every N
     assert gaps[-1] < 0.5 * gaps[0]
+
+
+@pytest.mark.slow
+def test_larger_N_still_above_mean_field_and_closer():
+    mf = solve_mean_field(figure_parameters(2)).physical.observables["photon_number_per_N"]
+    values = [solve_exact(figure_parameters(N)).physical.observables["photon_number_per_N"] for N in (8, 12, 16)]
+    gaps = np.array(values) - mf
+    assert np.all(gaps > 0) and np.all(np.diff(gaps) < 0)
+
+
+@pytest.mark.slow
+def test_reported_coherence_error_bounds_actual_error_at_N14():
+    params = figure_parameters(14)
+    full = solve_exact(params).physical  # ends on the whole sector (C = N)
+    assert full.info["coherence_cutoff"] == -1
+    cut = solve_exact(params, {"exact_coherence_max": 10, "exact_fock_start": int(full.info["fock_cutoff"])}).physical
+    actual = abs(cut.observables["photon_number_per_N"] - full.observables["photon_number_per_N"])
+    assert actual <= cut.info["coherence_error"]
