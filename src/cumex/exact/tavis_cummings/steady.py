@@ -6,7 +6,8 @@ preserving); the coherence cutoff projects out the elements with a > C. Neither 
 chosen adaptively and their errors are measured:
 
 * Fock: the steady state's weight of the top level, P(p = F), must be ≤ ``fock_tol``; F is raised by
-  extrapolating the log-slope of P(p) over the last levels. The Fock error of the observables is measured
+  extrapolating the log-slope of P(p) over the last levels to fock_tol/100 (margin: P(F) grows with C, and
+  a raise of F restarts the coherence ladder). The Fock error of the observables is measured
   as their change between the final F and F − ``fock_step`` (same C).
 * Coherence: C grows until the largest change of the checked observables (⟨a†a⟩/N, ⟨σ^z⟩, ⟨σ+σ-⟩,
   ⟨a†σ^-⟩) between the last two cutoffs is ≤ ``coherence_tol``; that change is reported as the coherence
@@ -278,7 +279,8 @@ def steady_state(
                   res.observables["photon_number_per_N"], res.info["fock_top_weight"])
         Pp = population_table(res.w, res.basis).real.sum(axis=1)
         if Pp[-1] > fock_tol:  # Fock cutoff too low: raise F, keep C
-            F = _next_fock(np.abs(Pp), F, fock_tol)
+            # aim 100× below the tolerance: P(F) still grows ~10× as C grows, and a raise restarts the C ladder
+            F = _next_fock(np.abs(Pp), F, 1e-2 * fock_tol)
             previous, changes = None, []
             continue
         if C >= C_max:
