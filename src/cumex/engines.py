@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from cumex.results import MethodResult
 
 __all__ = ["Engine", "COMMON_SETTINGS", "EXACT_CENTRAL_SPIN", "HANDWRITTEN_CENTRAL_SPIN", "CUMULANTS",
-           "LMG_MEAN_FIELD", "LMG_EXACT", "LIMIT", "steady_settings"]
+           "LMG_MEAN_FIELD", "LMG_EXACT", "LIMIT",
+           "EXACT_TAVIS_CUMMINGS", "MEAN_FIELD_TAVIS_CUMMINGS", "steady_settings"]
 
 #: settings every point reads (cumex.study.solve_point): a wall-time limit and the choice of equations
 COMMON_SETTINGS: dict[str, object] = {"timeout_seconds": None, "engine": "auto"}
@@ -188,3 +189,47 @@ def _check_limit(settings):
 LIMIT = Engine("limit", _solve_limit, _limit_defaults, _check_limit,
                "the exact N -> infinity limit of the point's scaling: an open Jaynes-Cummings model (g ~ 1/sqrt(N)) "
                "solved in an adaptive Fock cutoff, or the N -> infinity mean-field state (cumex.limits)")
+
+
+# -- Tavis-Cummings: exact (permutation symmetry + U(1) + Fock cutoff) and mean-field closed form -----
+def _tc_params(params: Mapping[str, float]):
+    from cumex.exact.tavis_cummings import TavisCummingsParameters
+
+    return TavisCummingsParameters(**{k: (int(v) if k == "N" else float(v)) for k, v in params.items()})
+
+
+def _solve_exact_tc(model, method, params, settings, **context):
+    from cumex.exact.tavis_cummings import solve_exact
+
+    return solve_exact(_tc_params(params), settings)
+
+
+def _exact_tc_defaults():
+    from cumex.exact.tavis_cummings import DEFAULT_SETTINGS
+
+    return DEFAULT_SETTINGS
+
+
+def _check_exact_tc(settings):
+    from cumex.exact.tavis_cummings import read_settings
+
+    read_settings(settings)
+
+
+EXACT_TAVIS_CUMMINGS = Engine(
+    "exact_tavis_cummings", _solve_exact_tc, _exact_tc_defaults, _check_exact_tc,
+    "Tavis-Cummings: permutation-symmetric emitters, U(1) sector, adaptive Fock and coherence cutoffs "
+    "(cumex.exact.tavis_cummings)", interruptible=False,
+)
+
+
+def _solve_mean_field_tc(model, method, params, settings, **context):
+    from cumex.handwritten.tavis_cummings import solve_mean_field
+
+    return solve_mean_field(_tc_params(params), settings)
+
+
+MEAN_FIELD_TAVIS_CUMMINGS = Engine(
+    "mean_field_tavis_cummings", _solve_mean_field_tc, dict, lambda settings: None,
+    "Tavis-Cummings mean-field steady states in closed form with their stability (cumex.handwritten.tavis_cummings)",
+)
