@@ -31,7 +31,7 @@ from cumex.exact.symmetric.states import covector_to_real, to_complex, to_real, 
 from cumex.exact.threads import blas_threads
 from cumex.results import MethodResult, SteadyState
 
-__all__ = ["steady_state", "solve_problem"]
+__all__ = ["steady_state", "solve_problem", "steady_vector"]
 
 _BOUND_TOL = 1e-10
 
@@ -70,37 +70,43 @@ def _linear_solve(A: sp.csc_matrix, b: np.ndarray, used: Mapping[str, object]) -
     return x, info
 
 
+def steady_vector(problem: SymmetricProblem, settings: Mapping[str, object] | None = None) -> tuple[np.ndarray, dict[str, float]]:
+    """(r, info): the real coordinates of the solution, normalised to trace 1. Raises on a failed solve."""
+    used = read_settings(settings, "steady")
+    basis, conj = problem.basis, problem.conj
+    tr = trace_covector(basis)
+    row = int(np.argmax(tr))
+    with blas_threads(used["blas_threads"]):  # type: ignore[arg-type]
+        if used["representation"] == "complex":
+            Lc = liouvillian(problem.model, basis, "complex")
+            b = np.zeros(basis.dim, dtype=complex)
+            b[row] = 1.0
+            zeta, info = _linear_solve(_bordered(Lc, row, tr.astype(complex)), b, used)
+            info["hermiticity_error"] = float(np.abs(zeta - zeta[conj].conj()).max())
+            r = to_real(zeta, conj)
+        else:
+            b = np.zeros(basis.dim)
+            b[row] = 1.0
+            r, info = _linear_solve(_bordered(problem.L, row, covector_to_real(tr, conj).real), b, used)
+            info["hermiticity_error"] = 0.0
+    trace = float((problem.G[[0]] @ r)[0])
+    if not np.isfinite(trace) or trace == 0.0:
+        raise FloatingPointError(f"trace of the solution {trace}")
+    return r / trace, info
+
+
 def solve_problem(problem: SymmetricProblem, settings: Mapping[str, object] | None = None) -> MethodResult:
     """Steady state of a built problem (module docstring)."""
     used = read_settings(settings, "steady")
     t0 = time.perf_counter()
     basis, conj = problem.basis, problem.conj
     tr = trace_covector(basis)
-    row = int(np.argmax(tr))
-    complex_form = used["representation"] == "complex"
     try:
-        with blas_threads(used["blas_threads"]):  # type: ignore[arg-type]
-            if complex_form:
-                Lc = liouvillian(problem.model, basis, "complex")
-                b = np.zeros(basis.dim, dtype=complex)
-                b[row] = 1.0
-                zeta, info = _linear_solve(_bordered(Lc, row, tr.astype(complex)), b, used)
-                herm = float(np.abs(zeta - zeta[conj].conj()).max())
-                r = to_real(zeta, conj)
-            else:
-                tr_r = covector_to_real(tr, conj).real
-                b = np.zeros(basis.dim)
-                b[row] = 1.0
-                r, info = _linear_solve(_bordered(problem.L, row, tr_r), b, used)
-                herm = 0.0
+        r, info = steady_vector(problem, used)
     except (RuntimeError, MemoryError, ValueError, FloatingPointError) as exc:  # singular factor, out of memory
         return MethodResult([], None, False, f"failed: {type(exc).__name__}: {exc}", used)
+    herm = info["hermiticity_error"]
     values = problem.G @ r
-    trace = float(values[0])
-    if not np.isfinite(trace) or trace == 0.0:
-        return MethodResult([], None, False, f"failed: trace {trace}", used)
-    r = r / trace
-    values = values / trace
     obs = {k: float(v) for k, v in problem.observables(values).items()}
     residual = float(np.abs(problem.L @ r).max())
     zeta = to_complex(r, conj)
