@@ -83,20 +83,26 @@ def liouvillian_tensors(model: CentralSpinModel, N: int) -> tuple[np.ndarray, np
 
 
 def assemble(
-    basis: SymmetricBasis, Kc: np.ndarray | None, K: np.ndarray | None, tol: float = 0.0
+    basis: SymmetricBasis,
+    Kc: np.ndarray | None,
+    K: np.ndarray | None,
+    tol: float = 0.0,
+    sources: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """COO arrays (rows, cols, values) of Kc ⊗ 1 + Σ K[cd', cd, t', t] |cd'⟩⟨cd| ⊗ Σ_k |t'⟩⟨t|^(k) in ζ.
 
-    Entries with |K| ≤ tol are skipped; no position appears twice.
+    Entries with |K| ≤ tol are skipped; no position appears twice. ``sources`` (block ranks) restricts the
+    columns to those count vectors (all four cd blocks), e.g. for functionals with a known support.
     """
     S = basis.block
     n = basis.counts
+    sources = np.arange(S) if sources is None else np.asarray(sources)
     Kc = np.zeros((4, 4), dtype=complex) if Kc is None else np.asarray(Kc, dtype=complex)
     K = np.zeros((4, 4, 4, 4), dtype=complex) if K is None else np.asarray(K, dtype=complex)
     idx_type = np.int32 if basis.dim < 2**31 - 1 else np.int64
-    own = np.arange(S, dtype=idx_type)
+    own = sources.astype(idx_type)
     rows, cols, vals = [], [], []
-    nf = n.astype(float)
+    nf = n[sources].astype(float)
     for cd_to, cd_from in itertools.product(range(4), range(4)):
         diag_k = np.array([K[cd_to, cd_from, t, t] for t in range(4)])
         if abs(Kc[cd_to, cd_from]) <= tol and np.all(np.abs(diag_k) <= tol):
@@ -112,7 +118,7 @@ def assemble(
         block = K[:, :, t_to, t_from]
         if np.all(np.abs(block) <= tol):
             continue
-        src = np.nonzero(n[:, t_from] > 0)[0]
+        src = sources[n[sources, t_from] > 0]
         target = n[src].copy()
         target[:, t_from] -= 1
         target[:, t_to] += 1

@@ -41,11 +41,16 @@ OBSERVABLE_NAMES = (
 
 
 def _left_matrix(basis: SymmetricBasis, central: np.ndarray, bath: np.ndarray | None) -> sp.csr_matrix:
-    """M_O for O = central ⊗ Σ_k bath^(k) (bath None: O = central ⊗ 1)."""
+    """Columns n1 + n2 ≤ 4 of M_O for O = central ⊗ Σ_k bath^(k) (bath None: O = central ⊗ 1).
+
+    Tr[O' E] vanishes for every O' acting on at most 4 bath sites unless E has at most 4 off-diagonal
+    (|0⟩⟨1|, |1⟩⟨0|) sites, so the covectors used here (powers ≤ 4) live on those columns.
+    """
+    support = np.nonzero(basis.counts[:, 1] + basis.counts[:, 2] <= 4)[0]
     if bath is None:
-        rows, cols, vals = assemble(basis, left(central), None)
+        rows, cols, vals = assemble(basis, left(central), None, sources=support)
     else:
-        rows, cols, vals = assemble(basis, None, np.einsum("ab,st->abst", left(central), left(bath)))
+        rows, cols, vals = assemble(basis, None, np.einsum("ab,st->abst", left(central), left(bath)), sources=support)
     return sp.csr_matrix((vals, (rows, cols)), shape=(basis.dim, basis.dim))
 
 
