@@ -136,3 +136,23 @@ def test_long_time_limit_is_steady_state() -> None:
     obs, _, _ = evolve_problem(problem, carollo_initial_state(model), [0.0, 20.0, 80.0])
     for key, value in res.physical.observables.items():
         assert obs[key][-1] == pytest.approx(value, abs=1e-9), key
+
+
+def test_steady_solvers_agree() -> None:
+    # three independent factorisation paths of the same bordered system
+    N = 8
+    problem = build_problem(carollo_model(), N)
+    results = [
+        solve_problem(problem, {"ordering": "nested_dissection"}),
+        solve_problem(problem, {"ordering": "COLAMD"}),
+        solve_problem(problem, {"method": "gmres"}),
+        solve_problem(problem, {"representation": "complex", "ordering": "MMD_AT_PLUS_A"}),
+    ]
+    for res in results:
+        assert res.converged, res.status
+        assert res.residual < 1e-12
+        for key, value in results[0].physical.observables.items():
+            assert res.physical.observables[key] == pytest.approx(value, abs=1e-11), key
+    info = results[0].physical.info
+    assert info["min_population"] >= 0.0 and info["max_population"] <= 1.0
+    assert info["central_bloch_length"] <= 1.0 and info["bath_bloch_length"] <= 1.0

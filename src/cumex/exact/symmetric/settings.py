@@ -4,8 +4,8 @@ Steady state (:func:`.steady.steady_state`):
 
     method                "lu" (default: sparse LU of the real form with one equation replaced by Tr ρ = 1)
                           or "gmres" (restarted GMRES on the same system, incomplete-LU preconditioned)
-    ordering              SuperLU column ordering for "lu" and the ILU: COLAMD (default), MMD_AT_PLUS_A,
-                          MMD_ATA, NATURAL
+    ordering              "nested_dissection" (default, :mod:`.ordering`, symmetric, for "lu") or a SuperLU
+                          column ordering: COLAMD (used by the ILU of "gmres"), MMD_AT_PLUS_A, MMD_ATA, NATURAL
     refine                at most this many steps of iterative refinement after the solve (default 3)
     residual_tol          converged when ‖L r‖_∞ ≤ this (default 1e-9)
     representation        "real" (default) or "complex" (the complex ζ system; reports its Hermiticity error)
@@ -35,11 +35,11 @@ from cumex.errors import CumexInputError
 
 __all__ = ["STEADY_DEFAULTS", "DYNAMICS_DEFAULTS", "read_settings", "ORDERINGS"]
 
-ORDERINGS = ("COLAMD", "MMD_AT_PLUS_A", "MMD_ATA", "NATURAL")
+ORDERINGS = ("nested_dissection", "COLAMD", "MMD_AT_PLUS_A", "MMD_ATA", "NATURAL")
 
 STEADY_DEFAULTS: dict[str, object] = {
     "method": "lu",
-    "ordering": "COLAMD",
+    "ordering": "nested_dissection",
     "refine": 3,
     "residual_tol": 1e-9,
     "representation": "real",

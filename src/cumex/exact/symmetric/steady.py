@@ -4,7 +4,7 @@ The trace functional is the left null vector of L (Tr L[ρ] = 0 for every ρ). R
 element with the largest trace weight (a diagonal element, weight ≤ 1 in ζ coordinates) by Tr ρ = 1 gives a
 regular system when the steady state is unique: the dropped equation is the combination of the others that
 the null vector defines, and the trace row fixes the scale. Solved by sparse LU (SuperLU, column ordering
-``ordering``) or by GMRES with an incomplete-LU preconditioner, then refined with the same factors.
+``ordering``; default a geometric nested dissection, :mod:`.ordering`) or by GMRES with an incomplete-LU preconditioner, then refined with the same factors.
 
 Checks reported in ``info`` (and failing the status when violated): the residual ‖L r‖_∞ of the unmodified
 generator (r real coordinates of the trace-1 state, :mod:`.basis`; its entries are ≤ 1 for the product
@@ -25,6 +25,7 @@ import scipy.sparse.linalg as spla
 
 from cumex.exact.symmetric.generator import liouvillian
 from cumex.exact.symmetric.model import CentralSpinModel
+from cumex.exact.symmetric.ordering import nested_dissection
 from cumex.exact.symmetric.problem import SymmetricProblem, build_problem
 from cumex.exact.symmetric.settings import read_settings
 from cumex.exact.symmetric.states import covector_to_real, to_complex, to_real, trace_covector
@@ -44,15 +45,33 @@ def _bordered(L: sp.csr_matrix, row: int, trace_row: np.ndarray) -> sp.csc_matri
     return (sp.diags(keep) @ L + border).tocsc()
 
 
-def _linear_solve(A: sp.csc_matrix, b: np.ndarray, used: Mapping[str, object]) -> tuple[np.ndarray, dict[str, float]]:
+def _lu(A: sp.csc_matrix, used: Mapping[str, object], coords: np.ndarray, row: int):
+    """SuperLU factors and a solve function; nested dissection as a symmetric permutation."""
+    if used["ordering"] != "nested_dissection":
+        lu = spla.splu(A, permc_spec=str(used["ordering"]))
+        return lu, lu.solve
+    p = nested_dissection(coords, last=row)
+    lu = spla.splu(A[p][:, p].tocsc(), permc_spec="NATURAL", diag_pivot_thresh=1e-2, options={"SymmetricMode": True})
+
+    def solve(rhs: np.ndarray) -> np.ndarray:
+        out = np.empty_like(lu.solve(rhs[p]))
+        out[p] = lu.solve(rhs[p])
+        return out
+
+    return lu, solve
+
+
+def _linear_solve(
+    A: sp.csc_matrix, b: np.ndarray, used: Mapping[str, object], coords: np.ndarray, row: int
+) -> tuple[np.ndarray, dict[str, float]]:
     info: dict[str, float] = {}
     if used["method"] == "lu":
-        lu = spla.splu(A, permc_spec=str(used["ordering"]))
+        lu, solve = _lu(A, used, coords, row)
         info["factor_nnz"] = float(lu.L.nnz + lu.U.nnz)
-        solve = lu.solve
         x = solve(b)
     else:
-        ilu = spla.spilu(A, drop_tol=used["ilu_drop_tol"], fill_factor=used["ilu_fill_factor"], permc_spec=str(used["ordering"]))
+        spec = "COLAMD" if used["ordering"] == "nested_dissection" else str(used["ordering"])
+        ilu = spla.spilu(A, drop_tol=used["ilu_drop_tol"], fill_factor=used["ilu_fill_factor"], permc_spec=spec)
         info["factor_nnz"] = float(ilu.L.nnz + ilu.U.nnz)
         M = spla.LinearOperator(A.shape, matvec=ilu.solve, dtype=A.dtype)
 
@@ -76,18 +95,21 @@ def steady_vector(problem: SymmetricProblem, settings: Mapping[str, object] | No
     basis, conj = problem.basis, problem.conj
     tr = trace_covector(basis)
     row = int(np.argmax(tr))
+    n = basis.counts
+    # invariant under e ↔ e† (n1 ↔ n2), which the real form couples; each changes by ≤ 1 per transition
+    coords = np.tile(np.column_stack([n[:, 1] + n[:, 2], np.minimum(n[:, 1], n[:, 2]), n[:, 3]]), (4, 1))
     with blas_threads(used["blas_threads"]):  # type: ignore[arg-type]
         if used["representation"] == "complex":
             Lc = liouvillian(problem.model, basis, "complex")
             b = np.zeros(basis.dim, dtype=complex)
             b[row] = 1.0
-            zeta, info = _linear_solve(_bordered(Lc, row, tr.astype(complex)), b, used)
+            zeta, info = _linear_solve(_bordered(Lc, row, tr.astype(complex)), b, used, coords, row)
             info["hermiticity_error"] = float(np.abs(zeta - zeta[conj].conj()).max())
             r = to_real(zeta, conj)
         else:
             b = np.zeros(basis.dim)
             b[row] = 1.0
-            r, info = _linear_solve(_bordered(problem.L, row, covector_to_real(tr, conj).real), b, used)
+            r, info = _linear_solve(_bordered(problem.L, row, covector_to_real(tr, conj).real), b, used, coords, row)
             info["hermiticity_error"] = 0.0
     trace = float((problem.G[[0]] @ r)[0])
     if not np.isfinite(trace) or trace == 0.0:
