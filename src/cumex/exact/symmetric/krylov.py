@@ -93,7 +93,12 @@ def krylov_observe(
         V[0] = r / beta
         H[:] = 0.0
         m, exact = 0, False
-        est = lambda h, m: beta * abs(expm(h * _augmented(H, m))[m, 0])  # noqa: E731
+
+        def est(h: float, m: int) -> float:
+            with np.errstate(over="ignore", invalid="ignore"):  # a too long trial step may overflow: rejected
+                value = beta * abs(expm(h * _augmented(H, m))[m, 0])
+            return value if np.isfinite(value) else math.inf
+
         while m < m_max:
             hn = _arnoldi_step(L, V, H, m, stats)
             stats["matvecs"] += 1
