@@ -32,7 +32,9 @@ def check_times(times: object) -> np.ndarray:
     return t
 
 
-def _expm_grid(problem: SymmetricProblem, r0: np.ndarray, times: np.ndarray, chunk: int) -> tuple[np.ndarray, np.ndarray]:
+def _expm_grid(
+    problem: SymmetricProblem, r0: np.ndarray, times: np.ndarray, chunk: int
+) -> tuple[np.ndarray, np.ndarray]:
     L, G = problem.L, problem.G
     out = np.empty((times.size, G.shape[0]))
     out[0] = G @ r0
@@ -67,10 +69,8 @@ def evolve_problem(
     info: dict[str, float] = {"dim": problem.basis.dim, "nnz": problem.L.nnz, "build_seconds": problem.build_seconds}
     with blas_threads(used["blas_threads"]):  # type: ignore[arg-type]
         if used["method"] == "krylov":
-            values, stats, r = krylov_observe(
-                problem.L, r0, times, problem.G, tol=float(used["tol"]), krylov_dim=int(used["krylov_dim"]),  # type: ignore[arg-type]
-                return_state=True,
-            )
+            tol, dim = float(used["tol"]), int(used["krylov_dim"])  # type: ignore[arg-type]
+            values, stats, r = krylov_observe(problem.L, r0, times, problem.G, tol=tol, krylov_dim=dim, return_state=True)
             info.update({k: float(v) for k, v in stats.items()})
         else:
             values, r = _expm_grid(problem, r0, times, int(used["expm_chunk"]))  # type: ignore[arg-type]

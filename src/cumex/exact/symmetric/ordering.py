@@ -2,7 +2,8 @@
 
 Every one-site transition t → t' changes each of n1 + n2, min(n1, n2) and n3 by at most one, central maps
 keep n, and the real form couples e with e† (n1 ↔ n2, same coordinates), so in these coordinates the
-elements have nearest-neighbour coupling only: a plane coordinate = s separates the points on its two sides. Ordering both sides recursively and the
+elements have nearest-neighbour coupling only: a plane coordinate = s separates the points on its two
+sides. Ordering both sides recursively and the
 plane last gives the nested-dissection fill of 3-D grids (separators ~N² points), far below what
 COLAMD reaches here (N = 40 Carollo: 9.8e7 factor entries with COLAMD).
 """

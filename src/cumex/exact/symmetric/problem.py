@@ -44,9 +44,8 @@ class SymmetricProblem:
             return to_real(product_state_zeta(self.basis, initial), self.conj)
         r = np.asarray(initial)
         if r.shape != (self.basis.dim,) or not np.isrealobj(r) or not np.all(np.isfinite(r)):
-            raise CumexInputError(
-                "initial", f"array of shape {r.shape}", f"a ProductState or a finite real r vector of length {self.basis.dim}"
-            )
+            allowed = f"a ProductState or a finite real r vector of length {self.basis.dim}"
+            raise CumexInputError("initial", f"array of shape {r.shape}", allowed)
         return r.astype(float)
 
     def observables(self, values: np.ndarray) -> dict[str, np.ndarray]:

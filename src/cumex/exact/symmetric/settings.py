@@ -89,7 +89,8 @@ def read_settings(settings: Mapping[str, object] | None, kind: str) -> dict[str,
             if isinstance(value, bool) or not isinstance(value, int) or value < _INTS[key]:
                 raise CumexInputError(key, value, f"an integer >= {_INTS[key]}")
         elif key in _POSITIVE:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and value > 0):
+            number = not isinstance(value, bool) and isinstance(value, (int, float))
+            if not (number and math.isfinite(value) and value > 0):
                 raise CumexInputError(key, value, "a finite number > 0")
             out[key] = float(value)
         elif key == "blas_threads" and value is not None:

@@ -4,7 +4,8 @@ The trace functional is the left null vector of L (Tr L[ρ] = 0 for every ρ). R
 element with the largest trace weight (a diagonal element, weight ≤ 1 in ζ coordinates) by Tr ρ = 1 gives a
 regular system when the steady state is unique: the dropped equation is the combination of the others that
 the null vector defines, and the trace row fixes the scale. Solved by sparse LU (SuperLU, column ordering
-``ordering``; default a geometric nested dissection, :mod:`.ordering`) or by GMRES with an incomplete-LU preconditioner, then refined with the same factors.
+``ordering``; default a geometric nested dissection, :mod:`.ordering`) or by GMRES with an incomplete-LU
+preconditioner, then refined with the same factors.
 
 Checks reported in ``info`` (and failing the status when violated): the residual ‖L r‖_∞ of the unmodified
 generator (r real coordinates of the trace-1 state, :mod:`.basis`; its entries are ≤ 1 for the product
@@ -54,8 +55,9 @@ def _lu(A: sp.csc_matrix, used: Mapping[str, object], coords: np.ndarray, row: i
     lu = spla.splu(A[p][:, p].tocsc(), permc_spec="NATURAL", diag_pivot_thresh=1e-2, options={"SymmetricMode": True})
 
     def solve(rhs: np.ndarray) -> np.ndarray:
-        out = np.empty_like(lu.solve(rhs[p]))
-        out[p] = lu.solve(rhs[p])
+        y = lu.solve(rhs[p])
+        out = np.empty_like(y)
+        out[p] = y
         return out
 
     return lu, solve
@@ -76,7 +78,9 @@ def _linear_solve(
         M = spla.LinearOperator(A.shape, matvec=ilu.solve, dtype=A.dtype)
 
         def solve(rhs: np.ndarray) -> np.ndarray:
-            out, code = spla.gmres(A, rhs, M=M, rtol=used["gmres_tol"], restart=used["gmres_restart"], maxiter=used["gmres_maxiter"])
+            out, code = spla.gmres(
+                A, rhs, M=M, rtol=used["gmres_tol"], restart=used["gmres_restart"], maxiter=used["gmres_maxiter"]
+            )
             info["gmres_code"] = float(code)
             return out
 
@@ -89,7 +93,9 @@ def _linear_solve(
     return x, info
 
 
-def steady_vector(problem: SymmetricProblem, settings: Mapping[str, object] | None = None) -> tuple[np.ndarray, dict[str, float]]:
+def steady_vector(
+    problem: SymmetricProblem, settings: Mapping[str, object] | None = None
+) -> tuple[np.ndarray, dict[str, float]]:
     """(r, info): the real coordinates of the solution, normalised to trace 1. Raises on a failed solve."""
     used = read_settings(settings, "steady")
     basis, conj = problem.basis, problem.conj
