@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Engine", "COMMON_SETTINGS", "EXACT_CENTRAL_SPIN", "HANDWRITTEN_CENTRAL_SPIN", "CUMULANTS",
            "LMG_MEAN_FIELD", "LMG_EXACT", "LIMIT",
-           "EXACT_TAVIS_CUMMINGS", "MEAN_FIELD_TAVIS_CUMMINGS", "steady_settings"]
+           "EXACT_TAVIS_CUMMINGS", "MEAN_FIELD_TAVIS_CUMMINGS", "EXACT_SYMMETRIC", "symmetric_model_of",
+           "steady_settings"]
 
 #: settings every point reads (cumex.study.solve_point): a wall-time limit and the choice of equations
 COMMON_SETTINGS: dict[str, object] = {"timeout_seconds": None, "engine": "auto"}
@@ -232,4 +233,57 @@ def _solve_mean_field_tc(model, method, params, settings, **context):
 MEAN_FIELD_TAVIS_CUMMINGS = Engine(
     "mean_field_tavis_cummings", _solve_mean_field_tc, dict, lambda settings: None,
     "Tavis-Cummings mean-field steady states in closed form with their stability (cumex.handwritten.tavis_cummings)",
+)
+
+
+# -- any central spin + N spin-1/2 model from its operator data, without U(1): the whole symmetric space
+def symmetric_model_of(model, params: Mapping[str, float]):
+    """The model's operator data (central spin-1/2, N satellites) at concrete ``params`` as the symmetric
+    engine's CentralSpinModel (one-site terms, exchange terms c·A ⊗ Σ_k B, jumps with their rates)."""
+    import numpy as np
+
+    from cumex.exact.dense import PAULI
+    from cumex.exact.symmetric import CentralSpinModel
+
+    values = {k: float(v) for k, v in params.items()}
+    central, bath = np.zeros((2, 2), complex), np.zeros((2, 2), complex)
+    coupling = []
+    for term in model.operators.hamiltonian:
+        c = complex(term.coefficient.evaluate(values))
+        if term.satellite == "I":
+            central += c * PAULI[term.central]
+        elif term.central == "I":
+            bath += c * PAULI[term.satellite]
+        else:
+            coupling.append((c, PAULI[term.central], PAULI[term.satellite]))
+    jumps = {"central": [], "satellite": []}
+    for jump in model.operators.jumps:
+        jumps[jump.site].append((values[jump.rate], PAULI[jump.operator]))
+    return CentralSpinModel(central, bath, tuple(jumps["central"]), tuple(jumps["satellite"]), tuple(coupling), 0.0,
+                            name=model.name)
+
+
+def _solve_exact_symmetric(model, method, params, settings, **context):
+    from cumex.exact.symmetric import STEADY_DEFAULTS, steady_state
+
+    own = {k: v for k, v in settings.items() if k in STEADY_DEFAULTS}
+    return steady_state(symmetric_model_of(model, params), int(params["N"]), own)
+
+
+def _symmetric_defaults():
+    from cumex.exact.symmetric import STEADY_DEFAULTS
+
+    return STEADY_DEFAULTS
+
+
+def _check_symmetric(settings):
+    from cumex.exact.symmetric import STEADY_DEFAULTS, read_settings
+
+    read_settings({k: v for k, v in settings.items() if k in STEADY_DEFAULTS}, "steady")
+
+
+EXACT_SYMMETRIC = Engine(
+    "exact_symmetric", _solve_exact_symmetric, _symmetric_defaults, _check_symmetric,
+    "a central spin-1/2 and N spins-1/2 from the model's operator data, without U(1): the whole "
+    "permutation-symmetric space of 4 C(N+3, 3) elements (cumex.exact.symmetric)", interruptible=False,
 )

@@ -66,6 +66,8 @@ def cumulant_system(model: str, order: str, params, settings: Mapping[str, objec
     else:
         compiled = compiled_system(model, M, symmetry, settings.get("cache_dir"))  # type: ignore[arg-type]
     system = bind(compiled, _values(params), operators.initial_sites, seed=float(settings.get("seed", 0.01)))
+    if operators.u1_violations():  # no U(1) symmetry: steady states are fixed points, not rotating ones
+        system.rotation = None
     system.meta["order"] = order
     return system
 

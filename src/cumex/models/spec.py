@@ -245,6 +245,12 @@ class Model:
         return {q.name for q in self.parameters} | {q.name for s in self.scalings for q in s.parameters}
 
     @property
+    def u1_symmetric(self) -> bool:
+        """Whether the model's operator data keep the U(1) symmetry (no operator data: assumed)."""
+        violations = getattr(self.operators, "u1_violations", None)
+        return not violations() if violations else True
+
+    @property
     def scaling_default(self) -> str:
         return self.default_scaling or self.scalings[0].name
 
