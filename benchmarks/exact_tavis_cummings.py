@@ -28,7 +28,8 @@ Measured 2026-12-02 on the project's 2-core machine at load average 12-17 (other
     24  27  -1    33852   123.18    775  1.2e-12  0.0906615544871  6.8e-13  0.0e+00 |
     32  (> 900 s: attempts C = 4, 6, 8, 16, 24, 26 took 735 s; C = 24 → 26 changed <a+a>/N by 1e-18, value
          0.087427679758; the timeout hit during the Fock-error solve at F − 2)
-    60  (> 900 s; the attempt log shows C = 8 (50,565 unknowns) after 37 s, then larger C)
+    60  (> 900 s; attempts C = 4, 6, 8, 10, 12: C = 12 (F = 46, 111,860 unknowns) alone took 364 s, and
+         <a+a>/N still moved by 2.8e-4 (C 8 → 10) and 3.7e-5 (C 10 → 12))
 
 C = −1: the loop ended on the whole U(1) sector (no coherence truncation). Mean field: |α|²/N = 0.086420.
 The targets of issue 11 (N = 60 in 60 s, N = 150 in 10 min) are not met: see cumex.exact.tavis_cummings.steady.
