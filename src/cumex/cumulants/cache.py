@@ -35,7 +35,10 @@ __all__ = [
 ]
 
 #: model name -> "module:attribute" holding its ManyToOneModel (imported on first use)
-MODELS: dict[str, str] = {"central_spin": "cumex.models.central_spin_operators:CENTRAL_SPIN"}
+MODELS: dict[str, str] = {
+    "central_spin": "cumex.models.central_spin_operators:CENTRAL_SPIN",
+    "tavis_cummings": "cumex.models.tavis_cummings_operators:TAVIS_CUMMINGS",
+}
 
 
 def get_model(name: str) -> ManyToOneModel:
