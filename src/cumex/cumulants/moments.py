@@ -25,28 +25,40 @@ class Moment:
     central: str
     satellites: tuple[str, ...]
 
+    # derived values are computed once per instance (the derivation asks for them millions of times);
+    # they live in the instance __dict__, outside the dataclass fields that define ==, hash and order
+    def _memo(self, name: str, make):
+        value = self.__dict__.get(name)
+        if value is None:
+            value = make()
+            object.__setattr__(self, name, value)
+        return value
+
     @property
     def order(self) -> int:
-        return label_weight(self.central) + len(self.satellites)
+        return self._memo("_order", lambda: label_weight(self.central) + len(self.satellites))
 
     @property
     def charge(self) -> int:
-        return label_charge(self.central) + sum(CHARGE[s] for s in self.satellites)
+        return self._memo("_charge", lambda: label_charge(self.central) + sum(CHARGE[s] for s in self.satellites))
 
     def adjoint(self) -> "Moment":
-        return canonical(label_adjoint(self.central), [ADJOINT[s] for s in self.satellites])
+        return self._memo(
+            "_adjoint", lambda: canonical(label_adjoint(self.central), [ADJOINT[s] for s in self.satellites])
+        )
 
     @property
     def self_adjoint(self) -> bool:
         return self.adjoint() == self
 
     def sort_key(self) -> tuple:
-        return (self.order, label_key(self.central), tuple(ORDERING[s] for s in self.satellites))
+        return self._memo(
+            "_key", lambda: (self.order, label_key(self.central), tuple(ORDERING[s] for s in self.satellites))
+        )
 
     def representative(self) -> "Moment":
         """The one of {self, adjoint} that carries the unknowns (smaller sort key)."""
-        adj = self.adjoint()
-        return min(self, adj, key=Moment.sort_key)
+        return self._memo("_rep", lambda: min(self, self.adjoint(), key=Moment.sort_key))
 
     def __str__(self) -> str:
         head = [label_text(self.central) if is_boson(self.central) else f"{self.central}0"]

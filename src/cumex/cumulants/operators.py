@@ -114,19 +114,35 @@ def site_product(a: str, b: str) -> tuple[tuple[str, Fraction], ...]:
 
 
 def string_product(a: tuple[str, ...], b: tuple[str, ...]) -> dict[tuple[str, ...], Fraction]:
-    """Site-wise product of two operator strings of equal length: {string: coefficient}."""
+    """Site-wise product of two operator strings of equal length: {string: coefficient}.
+
+    Sites where either factor is the identity just copy the other label; only the (few) sites where
+    both act branch into a sum, so the cost does not grow with the string's length beyond the copy.
+    """
+    if len(a) != len(b):
+        raise ValueError("operator strings of different length")
+    base = [y if x == "I" else x for x, y in zip(a, b)]
+    both = [i for i, (x, y) in enumerate(zip(a, b)) if x != "I" and y != "I"]
     partial: dict[tuple[str, ...], Fraction] = {(): Fraction(1)}
-    for x, y in zip(a, b, strict=True):
-        factors = site_product(x, y)
+    for i in both:
+        factors = site_product(a[i], b[i])
+        if not factors:
+            return {}
         nxt: dict[tuple[str, ...], Fraction] = {}
         for prefix, c in partial.items():
             for label, d in factors:
                 key = prefix + (label,)
                 nxt[key] = nxt.get(key, Fraction(0)) + c * d
         partial = nxt
-        if not partial:
-            break
-    return {k: v for k, v in partial.items() if v != 0}
+    out: dict[tuple[str, ...], Fraction] = {}
+    for labels, c in partial.items():
+        if c == 0:
+            continue
+        s = list(base)
+        for i, label in zip(both, labels):
+            s[i] = label
+        out[tuple(s)] = c
+    return out
 
 
 def string_commutator(a: tuple[str, ...], b: tuple[str, ...]) -> dict[tuple[str, ...], Fraction]:
