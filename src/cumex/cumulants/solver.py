@@ -12,7 +12,12 @@ the workflow's ``derive`` rule output; it must hold this order and variant), els
 the disk cache; ``seed`` (symmetry-breaking seed added to ⟨σ+⟩ of every site in the initial state,
 default 0.01); ``lower_order_guess`` (default: on for U(1) orders ≥ 3): the fixed points of order M - 1
 (multi-start Newton, no integration) lifted to order M (:mod:`.lift`) are added to Newton's starts.
-All settings are passed on to the steady-state analysis.
+``continue_in_N`` (default on): when the analysis at N finds no physical state (its starts fail, as for
+order 5 at N = 10^6), the physical stable state at a smaller N0 = N/10^k (k = 3, 4, ..., N0 ≥ 10) is
+followed to N by Newton continuation (:mod:`.continuation`, 8 log-spaced steps per decade) along the path
+N' ↦ (g, κ N'/N, other rates fixed), on which the cooperativity g²N'/κ' and so the mean-field threshold
+stay those of the target point; the continued state is reported (status says so, ``settings
+["continued_from_N"]`` = N0). All settings are passed on to the steady-state analysis.
 
 Any registered model (:data:`cumex.cumulants.cache.MODELS`) is solved the same way by
 ``solve_model_order(model, order, values, settings)`` with ``values`` a mapping of its parameters and N
@@ -35,8 +40,9 @@ from cumex.cumulants.lift import lift_state
 from cumex.errors import CumexInputError
 from cumex.methods import ORDER_PATTERN
 from cumex.models.central_spin import CentralSpinParameters
-from cumex.results import MethodResult
+from cumex.results import MethodResult, SteadyState
 from cumex.steady import analyse
+from cumex.steady.analysis import read_settings
 from cumex.steady.system import RealODESystem
 
 __all__ = [
@@ -45,6 +51,8 @@ __all__ = [
     "central_spin_system",
     "lower_order_guesses",
     "solve_model_order",
+    "continuation_path",
+    "continued_in_N",
     "solve_order",
 ]
 
@@ -134,9 +142,61 @@ def solve_model_order(
     if settings.get("lower_order_guess", symmetry == "u1" and M >= 3):
         guesses = lower_order_guesses(order, values, settings, model)
     result = analyse(system, settings, guesses) if guesses else analyse(system, settings)
+    if result.physical is None and settings.get("continue_in_N", True):
+        continued = continued_in_N(model, order, _values(values), settings)
+        if continued is not None:
+            result = continued
     result.settings = {**result.settings, "order": str(order), "engine": "derived", "n_unknowns": system.size}
     result.settings.setdefault("solve_seconds", time.perf_counter() - start)
     return result
+
+
+def continuation_path(values: Mapping[str, float]):
+    """N' ↦ parameter values at N' on the path to ``values`` (g fixed, κ ∝ N': constant cooperativity)."""
+    N = float(values["N"])
+
+    def at(N_prime: float) -> dict[str, float]:
+        return {**values, "N": float(N_prime), "kappa": float(values["kappa"]) * float(N_prime) / N}
+
+    return at
+
+
+def continued_in_N(
+    model: str, order: str, values: Mapping[str, float], settings: Mapping[str, object], per_decade: int = 8
+) -> MethodResult | None:
+    """The physical state at a smaller N followed to ``values["N"]`` (see the module docstring); None
+    when no smaller N gives a stable physical state or the branch does not reach N."""
+    from cumex.cumulants.continuation import follow_branch
+    from cumex.steady import find_steady_states
+
+    N = float(values["N"])
+    at = continuation_path(values)
+    sub = {k: v for k, v in settings.items() if k not in {"compiled", "continue_in_N"}}
+    k = 3
+    while N / 10**k >= 10.0:
+        N0 = N / 10**k
+        k += 1
+        found = find_steady_states(model_system(model, order, at(N0), sub), settings=sub)
+        if found.physical is None or not found.physical.stable:
+            continue
+        Ns = np.logspace(np.log10(N0), np.log10(N), int(round(per_decade * np.log10(N / N0))) + 1)
+        points = follow_branch(lambda n: model_system(model, order, at(n), sub), Ns, found.physical.x)
+        last = points[-1]
+        if last is None:
+            continue
+        state = SteadyState(
+            observables={k: float(v) for k, v in last.observables.items()},
+            stable=last.stable,
+            residual=last.residual,
+            info={"max_real_eigenvalue": last.max_real_eigenvalue, "frequency": last.nu},
+        )
+        status = (
+            f"ok: continued in N from the physical state at N0 = {N0:.6g} (the {len(Ns)}-point branch at fixed g "
+            f"and κ/N; the starts at N found no physical state); {'stable' if last.stable else 'UNSTABLE'}"
+        )
+        return MethodResult([state], state if last.stable else None, bool(last.stable), status,
+                            {**read_settings(settings), "continued_from_N": N0})
+    return None
 
 
 def solve_order(order: str, params: CentralSpinParameters, settings: Mapping[str, object]) -> MethodResult:
