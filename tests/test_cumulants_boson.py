@@ -275,3 +275,50 @@ def test_mean_field_photon_number_against_lasing_threshold(p):
     assert result.converged and result.physical is not None and result.physical.stable
     got = result.physical.observables["photon_number_per_N"]
     assert abs(got - mean_field_photons_per_N(p)) < 1e-8
+
+
+def exact_photons_per_N(p: dict, N: int, D: int) -> float:
+    """Steady state of the full master equation (Fock cutoff D) by a dense linear solve."""
+    H, jumps = generator_terms(p, N, D)
+    d = H.shape[0]
+    eye = np.eye(d)
+    L = -1j * (np.kron(eye, H) - np.kron(H.T, eye))
+    for rate, J in jumps:
+        JdJ = J.conj().T @ J
+        L = L + rate * (np.kron(J.conj(), J) - 0.5 * np.kron(eye, JdJ) - 0.5 * np.kron(JdJ.T, eye))
+    L[0, :] = eye.reshape(-1, order="F")  # one equation replaced by Tr ρ = 1
+    b = np.zeros(d * d, dtype=complex)
+    b[0] = 1.0
+    rho = np.linalg.solve(L, b).reshape(d, d, order="F")
+    a = embed(ladder(D), [], N)
+    return float(np.real(np.trace(rho @ a.conj().T @ a))) / N
+
+
+def test_fig3b_one_emitter_higher_orders_approach_exact():
+    """Fig. 3b parameters at N = 1 (exact with 12 Fock levels; the 9-level result agrees to 1e-8):
+    orders 4 and 5 lie within 0.01 of the exact ⟨a†a⟩/N and closer to it than order 2."""
+    from cumex.cumulants.solver import solve_model_order
+
+    p = fig3b(1)
+    exact = exact_photons_per_N(p, 1, 12)
+    assert abs(exact - exact_photons_per_N(p, 1, 9)) < 1e-8
+    got = {}
+    for order in ("2", "4", "5"):
+        r = solve_model_order("tavis_cummings", order, p, {})
+        assert r.physical is not None and r.physical.stable, r.status
+        got[order] = r.physical.observables["photon_number_per_N"]
+    assert abs(got["4"] - exact) < 0.01 and abs(got["5"] - exact) < 0.01
+    assert abs(got["2"] - exact) > max(abs(got["4"] - exact), abs(got["5"] - exact))
+
+
+@pytest.mark.slow
+def test_fig3b_fifth_order_unstable_beyond_about_100():
+    """The paper: the fifth-order solution becomes unstable for N ≳ 100. Here the stable physical branch
+    exists at N = 90 and no stable steady state is left at N = 120 (the branch ends in a fold near 100)."""
+    from cumex.cumulants.solver import model_system
+    from cumex.steady import find_steady_states
+
+    below = find_steady_states(model_system("tavis_cummings", "5", fig3b(90)), settings={})
+    assert below.physical is not None and below.physical.stable
+    above = find_steady_states(model_system("tavis_cummings", "5", fig3b(120)), settings={"n_random": 16}, find_physical=False)
+    assert not any(fp.stable for fp in above.fixed_points)

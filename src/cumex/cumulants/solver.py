@@ -12,12 +12,13 @@ the workflow's ``derive`` rule output; it must hold this order and variant), els
 the disk cache; ``seed`` (symmetry-breaking seed added to ⟨σ+⟩ of every site in the initial state,
 default 0.01); ``lower_order_guess`` (default: on for U(1) orders ≥ 3): the fixed points of order M - 1
 (multi-start Newton, no integration) lifted to order M (:mod:`.lift`) are added to Newton's starts.
-``continue_in_N`` (default on): when the analysis at N finds no physical state (its starts fail, as for
-order 5 at N = 10^6), the physical stable state at a smaller N0 = N/10^k (k = 3, 4, ..., N0 ≥ 10) is
+``continue_in_N`` (default on): when the analysis at N finds no steady state at all (its starts fail, as
+for order 5 at N = 10^6), the physical stable state at a smaller N0 = N/10^k (k = 3, 4, ..., N0 ≥ 10) is
 followed to N by Newton continuation (:mod:`.continuation`, 8 log-spaced steps per decade) along the path
 N' ↦ (g, κ N'/N, other rates fixed), on which the cooperativity g²N'/κ' and so the mean-field threshold
-stay those of the target point; the continued state is reported (status says so, ``settings
-["continued_from_N"]`` = N0). All settings are passed on to the steady-state analysis.
+stay those of the target point; past a fold the nearest fixed point there is followed on. The state
+reached is reported (status says how, ``settings["continued_from_N"]`` = N0); it is the physical state
+only if stable. All settings are passed on to the steady-state analysis.
 
 Any registered model (:data:`cumex.cumulants.cache.MODELS`) is solved the same way by
 ``solve_model_order(model, order, values, settings)`` with ``values`` a mapping of its parameters and N
@@ -142,7 +143,7 @@ def solve_model_order(
     if settings.get("lower_order_guess", symmetry == "u1" and M >= 3):
         guesses = lower_order_guesses(order, values, settings, model)
     result = analyse(system, settings, guesses) if guesses else analyse(system, settings)
-    if result.physical is None and settings.get("continue_in_N", True):
+    if result.physical is None and not result.states and settings.get("continue_in_N", True):
         continued = continued_in_N(model, order, _values(values), settings)
         if continued is not None:
             result = continued
@@ -161,12 +162,39 @@ def continuation_path(values: Mapping[str, float]):
     return at
 
 
+def _follow_past_folds(model: str, order: str, at, Ns: np.ndarray, x0: np.ndarray, sub: Mapping[str, object]):
+    """follow_branch through Ns; where the branch ends (a fold), restart from the fixed point nearest to
+    the last branch state among those a multi-start finds at the first unreachable N. Returns
+    (last BranchPoint or None, list of fold N)."""
+    from cumex.cumulants.continuation import follow_branch
+    from cumex.steady import find_steady_states
+
+    folds: list[float] = []
+    x = x0
+    while True:
+        points = follow_branch(lambda n: model_system(model, order, at(n), sub), Ns, x)
+        if points[-1] is not None or len(folds) >= 2:
+            return points[-1], folds
+        k = next(i for i, pt in enumerate(points) if pt is None)
+        if k == 0:
+            return None, folds
+        folds.append(float(Ns[k]))
+        last = points[k - 1].x
+        found = find_steady_states(model_system(model, order, at(Ns[k]), sub), settings={**sub, "n_random": 16},
+                                   find_physical=False)
+        if not found.fixed_points:
+            return None, folds
+        x = min(found.fixed_points, key=lambda fp: float(np.linalg.norm(fp.x - last))).x
+        Ns = Ns[k:]
+
+
 def continued_in_N(
     model: str, order: str, values: Mapping[str, float], settings: Mapping[str, object], per_decade: int = 8
 ) -> MethodResult | None:
     """The physical state at a smaller N followed to ``values["N"]`` (see the module docstring); None
-    when no smaller N gives a stable physical state or the branch does not reach N."""
-    from cumex.cumulants.continuation import follow_branch
+    when no smaller N gives a stable physical state or no branch reaches N. A branch that ends in a
+    fold is continued from the nearest fixed point there (as ``benchmarks/cumulants.py`` does); if the
+    state reached at N is unstable it is reported in ``states`` only (no physical state)."""
     from cumex.steady import find_steady_states
 
     N = float(values["N"])
@@ -180,8 +208,7 @@ def continued_in_N(
         if found.physical is None or not found.physical.stable:
             continue
         Ns = np.logspace(np.log10(N0), np.log10(N), int(round(per_decade * np.log10(N / N0))) + 1)
-        points = follow_branch(lambda n: model_system(model, order, at(n), sub), Ns, found.physical.x)
-        last = points[-1]
+        last, folds = _follow_past_folds(model, order, at, Ns, found.physical.x, sub)
         if last is None:
             continue
         state = SteadyState(
@@ -190,10 +217,13 @@ def continued_in_N(
             residual=last.residual,
             info={"max_real_eigenvalue": last.max_real_eigenvalue, "frequency": last.nu},
         )
-        status = (
-            f"ok: continued in N from the physical state at N0 = {N0:.6g} (the {len(Ns)}-point branch at fixed g "
-            f"and κ/N; the starts at N found no physical state); {'stable' if last.stable else 'UNSTABLE'}"
-        )
+        how = f"continued in N from the physical state at N0 = {N0:.6g} at fixed g and κ/N ({len(Ns)} points"
+        how += f"; past fold(s) near N = {', '.join(f'{f:.4g}' for f in folds)})" if folds else ")"
+        if last.stable:
+            status = f"ok: the starts at N found no physical state; stable state {how}"
+        else:
+            status = (f"failed: no stable steady state at N; the fixed point {how} is unstable "
+                      f"(max Re λ = {last.max_real_eigenvalue:.3g}), reported in states only")
         return MethodResult([state], state if last.stable else None, bool(last.stable), status,
                             {**read_settings(settings), "continued_from_N": N0})
     return None
