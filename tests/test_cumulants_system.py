@@ -229,7 +229,7 @@ def test_text_latex_and_cache_roundtrip(tmp_path, monkeypatch):
     with pytest.raises(CumexInputError):
         derive("central_spin", 0, "u1")
     with pytest.raises(CumexInputError):
-        derive("tavis_cummings", 2, "u1")
+        derive("no_such_model", 2, "u1")
 
 
 def test_solver_reads_a_compiled_file_and_rejects_a_mismatch(tmp_path):

@@ -101,7 +101,7 @@ HANDWRITTEN_CENTRAL_SPIN = Engine(
     "hand-written mean-field and second-order equations of the central spin (cumex.handwritten)",
 )
 
-_CUMULANT_SETTINGS = {"compiled": None, "cache_dir": None, "seed": 0.01, "lower_order_guess": None}
+_CUMULANT_SETTINGS = {"compiled": None, "cache_dir": None, "seed": None, "lower_order_guess": None, "continue_in_N": True}
 
 
 def _solve_cumulants(model, method, params, settings, **context):
@@ -115,12 +115,14 @@ def _check_cumulants(settings):
 
     _check_steady(settings)
     seed = settings.get("seed", 0.01)
-    if isinstance(seed, bool) or not isinstance(seed, (int, float)):
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, float))):
         raise CumexInputError("settings.seed", seed, "a real number (the symmetry-breaking seed of the initial state)")
     for key in ("compiled", "cache_dir"):
         value = settings.get(key)
         if value is not None and not isinstance(value, str):
             raise CumexInputError(f"settings.{key}", value, "a path (string) or null")
+    if not isinstance(settings.get("continue_in_N", True), bool):
+        raise CumexInputError("settings.continue_in_N", settings["continue_in_N"], "true or false")
     guess = settings.get("lower_order_guess")
     if guess is not None and not isinstance(guess, bool):
         raise CumexInputError("settings.lower_order_guess", guess, "true, false or null (default: on for U(1) orders >= 3)")

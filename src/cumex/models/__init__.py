@@ -25,6 +25,7 @@ __all__ = ["REGISTRY", "model_names", "get_model", "is_user_model", "Model", "Ax
 REGISTRY: dict[str, str] = {
     "central_spin": "cumex.models.central_spin:MODEL",
     "lmg_dimer": "cumex.models.lmg_dimer:MODEL",
+    "tavis_cummings": "cumex.models.tavis_cummings:MODEL",
     "driven_central_spin": "cumex.models.driven_central_spin:MODEL",
 }
 
