@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from cumex.cumulants.bind import BoundSystem
-from cumex.cumulants.boson import boson_powers, boson_product
+from cumex.operators.boson import boson_powers, boson_product
 from cumex.cumulants.closure import closure, closure_by_partitions, nonzero_filter
 from cumex.cumulants.compile import compile_system
 from cumex.cumulants.heisenberg import heisenberg

@@ -17,7 +17,7 @@ from typing import Callable, Mapping
 import numpy as np
 from scipy import sparse
 
-from cumex.cumulants.boson import boson_powers, is_boson
+from cumex.operators.boson import boson_powers, is_boson
 from cumex.cumulants.compile import CompiledSystem
 from cumex.cumulants.moments import Moment
 from cumex.steady.system import RealODESystem

@@ -27,7 +27,7 @@ from math import comb, factorial
 from typing import Callable
 
 from cumex.cumulants.moments import Moment, canonical
-from cumex.cumulants.operators import label_elements
+from cumex.operators.labels import label_elements
 
 __all__ = ["set_partitions", "nonzero_filter", "closure", "closure_by_partitions", "cumulant", "closure_coefficient_sum"]
 

@@ -19,9 +19,9 @@ from typing import Mapping
 
 import numpy as np
 
-from cumex.cumulants.model import Observable
+from cumex.operators.many_to_one import Observable
 from cumex.cumulants.moments import ONE, Moment
-from cumex.cumulants.polynomial import Monomial
+from cumex.operators.polynomial import Monomial
 from cumex.cumulants.closure import closure, nonzero_filter
 from cumex.cumulants.moments import canonical
 from cumex.cumulants.system import EquationSystem

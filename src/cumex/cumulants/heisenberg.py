@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from cumex.cumulants.model import ManyToOneModel
+from cumex.operators.many_to_one import ManyToOneModel
 from cumex.cumulants.moments import Moment, canonical
-from cumex.cumulants.operators import label_adjoint, string_commutator, string_product
-from cumex.cumulants.polynomial import Poly
+from cumex.operators.labels import label_adjoint, string_commutator, string_product
+from cumex.operators.polynomial import Poly
 
 __all__ = ["heisenberg"]
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from itertools import combinations_with_replacement
 from typing import Iterator
 
-from cumex.cumulants.boson import is_boson
-from cumex.cumulants.operators import ADJOINT, CHARGE, ORDERING, label_adjoint, label_charge, label_key, label_text, label_weight
+from cumex.operators.boson import is_boson
+from cumex.operators.labels import ADJOINT, CHARGE, ORDERING, label_adjoint, label_charge, label_key, label_text, label_weight
 
 __all__ = ["Moment", "canonical", "enumerate_moments", "ONE"]
 

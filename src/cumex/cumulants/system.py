@@ -17,12 +17,12 @@ from typing import Callable
 
 import sympy
 
-from cumex.cumulants.boson import boson_latex, is_boson
+from cumex.operators.boson import boson_latex, is_boson
 from cumex.cumulants.closure import closure, nonzero_filter
 from cumex.cumulants.heisenberg import heisenberg
-from cumex.cumulants.model import ManyToOneModel
+from cumex.operators.many_to_one import ManyToOneModel
 from cumex.cumulants.moments import ONE, Moment, canonical
-from cumex.cumulants.polynomial import Poly
+from cumex.operators.polynomial import Poly
 from cumex.errors import CumexInputError
 
 __all__ = ["EquationSystem", "derive_system", "SYMMETRIES", "moment_symbol", "moment_latex", "nonzero_filter"]

@@ -23,8 +23,8 @@ from __future__ import annotations
 import math
 from typing import Mapping
 
-from cumex.cumulants.model import HamiltonianTerm, Jump, ManyToOneModel, Observable
-from cumex.cumulants.polynomial import Poly
+from cumex.operators.many_to_one import HamiltonianTerm, Jump, ManyToOneModel, Observable
+from cumex.operators.polynomial import Poly
 from cumex.models.spec import Axis, FigureSpec, Model, ObservableInfo, Quantity, Scaling
 
 __all__ = ["MODEL", "OPERATORS"]

@@ -191,7 +191,7 @@ class Model:
     #: name -> function(ax, panel dataset, fixed axis values) drawing closed-form lines on a figure;
     #: "scaling_title" -> function(dataset, scaling) giving a panel's title
     decorations: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
-    #: operator data of the cumulant engine (``cumex.cumulants.model.ManyToOneModel``), or None
+    #: operator data of the cumulant engine (``cumex.operators.many_to_one.ManyToOneModel``), or None
     operators: Any = None
     #: the axis whose value is the number of sites N (None: the model has no N axis)
     size_axis: str | None = "N"

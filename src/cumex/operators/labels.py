@@ -18,7 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Iterable
 
-from cumex.cumulants.boson import boson_powers, boson_product, boson_text, is_boson
+from cumex.operators.boson import boson_powers, boson_product, boson_text, is_boson
 
 __all__ = [
     "LABELS",

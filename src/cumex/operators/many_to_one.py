@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from cumex.cumulants.boson import is_boson
-from cumex.cumulants.operators import LABELS, is_label, label_charge
-from cumex.cumulants.polynomial import Poly
+from cumex.operators.boson import is_boson
+from cumex.operators.labels import LABELS, is_label, label_charge
+from cumex.operators.polynomial import Poly
 
 __all__ = ["HamiltonianTerm", "Jump", "Observable", "ManyToOneModel"]
 
