@@ -106,14 +106,15 @@ def classify_matrix(A: np.ndarray, axis_tol: float = 1e-9, cluster_tol: float = 
     scale = max(1.0, balanced_norm(A))
     eig = np.linalg.eigvals(A)
     max_re = float(eig.real.max())
-    axis, worst, growing = 0, 0.0, None
-    for idx in eigenvalue_clusters(eig, cluster_tol * scale):
-        centre = complex(np.mean(eig[idx]))
-        if centre.real > axis_tol * scale:
-            growing = centre if growing is None or centre.real > growing.real else growing
-        elif centre.real >= -axis_tol * scale:
+    clusters = eigenvalue_clusters(eig, cluster_tol * scale)
+    centres = [complex(np.mean(eig[idx])) for idx in clusters]
+    growing = max((c for c in centres if c.real > axis_tol * scale), key=lambda c: c.real, default=None)
+    axis, worst = 0, 0.0
+    for idx, centre in zip(clusters, centres):
+        if abs(centre.real) <= axis_tol * scale:
             axis += len(idx)
-            if len(idx) > 1:
+            # the Schur test only matters when nothing grows exponentially
+            if len(idx) > 1 and growing is None:
                 worst = max(worst, _nilpotent_part(A, centre, len(idx), 2 * cluster_tol * scale) / scale)
     if growing is not None:
         kind, reason = "unstable", f"eigenvalue(s) near {growing:.3g} with Re > {axis_tol:.1g}·{scale:.3g}"

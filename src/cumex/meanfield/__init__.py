@@ -1,0 +1,5 @@
+"""Mean-field engines of models outside the central-spin family (the open multimode Dicke model)."""
+
+from cumex.meanfield.multimode_dicke_model import MultimodeDickeParameters, g_crit, pattern_matrix, resolve_parameters
+
+__all__ = ["MultimodeDickeParameters", "resolve_parameters", "pattern_matrix", "g_crit"]
