@@ -129,7 +129,7 @@ def tangent_basis(system: ConstrainedSystem, x: np.ndarray) -> np.ndarray:
 
 
 def classify_on_manifold(system: ConstrainedSystem, x: np.ndarray, axis_tol: float = 1e-9,
-                         cluster_tol: float = 1e-5, jordan_tol: float = 1e-6) -> TangentStability:
+                         cluster_tol: float = 1e-5, jordan_tol: float = 1e-10) -> TangentStability:
     """Stability of the fixed point x on the tangent space (module docstring).
 
     The tangent space is invariant under J at a fixed point (∇C·J = 0 for each conserved C), and J G x* = 0
@@ -288,7 +288,7 @@ def find_constrained_fixed_points(
     snap_tol: float = 1e-2,
     axis_tol: float = 1e-9,
     cluster_tol: float = 1e-5,
-    jordan_tol: float = 1e-6,
+    jordan_tol: float = 1e-10,
     max_iter: int = 200,
 ) -> ConstrainedAnalysis:
     """Every fixed point reached from the starts, merged and classified (module docstring); stable
