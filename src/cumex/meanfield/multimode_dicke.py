@@ -24,9 +24,20 @@ roots and ``n_random`` random states. All ξ = 0 starts are exact fixed points (
 ±x), so there are at least 2^G; the counts depend on the mapping (the ungauged equations contain the
 gauge-reduced ones as an invariant subspace and have more fixed points).
 
-Most states are never asymptotically stable: spin combinations orthogonal to every pattern row couple
-to no mode and oscillate at 2Ω undamped, so e.g. the normal state below threshold and the retrieved
-states are *neutrally* stable (semisimple eigenvalues ±2iΩ), not asymptotically.
+What the equations do (seen in tests/test_multimode_dicke.py and benchmarks/multimode_dicke.py):
+
+* No state with more groups than modes is asymptotically stable: spin combinations orthogonal to every
+  pattern row couple to no mode and precess undamped (at 2√(Ω² + h_k²)), so the normal state below all
+  thresholds and the retrieved states are at best *neutrally* stable (semisimple imaginary eigenvalues).
+  A perturbed retrieved state therefore stays close and keeps its overlap on average, but does not
+  converge: the "basin of attraction" of the paper holds in the sense of Lyapunov stability only.
+* The aligned start stays in an invariant subspace (every group moves like one spin, only mode μ is
+  driven: a single-mode Dicke model), where it converges. Below g_crit,μ it therefore reaches the normal
+  state even when that state is unstable against another pattern with a lower g_crit (``kind`` says so).
+* A retrieved state can exist and be unstable: with the default Ω_μ, pattern 4 at g0 = 1.0 (g_crit,4 =
+  0.878) has a real growing mode, and a perturbed start leaves it for the retrieved state of pattern 1.
+* Some fixed points (e.g. normal states with some spins along +x) have Jordan blocks on the imaginary
+  axis: an undamped spin mode driven resonantly by another one (algebraic multiplicity 5, geometric 4).
 """
 
 from __future__ import annotations

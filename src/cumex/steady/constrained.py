@@ -8,7 +8,10 @@ sphere's normal, and the square system F(x) = 0 is singular there; so
 
 * roots are found on the manifold: from each start a (batched) Levenberg-Marquardt iteration drives
   the over-determined residual [F(x); (|m_j|² - R_j²)/2] to zero, then the spin blocks are projected
-  onto their spheres and the root is accepted when max|F| ≤ ``tol``;
+  onto their spheres and the root is accepted when max|F| ≤ ``tol`` (1e-12: near a degenerate root
+  the residual falls like the distance cubed, so a loose tol would accept points ~tol^(1/3) away);
+  iterates within ``snap_tol`` of a given start that is itself a degenerate root (singular tangent
+  Jacobian) are put onto it, for the same reason;
 * starts are the caller's (symmetric states, sign patterns) plus ``n_random`` random states (spins
   uniform on their spheres, free unknowns normal with width ``free_scale``; seeded: deterministic);
 * images of every root under the system's discrete symmetries (matrices S with F(Sx) = S F(x)) are
