@@ -171,8 +171,9 @@ def test_overlap_and_mode_occupation_follow_eq12():
 
 
 def test_both_mappings_give_the_same_physics():
-    a = solve_multimode_dicke({"M": 3, "g0": 1.1}, {**NO_COUNT, "mapping": "gauge_reduced"})
-    b = solve_multimode_dicke({"M": 3, "g0": 1.1}, {**NO_COUNT, "mapping": "ungauged"})
+    a = solve_multimode_dicke({"M": 2, "g0": 1.1}, {**NO_COUNT, "mapping": "gauge_reduced"})
+    b = solve_multimode_dicke({"M": 2, "g0": 1.1}, {**NO_COUNT, "mapping": "ungauged"})
+    assert np.all(a.overlap > 0.5)
     np.testing.assert_allclose(a.overlap, b.overlap, atol=1e-9)
     np.testing.assert_allclose(a.mode_occupation, b.mode_occupation, atol=1e-9)
 
@@ -274,7 +275,7 @@ def test_single_mode_counts_and_stability_in_closed_form():
 def _angle_roots(p):
     """Every fixed point of the M = 2 gauge-reduced equations by an independent search: y = 0 at any fixed
     point (ż = 2Ω y), so spin k sits at angle θ_k in its x-z plane; solve Ω sin θ_k = h_k(θ) cos θ_k
-    with h_k = -Σ_μ f λ_μ ξ_μ from a 24×24 grid of starts (fsolve), unique modulo 2π."""
+    with h_k = -Σ_μ f λ_μ ξ_μ from a 16×16 grid of starts (fsolve), unique modulo 2π."""
     eq = MultimodeDickeEquations(p)
     lam = 2 * p.g0**2 * np.asarray(p.omega_modes) / eq.D
 
@@ -284,7 +285,7 @@ def _angle_roots(p):
         return p.omega * z - h * np.cos(th)
 
     roots = []
-    for start in itertools.product(np.linspace(0, 2 * np.pi, 24, endpoint=False), repeat=eq.G):
+    for start in itertools.product(np.linspace(0, 2 * np.pi, 16, endpoint=False), repeat=eq.G):
         th, info, ier, _ = fsolve(F, np.array(start), full_output=True, xtol=1e-13)
         if ier == 1 and np.abs(F(th)).max() < 1e-11:
             th = np.mod(th, 2 * np.pi)
@@ -293,7 +294,7 @@ def _angle_roots(p):
     return roots
 
 
-@pytest.mark.parametrize("g0", [0.5, 0.85, 1.4])
+@pytest.mark.parametrize("g0", [0.5, 0.85, pytest.param(1.4, marks=pytest.mark.slow)])
 def test_two_mode_fixed_point_count_matches_an_independent_angle_search(g0):
     p = resolve_parameters({"M": 2, "g0": g0})
     r = solve_multimode_dicke(p, {"n_random": 32})
@@ -302,7 +303,7 @@ def test_two_mode_fixed_point_count_matches_an_independent_angle_search(g0):
 
 
 def test_result_lays_out_in_xarray_and_as_a_method_result():
-    r = solve_multimode_dicke({"M": 2, "g0": 1.0}, {"n_random": 8})
+    r = solve_multimode_dicke({"M": 2, "g0": 1.0}, {"n_random": 0, "mixture_starts": False})
     ds = r.to_dataset()
     assert ds["overlap"].dims == ("pattern",) and ds["mode_occupation"].dims == ("mode",)
     np.testing.assert_array_equal(ds["pattern"].values, [1, 2])
