@@ -13,7 +13,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq, fsolve
 
 from cumex.errors import CumexInputError
-from cumex.meanfield.multimode_dicke import solve_multimode_dicke
+from cumex.meanfield.multimode_dicke import overlap_roots, solve_multimode_dicke
 from cumex.meanfield.multimode_dicke_equations import MultimodeDickeEquations
 from cumex.meanfield.multimode_dicke_model import (g_crit, mode_occupation_closed_form, overlap_closed_form,
                                                    pattern_matrix, resolve_parameters)
@@ -313,3 +313,14 @@ def test_result_lays_out_in_xarray_and_as_a_method_result():
     assert mr.n_steady_states == r.n_steady_states and mr.n_stable == r.n_stable
     assert mr.physical.observables["overlap_1"] == pytest.approx(r.overlap[0])
     assert mr.physical.observables["mode_occupation_2"] == pytest.approx(r.mode_occupation[1])
+
+
+def test_overlap_equation_roots_are_eq12_and_lift_to_exact_fixed_points():
+    p = resolve_parameters({"g0": 1.2})
+    eq, z = MultimodeDickeEquations(p), overlap_closed_form(p)
+    starts = 0.9 * np.eye(4)
+    xi, ok = overlap_roots(eq, starts, -np.ones((4, eq.G)))
+    assert ok.all()
+    np.testing.assert_allclose(xi, np.diag(z), atol=1e-12)
+    for x in eq.state_from_overlaps(xi, -np.ones((4, eq.G))):
+        assert np.abs(eq.rhs(x)).max() < 1e-12

@@ -19,14 +19,17 @@ Starts of the fixed-point search: every fixed point has y = 0 and each spin alon
 set by the overlaps ξ (equations module), so starts are :meth:`state_from_overlaps` for every sign
 pattern s ∈ {±1}^G (all when 2^G ≤ ``max_sign_patterns``, else that many drawn at random: the counts are
 then lower bounds, ``counts_exhaustive`` False) combined with ξ = 0, ξ = ±|z_ν| e_ν (eq. 12, or 0.5 below
-g_crit,ν) and, with ``mixture_starts``, ξ = 0.6(±e_μ ± e_ν); plus the aligned states, the physical
-roots and ``n_random`` random states. All ξ = 0 starts are exact fixed points (α = 0, each spin along
+g_crit,ν), with ``mixture_starts`` ξ = 0.6(±e_μ ± e_ν), and ``xi_random_per_sign`` random ξ; plus
+the aligned states, the physical roots and ``n_random`` random states. All ξ = 0 starts are exact fixed points (α = 0, each spin along
 ±x), so there are at least 2^G; the counts depend on the mapping (the ungauged equations contain the
 gauge-reduced ones as an invariant subspace and have more fixed points).
 
-How complete the counts are (M = 4, default Ω_μ, κ = 1; 2048 extra starts, 8 random ξ per sign pattern):
-unchanged at g0 = 0.8 (524) and 1.0 (1020), but 1520 → 1578 at g0 = 1.4 and 1474 → 1639 at g0 = 1.5:
-at strong coupling ``n_steady_states`` is a lower bound (the extra states are all unstable), while
+How complete the counts are (M = 4, default Ω_μ, κ = 1). Starts are the lifted (s, ξ) states for the
+ξ list above plus ``xi_random_per_sign`` random ξ ∈ [-1, 1]^M per sign pattern, each passed on both as
+it is and, where :func:`overlap_roots` converges, as the exact root it leads to. Without the random ξ
+and the ξ pre-solve the counts were 524 (g0 = 0.8), 1020 (1.0), 1474 (1.5); 2048 extra random-ξ starts
+left 0.8 and 1.0 unchanged but gave 1639 at 1.5, and the defaults now give 1020 at 1.0 and 1730 at 1.5.
+So at strong coupling ``n_steady_states`` is a lower bound (the extra states are all unstable), while
 ``n_stable`` (8 there: the ± retrieved state of every pattern) did not change in any of these checks.
 For M ≤ 2 the count equals an independent exhaustive angle search (tests).
 
@@ -63,13 +66,15 @@ from cumex.results import MethodResult, SteadyState
 from cumex.steady.constrained import ConstrainedAnalysis, classify_on_manifold, find_constrained_fixed_points, integrate_constrained
 from cumex.steady.tangent_stability import KINDS
 
-__all__ = ["DEFAULT_SETTINGS", "MultimodeDickeResult", "solve_multimode_dicke", "fixed_point_starts", "read_settings"]
+__all__ = ["DEFAULT_SETTINGS", "MultimodeDickeResult", "solve_multimode_dicke", "fixed_point_starts", "overlap_roots",
+           "read_settings"]
 
 DEFAULT_SETTINGS: dict[str, object] = {
     "mapping": "gauge_reduced",
     "count_fixed_points": True,
     "max_sign_patterns": 256,
     "mixture_starts": True,
+    "xi_random_per_sign": 8,
     "n_random": 64,
     "rng_seed": 0,
     "t_max": 2e4,
@@ -89,7 +94,7 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
             if not isinstance(value, (bool, np.bool_)):
                 raise CumexInputError(f"settings.{key}", value, "true or false")
             value = bool(value)
-        elif key in ("max_sign_patterns", "n_random", "rng_seed"):
+        elif key in ("max_sign_patterns", "n_random", "rng_seed", "xi_random_per_sign"):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise CumexInputError(f"settings.{key}", value, "an integer >= 0")
             value = int(value)
@@ -183,8 +188,10 @@ class MultimodeDickeResult:
 
 
 def fixed_point_starts(eq: MultimodeDickeEquations, max_sign_patterns: int, mixture_starts: bool,
-                       rng: np.random.Generator) -> tuple[np.ndarray, bool]:
-    """The structured starts of the module docstring, shape (k, n), and whether every sign pattern was used."""
+                       rng: np.random.Generator, xi_random_per_sign: int = 0) -> tuple[np.ndarray, bool]:
+    """The structured starts of the module docstring, shape (k, n), and whether every sign pattern was
+    used. Each (s, ξ) start is also solved in ξ first (:func:`overlap_roots`); the converged ones are
+    lifted to exact fixed points and passed on beside the unsolved starts."""
     G, M = eq.G, eq.M
     if 2**G <= max_sign_patterns:
         signs = np.array(list(itertools.product((-1.0, 1.0), repeat=G)))
@@ -203,8 +210,45 @@ def fixed_point_starts(eq: MultimodeDickeEquations, max_sign_patterns: int, mixt
             for s1, s2 in itertools.product((-1.0, 1.0), repeat=2):
                 xis.append(0.6 * (s1 * np.eye(M)[mu] + s2 * np.eye(M)[nu]))
     xi = np.array(xis)
-    starts = eq.state_from_overlaps(xi[None, :, :], signs[:, None, :]).reshape(-1, eq.n)
-    return starts, exhaustive
+    if xi_random_per_sign:
+        xi = np.vstack([xi, rng.uniform(-1.0, 1.0, size=(xi_random_per_sign, M))])
+    xi_all = np.broadcast_to(xi[None], (len(signs), len(xi), M)).reshape(-1, M)
+    s_all = np.repeat(signs, len(xi), axis=0)
+    # solve the overlap equation first (M unknowns per start); converged ones lift to exact fixed points
+    xi_root, ok = overlap_roots(eq, xi_all, s_all)
+    lifted = eq.state_from_overlaps(xi_root[ok], s_all[ok])
+    # the unsolved starts too: the full iteration from a start can reach roots the ξ iteration misses
+    starts = eq.state_from_overlaps(xi_all, s_all)
+    return np.vstack([lifted, starts]), exhaustive
+
+
+def overlap_roots(eq: MultimodeDickeEquations, xi: np.ndarray, signs: np.ndarray, iters: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """Batched damped Newton on Φ(ξ) = ξ - (1/G) f [s ⊙ h/√(Ω² + h²)], h = -fᵀ(λ ⊙ ξ): the fixed-point
+    condition of eqs. 7 reduced to the overlaps for a fixed sign pattern s (equations module). Returns
+    the iterates and a mask of those with max|Φ| ≤ 1e-13."""
+    f, G, om = eq.f, eq.G, eq.p.omega
+    lam = 2 * eq.p.g0**2 * eq.omega_modes / eq.D
+
+    def phi(x):
+        h = -(x * lam) @ f
+        return x - (signs * h / np.sqrt(om**2 + h**2)) @ f.T / G, h
+
+    x = np.array(xi, dtype=float)
+    r, h = phi(x)
+    for _ in range(iters):
+        w = signs * om**2 / (om**2 + h**2) ** 1.5  # d/dh of h/√(Ω²+h²), with the sign
+        J = np.eye(eq.M) + np.einsum("mk,bk,nk->bmn", f, w, f) * lam / G
+        with np.errstate(all="ignore"):
+            try:
+                step = np.linalg.solve(J, -r[..., None])[..., 0]
+            except np.linalg.LinAlgError:
+                step = -np.array([np.linalg.lstsq(a, b, rcond=None)[0] for a, b in zip(J, r)])
+        step = np.where(np.isfinite(step), step, 0.0)
+        # a bounded step: the overlaps live in [-1, 1]
+        scale = np.minimum(1.0, 0.5 / np.maximum(np.abs(step).max(axis=1, keepdims=True), 1e-300))
+        x = x + scale * step
+        r, h = phi(x)
+    return x, np.abs(r).max(axis=1) <= 1e-13
 
 
 def _physical(eq: MultimodeDickeEquations, cfg: dict[str, object]):
@@ -243,7 +287,8 @@ def solve_multimode_dicke(params: Mapping[str, object] | MultimodeDickeParameter
     analysis = None
     if cfg["count_fixed_points"]:
         rng = np.random.default_rng(int(cfg["rng_seed"]))  # type: ignore[arg-type]
-        starts, exhaustive = fixed_point_starts(eq, int(cfg["max_sign_patterns"]), bool(cfg["mixture_starts"]), rng)  # type: ignore[arg-type]
+        starts, exhaustive = fixed_point_starts(eq, int(cfg["max_sign_patterns"]), bool(cfg["mixture_starts"]), rng,  # type: ignore[arg-type]
+                                                int(cfg["xi_random_per_sign"]))  # type: ignore[arg-type]
         extra = [eq.aligned_state(mu) for mu in range(1, M + 1)] + [r for r in roots if r is not None]
         analysis = find_constrained_fixed_points(system, np.vstack([starts, *extra]), n_random=int(cfg["n_random"]),  # type: ignore[arg-type]
                                                  seed=int(cfg["rng_seed"]))  # type: ignore[arg-type]
