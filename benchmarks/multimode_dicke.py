@@ -13,7 +13,11 @@ two-pattern mixture starts, and the seconds of each search.
     python benchmarks/multimode_dicke.py                      # M = 4, g0 = 0.4, 0.5, ..., 1.5
     python benchmarks/multimode_dicke.py --g0 0.6 1.0 --no-mixture-column
 
-Times are wall-clock on whatever else the machine is doing.
+Times are wall-clock on whatever else the machine is doing. Measured 2026-12-02, 2 cores, load 7-15
+(--no-mixture-column): closed and numerical g_crit agree to ≤ 4.4e-16; |ξ_μ| deviates from eq. 12 by
+≤ 5e-14 and the two mappings by ≤ 5e-14; aligned trajectories 1-3 s per g0 and mapping; counts
+256 (g0 ≤ 0.6, 1 stable), 326 (0.7, 2), 524 (0.8, 4), 776 (0.9, 4), 1020 (1.0, 6), 1080-1730 (1.1-1.5, 8),
+no state asymptotically stable, 25-75 s per counting solve.
 """
 
 from __future__ import annotations
