@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Engine", "COMMON_SETTINGS", "EXACT_CENTRAL_SPIN", "HANDWRITTEN_CENTRAL_SPIN", "CUMULANTS",
            "LMG_MEAN_FIELD", "LMG_EXACT", "LIMIT",
-           "EXACT_TAVIS_CUMMINGS", "MEAN_FIELD_TAVIS_CUMMINGS", "EXACT_SYMMETRIC", "symmetric_model_of",
+           "EXACT_TAVIS_CUMMINGS", "MEAN_FIELD_TAVIS_CUMMINGS", "EXACT_SYMMETRIC", "symmetric_model_of", "MEAN_FIELD_MULTIMODE_DICKE",
            "steady_settings"]
 
 #: settings every point reads (cumex.study.solve_point): a wall-time limit and the choice of equations
@@ -288,4 +288,32 @@ EXACT_SYMMETRIC = Engine(
     "exact_symmetric", _solve_exact_symmetric, _symmetric_defaults, _check_symmetric,
     "a central spin-1/2 and N spins-1/2 from the model's operator data, without U(1): the whole "
     "permutation-symmetric space of 4 C(N+3, 3) elements (cumex.exact.symmetric)", interruptible=False,
+)
+
+
+# -- multimode Dicke pattern retrieval: mean-field with conserved spin lengths (cumex.meanfield) --------
+def _solve_multimode_dicke(model, method, params, settings, **context):
+    from cumex.meanfield.multimode_dicke import DEFAULT_SETTINGS, solve_multimode_dicke
+
+    values = {"M": int(params["M"]), "omega": params["omega"], "kappa": params["kappa"], "g0": params["g0"]}
+    own = {k: v for k, v in settings.items() if k in DEFAULT_SETTINGS}
+    return solve_multimode_dicke(values, own).to_method_result()
+
+
+def _multimode_dicke_defaults():
+    from cumex.meanfield.multimode_dicke import DEFAULT_SETTINGS
+
+    return DEFAULT_SETTINGS
+
+
+def _check_multimode_dicke(settings):
+    from cumex.meanfield.multimode_dicke import DEFAULT_SETTINGS, read_settings
+
+    read_settings({k: v for k, v in settings.items() if k in DEFAULT_SETTINGS})
+
+
+MEAN_FIELD_MULTIMODE_DICKE = Engine(
+    "mean_field_multimode_dicke", _solve_multimode_dicke, _multimode_dicke_defaults, _check_multimode_dicke,
+    "multimode Dicke mean-field (exact as N -> infinity): fixed points on the product of spheres, classified on "
+    "the tangent space, and the overlap reached from each pattern-aligned start (cumex.meanfield)",
 )

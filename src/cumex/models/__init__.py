@@ -27,6 +27,7 @@ REGISTRY: dict[str, str] = {
     "lmg_dimer": "cumex.models.lmg_dimer:MODEL",
     "tavis_cummings": "cumex.models.tavis_cummings:MODEL",
     "driven_central_spin": "cumex.models.driven_central_spin:MODEL",
+    "multimode_dicke": "cumex.models.multimode_dicke:MODEL",
 }
 
 _USER_MODEL = re.compile(r"\A(?P<path>[^:\n]+\.py):(?P<name>[A-Za-z_][A-Za-z0-9_]*)\Z")
