@@ -63,7 +63,7 @@ from cumex.exact.basis import SectorBasis, dimension
 from cumex.exact.liouvillian import hermitian_real_form, real_to_complex, reduced_liouvillian
 from cumex.exact.ordering import nested_dissection
 from cumex.exact.threads import blas_threads
-from cumex.exact.observables import excitation_distribution, trace
+from cumex.exact.observables import excitation_distribution, observables, trace
 from cumex.models.central_spin import CentralSpinParameters
 
 __all__ = ["SteadyResult", "steady_state", "solver_log_scale", "ORDERINGS", "METHODS"]
@@ -139,8 +139,8 @@ def _real_system(L: sp.csr_matrix, basis: SectorBasis, resonant: bool, solve_kma
 
 def _solve_once(
     system: _RealSystem, basis: SectorBasis, q: float, ordering: str, refine: int, mu: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """One factorisation at reference fraction q: returns (w, u, factor seconds, fill ratio).
+) -> tuple[np.ndarray, np.ndarray, float, float, int]:
+    """One factorisation at reference fraction q: returns (w, u, factor seconds, fill ratio, entries of L + U).
 
     u is the solution in the conditioned real coordinates (length D of ``basis``, 0 where not solved for).
     """
@@ -196,7 +196,7 @@ def _solve_once(
     u = np.zeros(basis.dim)
     u[order] = x
     w = real_to_complex(u * np.exp(-lam_r), basis)
-    return w, u, seconds, fill
+    return w, u, seconds, fill, int(lu.nnz)
 
 
 def _solve_on(
@@ -205,8 +205,9 @@ def _solve_on(
 ) -> tuple[np.ndarray, sp.csr_matrix, dict[str, float], float, np.ndarray, np.ndarray]:
     """Passes of :func:`_solve_once` on one basis until q and the ladder balance settle.
 
-    ``mu``: ladder shifts of an earlier attempt (padded with 0 for new lines). Returns (raw w, L, info,
-    final q, ladder shifts, tail profile).
+    ``mu``: ladder shifts of an earlier attempt (extended to new lines by :func:`_extend_shifts`). Returns
+    (raw w, L, info, final q, ladder shifts, tail profile); ``info["settled"]`` is 1 when the last pass moved
+    neither q (by more than ``q_tol`` in logit) nor any ladder shift (by more than a factor 1e3).
     """
     t0 = time.perf_counter()
     L = reduced_liouvillian(params, basis)
@@ -214,26 +215,25 @@ def _solve_on(
     build = time.perf_counter() - t0
     factor_s = 0.0
     n_k = int(system.a.max()) // 2 + 1
-    mu = np.zeros(n_k) if mu is None else np.concatenate([mu[:n_k], np.zeros(max(n_k - mu.size, 0))])
+    mu = np.zeros(n_k) if mu is None else _extend_shifts(mu, n_k)
     m = np.arange(params.N + 1)
     change = float("nan")
     passes = 0
+    settled = False
     for passes in range(1, max_passes + 1):
         with blas_threads(threads):
-            w, u, sec, fill = _solve_once(system, basis, q, ordering, refine, mu)
+            w, u, sec, fill, lu_nnz = _solve_once(system, basis, q, ordering, refine, mu)
         factor_s += sec
-        # k-balancing: ladder lines whose largest |u| exceeds that of the populations (k = 0) are scaled
-        # down in the next pass. Why: ½ ln s does not balance the ladder; at N = 1000 |u| peaks near k = 10
-        # at ~4e2 times the populations, growing with N, which spoilt the LU beyond N ~ 2500.
         prof = _tail_profile(u, system.a // 2)
-        excess = np.log(np.maximum(prof / prof[0], 1.0)) if prof[0] > 0 else np.zeros_like(prof)
-        mu = mu - excess
-        balanced = float(excess.max()) <= _K_EXCESS
+        mu_new = _balanced_shifts(u, system.a // 2, mu)
+        balanced = float(np.abs(mu_new - mu).max()) <= _K_EXCESS
+        mu = mu_new
         P = excitation_distribution(w, basis).sum(axis=0)
         tr = trace(w, basis).real
         q_new = float(np.clip((P * m).sum() / (tr * params.N), _Q_MIN, 1.0 - _Q_MIN)) if tr > 0 else q
         change, q = abs(_logit(q_new) - _logit(q)), q_new
-        if not np.isfinite(change) or (change <= q_tol and balanced):
+        settled = bool(np.isfinite(change) and change <= q_tol and balanced)
+        if settled or not np.isfinite(change):
             break
     info = {
         "unknowns": float(system.keep.size),
@@ -241,10 +241,48 @@ def _solve_on(
         "build_seconds": build,
         "factor_seconds": factor_s,
         "fill_ratio": fill,
+        "factor_nnz": float(lu_nnz),
         "passes": float(passes),
         "q_change": change,
+        "settled": float(settled),
     }
     return w, L, info, q, mu, prof
+
+
+def _balanced_shifts(u: np.ndarray, k: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    """Ladder shifts that bring every line k whose natural-gauge |u| exceeds the populations' down to them.
+
+    The natural gauge is λ without shifts: ln max|u| on line k there is ln max|u| − mu[k] in the current
+    one. Why recomputed from scratch and not accumulated: an accumulated shift only ever decreases, so a
+    line pushed down too far by one inaccurate pass (or by extrapolation to new lines) was never restored.
+    Lines without any non-zero u keep their shift.
+    """
+    top = np.zeros(mu.size)
+    np.maximum.at(top, k, np.abs(u))
+    out = mu.copy()
+    if not top[0] > 0:
+        return out
+    with np.errstate(divide="ignore"):
+        natural = np.log(top) - mu
+    have = top > 0
+    out[have] = -np.maximum(natural[have] - natural[0], 0.0)
+    return out
+
+
+def _extend_shifts(mu: np.ndarray, n_k: int) -> np.ndarray:
+    """Ladder shifts for ``n_k`` lines from those of a smaller cutoff: new lines continue the trend linearly.
+
+    Why not 0: beyond the peak of the natural-gauge profile a new line with shift 0 can be e^{40} larger
+    than the populations (N = 1000, r = 0.95), which spoilt the first pass and, through q, the next ones.
+    The last two old lines sit at the truncation edge and are left out of the fit.
+    """
+    if mu.size >= n_k:
+        return mu[:n_k].copy()
+    fit = mu[max(mu.size - 8, 0) : max(mu.size - 2, 1)]
+    slope = min(float(fit[-1] - fit[0]) / max(fit.size - 1, 1), 0.0) if fit.size > 1 else 0.0
+    start = mu.size - 2 if mu.size >= 2 else 0
+    ext = fit[-1] + slope * (np.arange(start, n_k) - (start - 1))
+    return np.concatenate([mu[:start], np.minimum(ext, 0.0)])
 
 
 def _tail_profile(u: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -259,20 +297,33 @@ def _tail_profile(u: np.ndarray, k: np.ndarray) -> np.ndarray:
     return prof / top if top > 0 else prof
 
 
-def _next_cutoff(prof: np.ndarray, K: int, tol: float) -> int:
-    """K for the next attempt: the local log-slope of the tail over k = K − 4..K extrapolated to tol (×1.25 + 2).
+def _next_cutoff(K: int, history: list[tuple[int, float]], tol: float) -> int:
+    """K for the next attempt from the changes of the observables between successive cutoffs.
 
-    The profile is bell-shaped in k with a steepening (Gaussian-like) decay, so a linear extrapolation of the
-    local slope overshoots a little, which is what we want; clamped to [K + 2, 2K] (near the peak the slope
-    is too shallow to extrapolate), and 2K when the profile does not decay at K.
+    ``history`` holds (K_{i−1}, change between the observables at K_{i−1} and K_i): that change measures the
+    truncation error at K_{i−1} (the error at K_i is much smaller). Once two successive errors fall, their log-ratio per line
+    gives the decay rate, and K is raised far enough that the error predicted at the new K is tol/10 (so
+    that the following, confirming step can pass). Without a rate (the first attempts, or errors not yet
+    falling) K grows by a quarter (at least 4); when the error predicted at K is already below tol/10, by a
+    tenth (the confirming step). Clamped to [K + 4, 2K].
     """
-    back = min(4, K)
-    lo, hi = prof[K - back], prof[K]
-    if not (0 < hi < lo):
-        return 2 * K
-    slope = (np.log(hi) - np.log(lo)) / back
-    step = 1.25 * (np.log(tol) - np.log(hi)) / slope + 2
-    return int(min(max(K + np.ceil(step), K + 2), 2 * K))
+    step = max(4, int(np.ceil(0.25 * K)))
+    if len(history) >= 2:
+        (k1, d1), (k2, d2) = history[-2], history[-1]
+        if 0 < d2 < d1 and k2 > k1:
+            rate = (np.log(d1) - np.log(d2)) / (k2 - k1)  # decay per line of the truncation error
+            err_now = d2 * np.exp(-rate * (K - k2))  # predicted error at K
+            if err_now > 0.1 * tol:
+                step = int(np.ceil((np.log(err_now) - np.log(0.1 * tol)) / rate))
+            else:  # K should already pass: a short confirming step (the error falls faster than geometrically)
+                step = max(4, int(np.ceil(0.1 * K)))
+    return int(min(max(K + step, K + 4), 2 * K))
+
+
+def _observable_vector(w: np.ndarray, basis: SectorBasis) -> np.ndarray:
+    """The observables of the trace-1 state w as an array (NaN entries, e.g. pair correlations at N = 1, dropped)."""
+    values = np.array(list(observables(w, basis).values()))
+    return values[np.isfinite(values)]
 
 
 def steady_state(
@@ -286,6 +337,7 @@ def steady_state(
     threads: int | None = 1,
     cutoff_tol: float = 1e-12,
     cutoff_start: int = 8,
+    cutoff_max: int | None = None,
 ) -> SteadyResult:
     """Steady state of the central spin model (module docstring).
 
@@ -311,8 +363,10 @@ def steady_state(
     K = max(int(cutoff_start), 1) if method == "coherence_cutoff" else None
     totals = {"build_seconds": 0.0, "factor_seconds": 0.0, "passes": 0.0}
     tail = 0.0
-    attempts = 0
     mu: np.ndarray | None = None
+    history: list[tuple[int, float]] = []  # (previous K, largest change of an observable from it to this K)
+    previous: tuple[int, np.ndarray, bool] | None = None  # K, observables and "settled" of the previous attempt
+    cutoff_converged = True
     while True:
         basis = SectorBasis(params.N, None if K is None else K + 1)
         if not basis.truncated:  # the cutoff covers the whole sector: plain full solve
@@ -321,13 +375,26 @@ def steady_state(
         for key in totals:
             totals[key] += info[key]
         if K is None:
-            tail = 0.0
+            tail, change = 0.0, 0.0
             break
         tail = float(prof[K])
-        attempts += 1
-        if tail <= cutoff_tol:
+        tr_k = trace(w, basis)
+        obs = _observable_vector(w / tr_k, basis) if abs(tr_k) > 0 else np.full(1, np.nan)
+        settled = bool(info["settled"])
+        change = float(np.abs(obs - previous[1]).max()) if previous is not None else float("inf")
+        if not np.isfinite(change):
+            change = float("inf")
+        if previous is not None:
+            history.append((previous[0], change))
+            if previous[2] and settled and change <= cutoff_tol:
+                break
+        if cutoff_max is not None and K >= cutoff_max:
+            cutoff_converged = False
             break
-        K = _next_cutoff(prof, K, cutoff_tol)
+        previous = (K, obs, settled)
+        K = _next_cutoff(K, history, cutoff_tol)
+        if cutoff_max is not None:
+            K = min(K, cutoff_max)
     tr = trace(w, basis)
     trace_error = float(abs(tr - 1.0))
     w = w / tr
@@ -343,7 +410,9 @@ def steady_state(
             "max_imag_population": float(np.abs(w[: 2 * basis.diag_size].imag).max()),
             "cutoff_k": float(-1 if K is None else K),
             "cutoff_tail": tail,
-            "cutoff_attempts": float(attempts),
+            "cutoff_attempts": float(len(history)),
+            "cutoff_change": change,
+            "cutoff_converged": float(cutoff_converged),
         }
     )
     return SteadyResult(w=w, basis=basis, residual=residual, trace_error=trace_error, info=info)
