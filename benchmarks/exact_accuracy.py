@@ -3,7 +3,7 @@
 Grid: N × pump ratio × scaling (defaults: N ∈ {1000, 2000, 4000}, r = 0, 0.05, …, 1, the three scalings
 fixed_g_sqrtN, fixed_kappa_over_N, fixed_gN at their Fig. 2 base parameters). Reference: the full-sector
 solve (``exact_method="full"``, every ladder line) where N ≤ ``--full-max-N`` (it fits in memory: 2.2 GiB at
-N = 1000); above that the coherence cutoff with a 100× tighter convergence tolerance, started at 1.5× the
+N = 1000); above that the coherence cutoff with a 100× tighter tolerance (exact_cutoff_tol = 1e-14), started at 1.5× the
 default's final K (a second, larger truncation: not independent of the method, marked "cut×1.5").
 Each solve runs in a fresh process (peak memory is its own). References are cached in a JSON file
 (``--cache``) so that a long sweep can be resumed or extended.
@@ -78,7 +78,7 @@ def _reference(N: int, scaling: str, r: float, ours: dict, args: argparse.Namesp
     else:
         kind = "cut×1.5"
         start = max(int(1.5 * max(ours["K"], 8)), 8)
-        settings = {"exact_cutoff_start": start, "exact_cutoff_obs_tol": 1e-13}
+        settings = {"exact_cutoff_start": start, "exact_cutoff_tol": 1e-14}
     ref = _run(N, scaling, r, settings, args.timeout)
     ref["kind"] = kind
     if ref["converged"]:  # only settled references are kept
