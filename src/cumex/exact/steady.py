@@ -22,30 +22,40 @@ population by the trace condition (the trace functional is the left null vector 
 there, so the remaining equations have full rank when the steady state is unique). We factor the real
 D×D form of L on Hermitian operators (:func:`.liouvillian.hermitian_real_form`; at ω = ε without the Re q10
 unknowns, see :func:`_real_system`) with SuperLU in nested-dissection order (:mod:`.ordering`) and refine
-once with the same factors.
+iteratively with the same factors.
 
 Coherence cutoff (the default, ``method="coherence_cutoff"``). The ladder index k = min(n01, n10) counts
 pairs of satellite coherences |0⟩⟨1|, |1⟩⟨0|; each coherent site dephases at Γ_T/2, and the exchange
-creates or removes one at a time. In the conditioned coordinates u the steady state is bell-shaped in k
-(peak at k ≈ 10 for N = 1000, fixed_kappa_over_N, Γ↑/Γ_T = 3/4) with a steepening, Gaussian-like decay
-beyond it (|u| falls below 1e-12 of its maximum by k ≈ 28 there, out of ⌊N/2⌋ = 500). We therefore solve
-with the unknowns k ≤ K only, the others fixed at 0: a 2-D strip of width ~2K instead of the full triangle,
-2(K + 1)(2N + 1 − 2K) real unknowns (¾ of that at resonance; 95,881 at N = 1000, K = 32, against 751,501),
-which nested dissection (separators of ~6K unknowns across the strip) factors at a cost ~N K³, not ~N³.
-This is a truncation, not a symmetry: it is accepted when the largest |u| at k = K is below ``cutoff_tol``
-(1e-12) of the largest |u| (otherwise K is raised and the solve repeated). Measured against the full
-solve, the error of the observables was at most ~1e-3 times that tail ratio (tests/test_exact_cutoff.py),
-and the reported residual below is that of the exact generator (the rows at k = K + 1 are kept). Why not the
-tail of w: w is badly conditioned, and a w-tail of 1e-17 still left errors of 1e-10 in p0↑ at N = 150.
+creates or removes one at a time. We solve with the unknowns k ≤ K only, the others fixed at 0: a 2-D
+strip of width ~2K instead of the full triangle, 2(K + 1)(2N + 1 − 2K) real unknowns (¾ of that at
+resonance; 95,881 at N = 1000, K = 32, against 751,501), which nested dissection (separators of ~6K
+unknowns across the strip) factors at a cost ~N K², not ~N³. This is a truncation, not a symmetry, and the
+state is extremely sensitive to it: at N = 1000, r = Γ↑/Γ_T = 0.95 (fixed_kappa_over_N), K = 20 leaves
+|w| ≤ 1e-17 on the last line and a residual of 2e-14, yet p0↑ is off by 0.43; K = 32 is off by 2e-3,
+K = 40 by 3e-8 (the full solve needs K ≈ 50 for 1e-12; at N = 300, K ≈ 22). So K is accepted by what it is
+for: the cutoff stops when no observable (:func:`cumex.exact.observables.observables`) changed by more than
+``cutoff_tol`` (1e-12) between two successive cutoffs K' < K, both solved with q and the ladder balance
+settled; the error of the accepted state is then far below ``cutoff_tol`` (the error falls faster than
+geometrically in K, and the change from K' measures the error at K'). K grows by a quarter, or, once two
+successive changes fall, as far as their rate predicts for an error of cutoff_tol/10 (:func:`.ladder.next_cutoff`).
+Why not the old criterion (largest |u| at k = K below 1e-12 of the largest): the tail of u depends on the
+ladder shifts below, which are a free choice of gauge; with r = 0.95 it asked for K = 166 at N = 1000 and
+at N = 2000 accepted (at K = 256, after passes that never settled) a state with p0↑ = −0.0176.
 
-Ladder balancing. ½ ln s(n) does not balance the ladder k: at N = 1000 the largest |u| on the line k ≈ 10 is
-~4e2 times that of the populations, and this grows with N until the LU loses all accuracy (N = 3000: a
-residual of 3e-4 that no refinement removed). After each pass, every line k whose largest |u| exceeds the
-populations' gets an extra λ shift −ln(excess) (an exact diagonal similarity) and the solve is repeated
-until no line exceeds them by more than 1e3 (N = 3000: residual 2e-14).
+Ladder balancing. ½ ln s(n) does not balance the ladder k: in the natural gauge (no shifts) the largest |u|
+on line k exceeds that of the populations by up to e^{11.7} (k ≈ 12, N = 300, r = 0.95) and e^{41.5}
+(k ≈ 44, N = 1000), and by ~4e2 at r = 0.75, N = 1000; this grows with N until the LU loses all accuracy.
+After each pass every line k gets the shift −max(0, ln(natural-gauge max|u| on k / that of k = 0)), an exact
+diagonal similarity computed afresh from the pass (:func:`.ladder.balanced_shifts`), and the solve is repeated
+until no shift moves by more than a factor 1e3. When K grows, the new lines get shifts extrapolated
+linearly from the last lines (:func:`.ladder.extend_shifts`); the old rule (shifts only ever decreasing, new lines
+at 0) let new lines start e^{40} out of balance, and the garbage first pass moved q away so that the passes
+did not settle.
 
 Reported residual: ‖L w‖_∞ = max over the D complex components of dw/dt for the trace-1 state w in the
-bounded B(n) coordinates (|w| ≤ 1), i.e. the largest rate of change of any coefficient.
+bounded B(n) coordinates (|w| ≤ 1), i.e. the largest rate of change of any coefficient. It is a weak test
+of accuracy (the example above: 2e-14 with p0↑ off by 0.43), which is why :func:`cumex.exact.solver.solve`
+also checks physical bounds (:mod:`.checks`) and reports ``info["settled"]`` and ``info["cutoff_converged"]``.
 """
 
 from __future__ import annotations
@@ -60,6 +70,7 @@ from scipy.stats import binom
 
 from cumex.errors import CumexInputError
 from cumex.exact.basis import SectorBasis, dimension
+from cumex.exact.ladder import balanced_shifts, extend_shifts, next_cutoff, tail_profile
 from cumex.exact.liouvillian import hermitian_real_form, real_to_complex, reduced_liouvillian
 from cumex.exact.ordering import nested_dissection
 from cumex.exact.threads import blas_threads
@@ -205,7 +216,7 @@ def _solve_on(
 ) -> tuple[np.ndarray, sp.csr_matrix, dict[str, float], float, np.ndarray, np.ndarray]:
     """Passes of :func:`_solve_once` on one basis until q and the ladder balance settle.
 
-    ``mu``: ladder shifts of an earlier attempt (extended to new lines by :func:`_extend_shifts`). Returns
+    ``mu``: ladder shifts of an earlier attempt (extended to new lines by :func:`.ladder.extend_shifts`). Returns
     (raw w, L, info, final q, ladder shifts, tail profile); ``info["settled"]`` is 1 when the last pass moved
     neither q (by more than ``q_tol`` in logit) nor any ladder shift (by more than a factor 1e3).
     """
@@ -215,7 +226,7 @@ def _solve_on(
     build = time.perf_counter() - t0
     factor_s = 0.0
     n_k = int(system.a.max()) // 2 + 1
-    mu = np.zeros(n_k) if mu is None else _extend_shifts(mu, n_k)
+    mu = np.zeros(n_k) if mu is None else extend_shifts(mu, n_k)
     m = np.arange(params.N + 1)
     change = float("nan")
     passes = 0
@@ -224,8 +235,8 @@ def _solve_on(
         with blas_threads(threads):
             w, u, sec, fill, lu_nnz = _solve_once(system, basis, q, ordering, refine, mu)
         factor_s += sec
-        prof = _tail_profile(u, system.a // 2)
-        mu_new = _balanced_shifts(u, system.a // 2, mu)
+        prof = tail_profile(u, system.a // 2)
+        mu_new = balanced_shifts(u, system.a // 2, mu)
         balanced = float(np.abs(mu_new - mu).max()) <= _K_EXCESS
         mu = mu_new
         P = excitation_distribution(w, basis).sum(axis=0)
@@ -247,77 +258,6 @@ def _solve_on(
         "settled": float(settled),
     }
     return w, L, info, q, mu, prof
-
-
-def _balanced_shifts(u: np.ndarray, k: np.ndarray, mu: np.ndarray) -> np.ndarray:
-    """Ladder shifts that bring every line k whose natural-gauge |u| exceeds the populations' down to them.
-
-    The natural gauge is λ without shifts: ln max|u| on line k there is ln max|u| − mu[k] in the current
-    one. Why recomputed from scratch and not accumulated: an accumulated shift only ever decreases, so a
-    line pushed down too far by one inaccurate pass (or by extrapolation to new lines) was never restored.
-    Lines without any non-zero u keep their shift.
-    """
-    top = np.zeros(mu.size)
-    np.maximum.at(top, k, np.abs(u))
-    out = mu.copy()
-    if not top[0] > 0:
-        return out
-    with np.errstate(divide="ignore"):
-        natural = np.log(top) - mu
-    have = top > 0
-    out[have] = -np.maximum(natural[have] - natural[0], 0.0)
-    return out
-
-
-def _extend_shifts(mu: np.ndarray, n_k: int) -> np.ndarray:
-    """Ladder shifts for ``n_k`` lines from those of a smaller cutoff: new lines continue the trend linearly.
-
-    Why not 0: beyond the peak of the natural-gauge profile a new line with shift 0 can be e^{40} larger
-    than the populations (N = 1000, r = 0.95), which spoilt the first pass and, through q, the next ones.
-    The last two old lines sit at the truncation edge and are left out of the fit.
-    """
-    if mu.size >= n_k:
-        return mu[:n_k].copy()
-    fit = mu[max(mu.size - 8, 0) : max(mu.size - 2, 1)]
-    slope = min(float(fit[-1] - fit[0]) / max(fit.size - 1, 1), 0.0) if fit.size > 1 else 0.0
-    start = mu.size - 2 if mu.size >= 2 else 0
-    ext = fit[-1] + slope * (np.arange(start, n_k) - (start - 1))
-    return np.concatenate([mu[:start], np.minimum(ext, 0.0)])
-
-
-def _tail_profile(u: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """max |u| at each ladder index k over max |u| overall, u the conditioned coordinates (module docstring).
-
-    Why u and not w: in w a tail of 1e-17 still left errors of 1e-10 in p0↑ (N = 150), because w is badly
-    conditioned; in u the truncation error of the observables was at most ~1e-3 times this ratio.
-    """
-    prof = np.zeros(int(k.max()) + 1)
-    np.maximum.at(prof, k, np.abs(u))
-    top = prof.max()
-    return prof / top if top > 0 else prof
-
-
-def _next_cutoff(K: int, history: list[tuple[int, float]], tol: float) -> int:
-    """K for the next attempt from the changes of the observables between successive cutoffs.
-
-    ``history`` holds (K_{i−1}, change between the observables at K_{i−1} and K_i): that change measures the
-    truncation error at K_{i−1} (the error at K_i is much smaller). Once two successive errors fall, their log-ratio per line
-    gives the decay rate, and K is raised far enough that the error predicted at the new K is tol/10 (so
-    that the following, confirming step can pass). Without a rate (the first attempts, or errors not yet
-    falling) K grows by a quarter (at least 4); when the error predicted at K is already below tol/10, by a
-    tenth (the confirming step). Clamped to [K + 4, 2K].
-    """
-    step = max(4, int(np.ceil(0.25 * K)))
-    if len(history) >= 2:
-        (k1, d1), (k2, d2) = history[-2], history[-1]
-        if 0 < d2 < d1 and k2 > k1:
-            rate = (np.log(d1) - np.log(d2)) / (k2 - k1)  # decay per line of the truncation error
-            err_now = d2 * np.exp(-rate * (K - k2))  # predicted error at K
-            if err_now > 0.1 * tol:
-                step = int(np.ceil((np.log(err_now) - np.log(0.1 * tol)) / rate))
-            else:  # K should already pass: a short confirming step (the error falls faster than geometrically)
-                step = max(4, int(np.ceil(0.1 * K)))
-    return int(min(max(K + step, K + 4), 2 * K))
 
 
 def _observable_vector(w: np.ndarray, basis: SectorBasis) -> np.ndarray:
@@ -345,17 +285,20 @@ def steady_state(
     that as a failed point.
 
     ``method``: "full" solves on the whole sector; "coherence_cutoff" (see the module docstring) solves with
-    the unknowns of ladder index k ≤ K only (K = ``cutoff_start``, raised (:func:`_next_cutoff`) until the
-    largest |u| at k = K is below ``cutoff_tol`` times the largest |u| (:func:`_tail_profile`), or until K
-    covers the sector) and the returned ``basis`` is then
-    ``SectorBasis(N, K + 1)`` (w = 0 at k = K + 1, which carries the rows of the neglected transitions, so
-    that ``residual`` is that of the exact generator). ``info["cutoff_k"]`` is the final K (−1: no cutoff),
-    ``info["cutoff_tail"]`` the measured relative tail, ``info["cutoff_attempts"]`` the truncated solves made.
+    the unknowns of ladder index k ≤ K only, K = ``cutoff_start`` first, raised (:func:`.ladder.next_cutoff`) until
+    no observable changed by more than ``cutoff_tol`` from the previous K (both passes settled), until K
+    covers the sector (then it is the full solve), or until K = ``cutoff_max`` (``info["cutoff_converged"]``
+    = 0 then). The returned ``basis`` is ``SectorBasis(N, K + 1)`` (w = 0 at k = K + 1, which carries the
+    rows of the neglected transitions, so that ``residual`` is that of the exact generator).
+    ``info["cutoff_k"]`` is the final K (−1: no cutoff), ``info["cutoff_change"]`` the last change of the
+    observables, ``info["cutoff_tail"]`` the largest |u| at k = K over the largest |u| (diagnostic only),
+    ``info["cutoff_attempts"]`` the truncated solves made.
 
     ``q_tol`` is the largest change of logit(q) = ln(q/(1 − q)) of the reference excitation fraction
     accepted without a new pass (a mismatch δ leaves a drift δ/2 per excitation in the scaled generator);
     ``threads`` caps the BLAS threads of the factorisation (None: no cap); ``info["passes"]`` says how
-    many factorisations were made and ``info["q_change"]`` the last change.
+    many factorisations were made in the last attempt, ``info["q_change"]`` the last change and
+    ``info["settled"]`` whether q and the ladder shifts settled within ``max_passes``.
     """
     if method not in METHODS:
         raise CumexInputError("exact_method", method, f"one of {', '.join(METHODS)}")
@@ -392,7 +335,7 @@ def steady_state(
             cutoff_converged = False
             break
         previous = (K, obs, settled)
-        K = _next_cutoff(K, history, cutoff_tol)
+        K = next_cutoff(K, history, cutoff_tol)
         if cutoff_max is not None:
             K = min(K, cutoff_max)
     tr = trace(w, basis)
