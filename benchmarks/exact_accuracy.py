@@ -5,7 +5,7 @@ fixed_g_sqrtN, fixed_kappa_over_N, fixed_gN at their Fig. 2 base parameters). Re
 solve (``exact_method="full"``, every ladder line) where N ≤ ``--full-max-N`` (it fits in memory: 2.2 GiB at
 N = 1000); above that the coherence cutoff with a 100× tighter tolerance (exact_cutoff_tol = 1e-14), started at 1.5× the
 default's final K (a second, larger truncation: not independent of the method, marked "cut×1.5").
-Each solve runs in a fresh process (peak memory is its own). References are cached in a JSON file
+Each solve runs in a fresh process (peak memory is its own), or with ``--in-process`` in this one. References are cached in a JSON file
 (``--cache``) so that a long sweep can be resumed or extended.
 
 Columns: scaling, N, r, default's status, K, seconds, peak MiB, p0↑; reference kind, seconds, p0↑;
@@ -54,7 +54,18 @@ def _solve(N: int, scaling: str, r: float, settings: dict, out: "mp.Queue") -> N
     )
 
 
-def _run(N: int, scaling: str, r: float, settings: dict, timeout: float) -> dict:
+class _Direct:
+    """A queue stand-in for solving in this process (``--in-process``)."""
+
+    def put(self, item: dict) -> None:
+        self.item = item
+
+
+def _run(N: int, scaling: str, r: float, settings: dict, timeout: float, in_process: bool = False) -> dict:
+    if in_process:  # no fresh interpreter per solve (on a loaded machine that cost ~30 s); MiB is then the running peak
+        box = _Direct()
+        _solve(N, scaling, r, settings, box)  # type: ignore[arg-type]
+        return box.item
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     proc = ctx.Process(target=_solve, args=(N, scaling, r, settings, out))
@@ -79,7 +90,7 @@ def _reference(N: int, scaling: str, r: float, ours: dict, args: argparse.Namesp
         kind = "cut×1.5"
         start = max(int(1.5 * max(ours["K"], 8)), 8)
         settings = {"exact_cutoff_start": start, "exact_cutoff_tol": 1e-14}
-    ref = _run(N, scaling, r, settings, args.timeout)
+    ref = _run(N, scaling, r, settings, args.timeout, args.in_process)
     ref["kind"] = kind
     if ref["converged"]:  # only settled references are kept
         cache[key] = ref
@@ -99,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cache", default="", help="JSON file of reference results (read and extended)")
     ap.add_argument("--only-reference", action="store_true", help="compute (and cache) the full-sector references only")
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds allowed per solve")
+    ap.add_argument("--in-process", action="store_true", help="solve in this process (no timeout; MiB = running peak)")
     args = ap.parse_args(argv)
     cache: dict = {}
     if args.cache and os.path.exists(args.cache):
@@ -119,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
                     print(f"{scaling:<19} {N:>5} {r:>4.2f} | {'':<12} {'':>4} {'':>7} {'':>6} {'':>15}"
                           f" | {kind:<7} {ref['seconds']:>7.1f} {ref['p0']:>15.12f} |", flush=True)
                     continue
-                ours = _run(N, scaling, r, {}, args.timeout)
+                ours = _run(N, scaling, r, {}, args.timeout, args.in_process)
                 kind, ref = _reference(N, scaling, r, ours, args, cache)
                 diff = abs(ours["p0"] - ref["p0"])
                 if not ref["converged"]:

@@ -22,7 +22,7 @@ from typing import Mapping
 from cumex.exact.basis import SectorBasis
 from cumex.models.central_spin import CentralSpinParameters
 
-__all__ = ["estimate_memory_bytes", "solved_unknowns", "predicted_cutoff"]
+__all__ = ["estimate_memory_bytes", "solved_unknowns", "predicted_cutoff", "largest_cutoff_within"]
 
 _BASE_BYTES = 110 * 2**20
 _BYTES_PER_FACTOR_ENTRY = 150.0
@@ -52,7 +52,24 @@ def estimate_memory_bytes(params: CentralSpinParameters, settings: Mapping[str, 
         K = int(kmax) if isinstance(kmax, int) and not isinstance(kmax, bool) else predicted_cutoff(N)
         if K >= N // 2:
             K = None
+    return _estimate(params, K)
+
+
+def _estimate(params: CentralSpinParameters, K: int | None) -> int:
     n = solved_unknowns(params, K)
-    width = N + 1 if K is None else 2 * K + 2
+    width = params.N + 1 if K is None else 2 * K + 2
     fill = max(14.4 + 2.5 * math.log2(width / 66.0), 8.0)
     return int(_BASE_BYTES + _BYTES_PER_FACTOR_ENTRY * n * fill)
+
+
+def largest_cutoff_within(params: CentralSpinParameters, max_bytes: float) -> int | None:
+    """Largest ladder cutoff K whose estimated peak fits in ``max_bytes`` (None: the whole sector fits;
+    0: not even K = 1 fits). Pass it as ``exact_cutoff_max`` so that a solve stops, reported not converged,
+    instead of running out of memory."""
+    if _estimate(params, None) <= max_bytes:
+        return None
+    lo, hi = 0, params.N // 2  # estimate(lo) fits (or lo = 0), estimate(hi) does not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if _estimate(params, mid) <= max_bytes else (lo, mid)
+    return lo
