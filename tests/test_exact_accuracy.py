@@ -158,3 +158,28 @@ def test_high_pump_at_N_1000_matches_full_sector() -> None:
     full = steady_state(params, method="full")
     assert ours.converged
     _agree(ours.physical.observables, observables(full.w, full.basis))
+
+
+def test_ladder_shifts_do_not_depend_on_the_current_gauge() -> None:
+    # the same state seen in two gauges (u = u_natural e^{mu[k]}) gives the same new shifts
+    from cumex.exact.ladder import balanced_shifts
+
+    rng = np.random.default_rng(3)
+    k = np.repeat(np.arange(12), 5)
+    natural = rng.uniform(0.5, 1.0, k.size) * np.exp(3.0 * k - 0.4 * k**2)  # rises e^5.6 above k = 0, then falls
+    for mu in (np.zeros(12), -rng.uniform(0, 20, 12)):
+        shifts = balanced_shifts(natural * np.exp(mu[k]), k, mu)
+        top = np.array([natural[k == i].max() for i in range(12)])
+        assert np.allclose(shifts, -np.maximum(np.log(top / top[0]), 0.0), atol=1e-12)
+
+
+def test_largest_cutoff_within_fits() -> None:
+    from cumex.exact.memory import largest_cutoff_within
+
+    params = resolve_parameters(4000, "fixed_kappa_over_N", 0.75)
+    budget = 2 * 2**30
+    K = largest_cutoff_within(params, budget)
+    assert K is not None and 1 <= K < 2000
+    assert estimate_memory_bytes(params, {"exact_cutoff_max": K}) <= budget
+    assert estimate_memory_bytes(params, {"exact_cutoff_max": K + 1}) > budget
+    assert largest_cutoff_within(resolve_parameters(50, "fixed_kappa_over_N", 0.75), budget) is None
