@@ -160,17 +160,20 @@ def test_high_pump_at_N_1000_matches_full_sector() -> None:
     _agree(ours.physical.observables, observables(full.w, full.basis))
 
 
-def test_ladder_shifts_do_not_depend_on_the_current_gauge() -> None:
-    # the same state seen in two gauges (u = u_natural e^{mu[k]}) gives the same new shifts
-    from cumex.exact.ladder import balanced_shifts
+def test_ladder_shifts_bring_every_line_down_to_the_populations() -> None:
+    from cumex.exact.ladder import balanced_shifts, extend_shifts
 
     rng = np.random.default_rng(3)
     k = np.repeat(np.arange(12), 5)
-    natural = rng.uniform(0.5, 1.0, k.size) * np.exp(3.0 * k - 0.4 * k**2)  # rises e^5.6 above k = 0, then falls
-    for mu in (np.zeros(12), -rng.uniform(0, 20, 12)):
-        shifts = balanced_shifts(natural * np.exp(mu[k]), k, mu)
-        top = np.array([natural[k == i].max() for i in range(12)])
-        assert np.allclose(shifts, -np.maximum(np.log(top / top[0]), 0.0), atol=1e-12)
+    natural = rng.uniform(0.5, 1.0, k.size) * np.exp(5.0 * k - 0.5 * k**2)  # rises ~e^12.5 above k = 0, then falls
+    mu = extend_shifts(np.array([0.0, -1.0, -2.0, -9.0]), 12)  # last reliable line: k = 1
+    assert np.array_equal(mu, np.r_[0.0, -1.0, np.full(10, -1.0)])
+    u = natural * np.exp(mu[k])
+    new, balanced = balanced_shifts(u, k, mu)
+    assert not balanced  # lines up to ~e^11.5 above the populations in this gauge
+    top = np.array([(natural * np.exp(new[k]))[k == i].max() for i in range(12)])
+    assert np.all(top <= top[0] * (1 + 1e-12)) and np.all(new <= mu)
+    assert balanced_shifts(natural * np.exp(new[k]), k, new)[1]
 
 
 def test_largest_cutoff_within_fits() -> None:

@@ -8,43 +8,41 @@ from __future__ import annotations
 
 import numpy as np
 
+_EXCESS = np.log(1e3)  # a ladder line may exceed the populations' |u| by this factor without a new pass
+
 __all__ = ["balanced_shifts", "extend_shifts", "tail_profile", "next_cutoff"]
 
 
-def balanced_shifts(u: np.ndarray, k: np.ndarray, mu: np.ndarray) -> np.ndarray:
-    """Ladder shifts that bring every line k whose natural-gauge |u| exceeds the populations' down to them.
+def balanced_shifts(u: np.ndarray, k: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Ladder shifts for the next pass, and whether this pass was balanced (no line above the populations' ×1e3).
 
-    The natural gauge is λ without shifts: ln max|u| on line k there is ln max|u| − mu[k] in the current
-    one. Why recomputed from scratch and not accumulated: an accumulated shift only ever decreases, so a
-    line pushed down too far by one inaccurate pass (or by extrapolation to new lines) was never restored.
-    Lines without any non-zero u keep their shift.
+    Every line k whose largest |u| exceeds that of the populations (k = 0) is shifted down by the excess;
+    shifts only ever decrease. Why monotone: recomputing the shifts from scratch each pass (so that a line
+    pushed too far down could come back up) oscillated at r = 1, N = 300 (full sector), where the tail of
+    an unbalanced pass is inaccurate and re-unbalanced the next one; :func:`extend_shifts` therefore errs on
+    the side of too little shift, which the next pass corrects.
     """
     top = np.zeros(mu.size)
     np.maximum.at(top, k, np.abs(u))
-    out = mu.copy()
     if not top[0] > 0:
-        return out
+        return mu.copy(), False
     with np.errstate(divide="ignore"):
-        natural = np.log(top) - mu
-    have = top > 0
-    out[have] = -np.maximum(natural[have] - natural[0], 0.0)
-    return out
+        excess = np.log(np.maximum(top / top[0], 1.0))
+    return mu - excess, bool(excess.max() <= _EXCESS)
 
 
 def extend_shifts(mu: np.ndarray, n_k: int) -> np.ndarray:
-    """Ladder shifts for ``n_k`` lines from those of a smaller cutoff: new lines continue the trend linearly.
+    """Ladder shifts for ``n_k`` lines from those of a smaller cutoff: new lines take the shift of the last
+    reliable old line (the last two old lines sit at the truncation edge and are not used).
 
-    Why not 0: beyond the peak of the natural-gauge profile a new line with shift 0 can be e^{40} larger
-    than the populations (N = 1000, r = 0.95), which spoilt the first pass and, through q, the next ones.
-    The last two old lines sit at the truncation edge and are left out of the fit.
+    Why not 0: below the peak of the natural-gauge profile a new line with shift 0 can be e^{40} larger
+    than the populations (N = 1000, r = 0.95), which spoilt the first pass and, through q, the next ones;
+    with the last shift it starts at most the rise of the profile over the new lines too large.
     """
     if mu.size >= n_k:
         return mu[:n_k].copy()
-    fit = mu[max(mu.size - 8, 0) : max(mu.size - 2, 1)]
-    slope = min(float(fit[-1] - fit[0]) / max(fit.size - 1, 1), 0.0) if fit.size > 1 else 0.0
-    start = mu.size - 2 if mu.size >= 2 else 0
-    ext = fit[-1] + slope * (np.arange(start, n_k) - (start - 1))
-    return np.concatenate([mu[:start], np.minimum(ext, 0.0)])
+    start = max(mu.size - 2, 1)
+    return np.concatenate([mu[:start], np.full(n_k - start, mu[start - 1])])
 
 
 def tail_profile(u: np.ndarray, k: np.ndarray) -> np.ndarray:
