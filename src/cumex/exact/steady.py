@@ -306,6 +306,7 @@ def steady_state(
     history: list[tuple[int, float]] = []  # (previous K, largest change of an observable from it to this K)
     previous: tuple[int, np.ndarray, bool] | None = None  # K, observables and "settled" of the previous attempt
     cutoff_converged = True
+    attempts = 0
     while True:
         basis = SectorBasis(params.N, None if K is None else K + 1)
         if not basis.truncated:  # the cutoff covers the whole sector: plain full solve
@@ -317,6 +318,7 @@ def steady_state(
             tail, change = 0.0, 0.0
             break
         tail = float(prof[K])
+        attempts += 1
         tr_k = trace(w, basis)
         obs = _observable_vector(w / tr_k, basis) if abs(tr_k) > 0 else np.full(1, np.nan)
         settled = bool(info["settled"])
@@ -349,7 +351,7 @@ def steady_state(
             "max_imag_population": float(np.abs(w[: 2 * basis.diag_size].imag).max()),
             "cutoff_k": float(-1 if K is None else K),
             "cutoff_tail": tail,
-            "cutoff_attempts": float(len(history)),
+            "cutoff_attempts": float(attempts),
             "cutoff_change": change,
             "cutoff_converged": float(cutoff_converged),
         }
