@@ -32,15 +32,17 @@ resonance; 95,881 at N = 1000, K = 32, against 751,501), which nested dissection
 unknowns across the strip) factors at a cost ~N K², not ~N³. This is a truncation, not a symmetry, and the
 state is extremely sensitive to it: at N = 1000, r = Γ↑/Γ_T = 0.95 (fixed_kappa_over_N), K = 20 leaves
 |w| ≤ 1e-17 on the last line and a residual of 2e-14, yet p0↑ is off by 0.43; K = 32 is off by 2e-3,
-K = 40 by 3e-8 (the full solve needs K ≈ 50 for 1e-12; at N = 300, K ≈ 22). So K is accepted by what it is
+K = 40 by 3e-8, K = 62 by ~1e-12 (at N = 300, K = 20 is off by 6e-11). So K is accepted by what it is
 for: the cutoff stops when no observable (:func:`cumex.exact.observables.observables`) changed by more than
 ``cutoff_tol`` (1e-12) between two successive cutoffs K' < K, both solved with q and the ladder balance
 settled; the error of the accepted state is then far below ``cutoff_tol`` (the error falls faster than
 geometrically in K, and the change from K' measures the error at K'). K grows by a quarter, or, once two
 successive changes fall, as far as their rate predicts for an error of cutoff_tol/10 (:func:`.ladder.next_cutoff`).
 Why not the old criterion (largest |u| at k = K below 1e-12 of the largest): the tail of u depends on the
-ladder shifts below, which are a free choice of gauge; with r = 0.95 it asked for K = 166 at N = 1000 and
-at N = 2000 accepted (at K = 256, after passes that never settled) a state with p0↑ = −0.0176.
+ladder shifts below, which are a free choice of gauge, and it was applied whether or not the passes had
+settled. With r = 0.95 at N = 1000 it went through K = 64 (q → 0.999, garbage) and K = 128 (q still moving
+by 0.58 in logit after the last pass) to K = 166; at N = 2000 (issue 16) it ended at K = 256 with
+p0↑ = −0.0176.
 
 Ladder balancing. ½ ln s(n) does not balance the ladder k: in the natural gauge (no shifts) the largest |u|
 on line k exceeds that of the populations by up to e^{11.7} (k ≈ 12, N = 300, r = 0.95) and e^{41.5}
