@@ -14,6 +14,12 @@ reference agrees is marked "flagged" (safe but not useful), a converged one that
 
     python benchmarks/exact_accuracy.py --N 1000 --scaling fixed_kappa_over_N     # one row block
     python benchmarks/exact_accuracy.py                                            # the whole sweep (hours)
+
+Measured 2026-12-02 on the shared 2-core machine (load 10–17), ``--in-process``: N = 300, all 21 r × 3
+scalings: 63/63 ok, largest |Δp0↑| 1.3e-15 (K from 12 to 36; fixed_kappa_over_N needs the most, K = 29 at
+r = 0.5 and 36 at r = 1). N = 1000 against the full sector: fixed_g_sqrtN r = 0.3/0.75/0.95/1: ok, |Δp0↑| ≤
+2e-15, 3–10 s against 155–258 s; fixed_kappa_over_N r = 0.3/0.75/0.95: ok, |Δp0↑| 7e-17/2e-15/1.5e-12,
+K = 20/36/69, 4/27/69 s against 73/335/577 s.
 """
 
 from __future__ import annotations
