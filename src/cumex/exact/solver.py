@@ -7,6 +7,8 @@ Settings read (all optional; other keys belong to other methods and are ignored,
     exact_cutoff_tol  the coherence cutoff stops when no observable changed by more than this between two
                       successive cutoffs K (both solves settled; default 1e-12)
     exact_cutoff_start  first ladder index K tried by the coherence cutoff (default 8; raised as needed)
+    exact_cutoff_floor  also stop when two successive changes are below this and no longer falling (a
+                      round-off floor above exact_cutoff_tol, seen at N ≥ 1000; default 1e-10)
     exact_cutoff_max  largest K tried (default null: up to the whole sector); reaching it unconverged is
                       reported as not converged
     exact_ordering    "nested_dissection" (default) or a SuperLU ordering: COLAMD, MMD_ATA, MMD_AT_PLUS_A
@@ -49,6 +51,7 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "exact_cutoff_tol": 1e-12,
     "exact_cutoff_start": 8,
     "exact_cutoff_max": None,
+    "exact_cutoff_floor": 1e-10,
     "exact_ordering": "nested_dissection",
     "exact_refine": 10,
     "exact_q_tol": 0.1,
@@ -81,6 +84,7 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
         raise CumexInputError("exact_method", out["exact_method"], f"one of {', '.join(METHODS)}")
     _positive("exact_cutoff_tol", out["exact_cutoff_tol"])
     _int("exact_cutoff_start", out["exact_cutoff_start"], 1)
+    _positive("exact_cutoff_floor", out["exact_cutoff_floor"])
     if out["exact_cutoff_max"] is not None:
         _int("exact_cutoff_max", out["exact_cutoff_max"], 1)
     if out["exact_ordering"] not in ORDERINGS:
@@ -105,6 +109,7 @@ def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None =
             cutoff_tol=float(used["exact_cutoff_tol"]),  # type: ignore[arg-type]
             cutoff_start=int(used["exact_cutoff_start"]),  # type: ignore[arg-type]
             cutoff_max=used["exact_cutoff_max"],  # type: ignore[arg-type]
+            cutoff_floor=float(used["exact_cutoff_floor"]),  # type: ignore[arg-type]
             ordering=str(used["exact_ordering"]),
             refine=int(used["exact_refine"]),  # type: ignore[arg-type]
             q_tol=float(used["exact_q_tol"]),  # type: ignore[arg-type]
