@@ -26,8 +26,8 @@ Measured 2026-12-02 (2 shared cores, load 6–17; total seconds = build + solve,
     fixed_g_sqrtN       0.75    9     20    50    135    109      16 throughout
     fixed_g_sqrtN       0.95    3      7    18     22     48      12 throughout
     fixed_kappa_over_N  0.3    22     17    17     40     76      20, 16, 12, 12, 12
-    fixed_kappa_over_N  0.75   13      …                           36 at N = 1000
-    fixed_kappa_over_N  0.95   69 (K = 69; the full sector 577 s)
+    fixed_kappa_over_N  0.75   13     24 (K = 70, after the round-off-floor stop; directly, not this script)
+    fixed_kappa_over_N  0.95   69 (K = 69; the full sector 577 s); N = 2000: no convergence (floor ~1e-7)
 
 Peak memory 2.4 GiB at N = 20000 (K = 16). In the lasing regime of fixed_kappa_over_N the cutoff K grows
 with N (r = 0.95: K = 34 at N = 300, 69 at N = 1000), so N = 10,000 there does not fit this basis.
