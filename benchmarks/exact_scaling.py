@@ -2,9 +2,10 @@
 solve (``exact_method="full"``) and QuTiP's piqs, all in the same run.
 
 Each solve runs in a fresh process so that its peak resident memory (ru_maxrss) is its own. Columns:
-N; for the coherence cutoff (new default): real unknowns solved for, final ladder cutoff K, seconds to build
-(every attempt), seconds to solve (ordering + LU + refinement, every attempt and pass), peak memory, residual
-‖L w‖_∞ of the exact generator (trace-1 state, bounded coordinates), p0↑; for the full-sector solve: its
+N; for the coherence cutoff (the default, through ``cumex.exact.solver.solve``): real unknowns solved for in
+the last attempt, final ladder cutoff K, truncated solves made, seconds to build (every attempt), seconds to
+solve (ordering + LU + refinement, every attempt and pass), peak memory, residual ‖L w‖_∞ of the exact
+generator (trace-1 state, bounded coordinates), p0↑, status (ok / inaccurate / unphysical); for the full-sector solve: its
 unknowns, total seconds, peak memory, residual, its time over the cutoff's and |Δp0↑|; for piqs
 (Dicke-basis Liouvillian of the satellites ⊗ central spin, ``qutip.steadystate``): seconds, peak memory,
 its time over the cutoff's and |Δp0↑|.
@@ -12,39 +13,68 @@ its time over the cutoff's and |Δp0↑|.
     python benchmarks/exact_scaling.py --N 10 50 150 500 1000 2000 --full-N 150 500 1000 --piqs-N 4 8 12 16
     python benchmarks/exact_scaling.py --N 5000 --full-N --piqs-N --timeout 600      # one large point
 
+A full-sector solve whose peak memory :func:`cumex.exact.memory.estimate_memory_bytes` puts above
+``--max-gib`` (default 8) is not started ("est. … GiB"); the coherence cutoff gets ``exact_cutoff_max`` =
+the largest K that fits (:func:`cumex.exact.memory.largest_cutoff_within`) and is reported "inaccurate" if it
+needs more.
+
 Times are wall-clock on whatever else the machine is doing; run it on a quiet machine for clean numbers.
+Measured 2026-12-02 (2 shared cores, load 6–17; total seconds = build + solve, all ok):
+
+    scaling             r     N=1000  2000  4000  10000  20000    K (N=1000 → 20000)
+    fixed_g_sqrtN       0.3     9     24    49    103    214      16 throughout
+    fixed_g_sqrtN       0.75    9     20    50    135    109      16 throughout
+    fixed_g_sqrtN       0.95    3      7    18     22     48      12 throughout
+    fixed_kappa_over_N  0.3    22     17    17     40     76      20, 16, 12, 12, 12
+    fixed_kappa_over_N  0.75   13     24 (K = 70, after the round-off-floor stop; directly, not this script)
+    fixed_kappa_over_N  0.95   69 (K = 69; the full sector 577 s); N = 2000: no convergence (floor ~1e-7)
+
+Peak memory 2.4 GiB at N = 20000 (K = 16). In the lasing regime of fixed_kappa_over_N the cutoff K grows
+with N (r = 0.95: K = 34 at N = 300, 69 at N = 1000), so N = 10,000 there does not fit this basis.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import resource
 import sys
 import time
 
 __all__ = ["main"]
 
+_MAX_GIB = float(os.environ.get("CUMEX_BENCH_MAX_GIB", "8"))  # set from --max-gib (read by the spawned solves)
+
 
 def _ours(N: int, scaling: str, r: float, out: "mp.Queue", method: str = "coherence_cutoff") -> None:
-    from cumex.exact.observables import observables
-    from cumex.exact.steady import steady_state
+    from cumex.exact.memory import largest_cutoff_within
+    from cumex.exact.solver import solve
     from cumex.models.central_spin import resolve_parameters
 
+    params = resolve_parameters(N, scaling, r)
+    settings: dict[str, object] = {"exact_method": method}
+    if method != "full":  # stop (reported "inaccurate") rather than grow K beyond what fits in --max-gib
+        settings["exact_cutoff_max"] = largest_cutoff_within(params, _MAX_GIB * 2.0**30)
     t0 = time.perf_counter()
-    res = steady_state(resolve_parameters(N, scaling, r), method=method)
+    res = solve(params, settings)
     total = time.perf_counter() - t0
-    build = res.info["build_seconds"]
+    if res.physical is None:
+        out.put({"failed": res.status})
+        return
+    info = res.physical.info
+    build = info["build_seconds"]
     out.put(
         {
-            "unknowns": int(res.info["unknowns"]),
-            "K": int(res.info["cutoff_k"]),
+            "unknowns": int(info["unknowns"]),
+            "K": int(info["cutoff_k"]),
+            "attempts": int(info["cutoff_attempts"]),
             "build": build,
             "solve": total - build,
             "mem": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
             "residual": res.residual,
-            "p0": observables(res.w, res.basis)["central_population"],
-            "passes": int(res.info["passes"]),
+            "p0": res.physical.observables["central_population"],
+            "status": "ok" if res.converged else res.status.split(":")[0],
         }
     )
 
@@ -80,7 +110,14 @@ def _piqs(N: int, scaling: str, r: float, out: "mp.Queue") -> None:
     out.put({"seconds": seconds, "mem": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, "p0": float(np.real(p0))})
 
 
-def _run(target, N: int, scaling: str, r: float, timeout: float) -> dict | str:
+def _run(target, N: int, scaling: str, r: float, timeout: float, max_gib: float = float("inf")) -> dict | str:
+    from cumex.exact.memory import estimate_memory_bytes
+    from cumex.models.central_spin import resolve_parameters
+
+    if target is _full:  # refuse what would not fit (the estimate of cumex.exact.memory)
+        need = estimate_memory_bytes(resolve_parameters(N, scaling, r), {"exact_method": "full"}) / 2.0**30
+        if need > max_gib:
+            return f"est. {need:.0f} GiB"
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     proc = ctx.Process(target=target, args=(N, scaling, r, out))
@@ -92,7 +129,8 @@ def _run(target, N: int, scaling: str, r: float, timeout: float) -> dict | str:
         return f">{timeout:.0f} s"
     if proc.exitcode != 0 or out.empty():
         return f"failed (exit {proc.exitcode})"
-    return out.get()
+    got = out.get()
+    return got["failed"][:20] if "failed" in got else got
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -103,9 +141,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--scaling", default="fixed_kappa_over_N")
     ap.add_argument("--pump-ratio", type=float, default=0.75)
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per solve")
+    ap.add_argument("--max-gib", type=float, default=8.0, help="skip a solve whose estimated peak memory is larger")
     args = ap.parse_args(argv)
+    os.environ["CUMEX_BENCH_MAX_GIB"] = str(args.max_gib)  # inherited by the spawned solves
     head = (
-        f"{'N':>5} {'unknowns':>8} {'K':>4} {'build s':>7} {'solve s':>7} {'MiB':>6} {'residual':>8} {'p0_up':>10}"
+        f"{'N':>5} {'unknowns':>8} {'K':>4} {'att':>3} {'build s':>7} {'solve s':>7} {'MiB':>6} {'residual':>8}"
+        f" {'p0_up':>14} {'status':>10}"
         f" | {'full unk':>8} {'full s':>7} {'MiB':>6} {'residual':>8} {'ratio':>6} {'|dp0|':>7}"
         f" | {'piqs s':>7} {'MiB':>6} {'ratio':>6} {'|dp0|':>7}"
     )
@@ -113,16 +154,16 @@ def main(argv: list[str] | None = None) -> None:
     print(head)
     print("-" * len(head))
     for N in sorted(set(args.N) | set(args.full_N) | set(args.piqs_N)):
-        ours = _run(_ours, N, args.scaling, args.pump_ratio, args.timeout)
+        ours = _run(_ours, N, args.scaling, args.pump_ratio, args.timeout, args.max_gib)
         if isinstance(ours, str):
-            line = f"{N:>5} {ours:>64}"
+            line = f"{N:>5} {ours:>84}"
         else:
             line = (
-                f"{N:>5} {ours['unknowns']:>8} {ours['K']:>4} {ours['build']:>7.2f} {ours['solve']:>7.2f} {ours['mem']:>6.0f}"
-                f" {ours['residual']:>8.1e} {ours['p0']:>10.7f}"
+                f"{N:>5} {ours['unknowns']:>8} {ours['K']:>4} {ours['attempts']:>3} {ours['build']:>7.2f}"
+                f" {ours['solve']:>7.2f} {ours['mem']:>6.0f} {ours['residual']:>8.1e} {ours['p0']:>14.11f} {ours['status']:>10}"
             )
         if N in args.full_N:
-            full = _run(_full, N, args.scaling, args.pump_ratio, args.timeout)
+            full = _run(_full, N, args.scaling, args.pump_ratio, args.timeout, args.max_gib)
             if isinstance(full, str):
                 line += f" | {full:>47}"
             else:

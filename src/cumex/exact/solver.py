@@ -4,8 +4,13 @@ Settings read (all optional; other keys belong to other methods and are ignored,
 
     exact_method      "coherence_cutoff" (default: unknowns up to a coherence ladder index K grown until the
                       conditioned tail is below exact_cutoff_tol) or "full" (the whole sector)
-    exact_cutoff_tol  largest relative tail accepted by the coherence cutoff (default 1e-12)
-    exact_cutoff_start  first ladder index K tried by the coherence cutoff (default 8; doubled as needed)
+    exact_cutoff_tol  the coherence cutoff stops when no observable changed by more than this between two
+                      successive cutoffs K (both solves settled; default 1e-12)
+    exact_cutoff_start  first ladder index K tried by the coherence cutoff (default 8; raised as needed)
+    exact_cutoff_floor  also stop when two successive changes are below this and no longer falling (a
+                      round-off floor above exact_cutoff_tol, seen at N ≥ 1000; default 1e-10)
+    exact_cutoff_max  largest K tried (default null: up to the whole sector); reaching it unconverged is
+                      reported as not converged
     exact_ordering    "nested_dissection" (default) or a SuperLU ordering: COLAMD, MMD_ATA, MMD_AT_PLUS_A
     exact_refine      at most this many steps of iterative refinement after the LU solve, stopped when the
                       residual no longer halves (default 10)
@@ -16,6 +21,14 @@ Settings read (all optional; other keys belong to other methods and are ignored,
 
 The exact steady state is unique and is the long-time state from any initial state, so the result holds one
 state, marked stable and physical. A numerical failure is reported with converged = False, never raised.
+Status: "ok"; "unphysical: …" when the state breaks a bound of :mod:`.checks` (a population outside [0, 1]
+beyond 1e-10, trace ≠ 1, a non-positive two-site reduced state); "inaccurate: …" when the residual is above
+exact_residual_tol, the reference fraction q or the ladder balance did not settle within exact_max_passes,
+or the cutoff did not converge below exact_cutoff_max; "failed: out of memory …" (with the estimate of
+:func:`.memory.estimate_memory_bytes`) or "failed: <error>" when the solve raised.
+Why the bounds are checked although the residual is: ‖L w‖_∞ is the residual in the bounded coordinates,
+where the generator is exponentially ill-conditioned; at N = 1000, r = 0.95 a truncated state with residual
+2e-14 had p0↑ off by 0.4 (see :mod:`.steady`).
 """
 
 from __future__ import annotations
@@ -24,6 +37,8 @@ import time
 from typing import Mapping
 
 from cumex.errors import CumexInputError
+from cumex.exact.checks import physical_problems
+from cumex.exact.memory import estimate_memory_bytes
 from cumex.exact.observables import observables
 from cumex.exact.steady import METHODS, ORDERINGS, steady_state
 from cumex.models.central_spin import CentralSpinParameters
@@ -35,6 +50,8 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "exact_method": "coherence_cutoff",
     "exact_cutoff_tol": 1e-12,
     "exact_cutoff_start": 8,
+    "exact_cutoff_max": None,
+    "exact_cutoff_floor": 1e-10,
     "exact_ordering": "nested_dissection",
     "exact_refine": 10,
     "exact_q_tol": 0.1,
@@ -67,6 +84,9 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
         raise CumexInputError("exact_method", out["exact_method"], f"one of {', '.join(METHODS)}")
     _positive("exact_cutoff_tol", out["exact_cutoff_tol"])
     _int("exact_cutoff_start", out["exact_cutoff_start"], 1)
+    _positive("exact_cutoff_floor", out["exact_cutoff_floor"])
+    if out["exact_cutoff_max"] is not None:
+        _int("exact_cutoff_max", out["exact_cutoff_max"], 1)
     if out["exact_ordering"] not in ORDERINGS:
         raise CumexInputError("exact_ordering", out["exact_ordering"], f"one of {', '.join(ORDERINGS)}")
     _int("exact_refine", out["exact_refine"], 0)
@@ -88,22 +108,32 @@ def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None =
             method=str(used["exact_method"]),
             cutoff_tol=float(used["exact_cutoff_tol"]),  # type: ignore[arg-type]
             cutoff_start=int(used["exact_cutoff_start"]),  # type: ignore[arg-type]
+            cutoff_max=used["exact_cutoff_max"],  # type: ignore[arg-type]
+            cutoff_floor=float(used["exact_cutoff_floor"]),  # type: ignore[arg-type]
             ordering=str(used["exact_ordering"]),
             refine=int(used["exact_refine"]),  # type: ignore[arg-type]
             q_tol=float(used["exact_q_tol"]),  # type: ignore[arg-type]
             max_passes=int(used["exact_max_passes"]),  # type: ignore[arg-type]
             threads=used["exact_blas_threads"],  # type: ignore[arg-type]
         )
-    except (RuntimeError, MemoryError, ValueError, FloatingPointError) as exc:  # singular factor, out of memory
+    except MemoryError:
+        need = estimate_memory_bytes(params, used) / 2.0**30
+        return MethodResult([], None, False, f"failed: out of memory (estimated peak {need:.1f} GiB)", used)
+    except (RuntimeError, ValueError, FloatingPointError) as exc:  # singular factor
         return MethodResult([], None, False, f"failed: {type(exc).__name__}: {exc}", used)
     info = dict(res.info)
     info["solve_seconds"] = time.perf_counter() - t0
     state = SteadyState(observables=observables(res.w, res.basis), stable=True, residual=res.residual, info=info)
+    unphysical = physical_problems(res.w, res.basis, res.trace_error)
+    if unphysical:
+        return MethodResult([state], state, False, "unphysical: " + "; ".join(unphysical), used)
     problems = []
     if not res.residual <= float(used["exact_residual_tol"]):  # type: ignore[arg-type]
         problems.append(f"residual {res.residual:.3g} above exact_residual_tol")
-    if not info["min_population"] >= -1e-9:
-        problems.append(f"negative population {info['min_population']:.3g}")
+    if not info["settled"]:
+        problems.append(f"q or the ladder balance not settled in {int(info['passes'])} passes")
+    if not info["cutoff_converged"]:
+        problems.append(f"cutoff not converged at exact_cutoff_max (last change {info['cutoff_change']:.3g})")
     if problems:
         return MethodResult([state], state, False, "inaccurate: " + "; ".join(problems), used)
     return MethodResult([state], state, True, "ok", used)

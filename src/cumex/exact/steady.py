@@ -22,30 +22,41 @@ population by the trace condition (the trace functional is the left null vector 
 there, so the remaining equations have full rank when the steady state is unique). We factor the real
 D×D form of L on Hermitian operators (:func:`.liouvillian.hermitian_real_form`; at ω = ε without the Re q10
 unknowns, see :func:`_real_system`) with SuperLU in nested-dissection order (:mod:`.ordering`) and refine
-once with the same factors.
+iteratively with the same factors.
 
 Coherence cutoff (the default, ``method="coherence_cutoff"``). The ladder index k = min(n01, n10) counts
 pairs of satellite coherences |0⟩⟨1|, |1⟩⟨0|; each coherent site dephases at Γ_T/2, and the exchange
-creates or removes one at a time. In the conditioned coordinates u the steady state is bell-shaped in k
-(peak at k ≈ 10 for N = 1000, fixed_kappa_over_N, Γ↑/Γ_T = 3/4) with a steepening, Gaussian-like decay
-beyond it (|u| falls below 1e-12 of its maximum by k ≈ 28 there, out of ⌊N/2⌋ = 500). We therefore solve
-with the unknowns k ≤ K only, the others fixed at 0: a 2-D strip of width ~2K instead of the full triangle,
-2(K + 1)(2N + 1 − 2K) real unknowns (¾ of that at resonance; 95,881 at N = 1000, K = 32, against 751,501),
-which nested dissection (separators of ~6K unknowns across the strip) factors at a cost ~N K³, not ~N³.
-This is a truncation, not a symmetry: it is accepted when the largest |u| at k = K is below ``cutoff_tol``
-(1e-12) of the largest |u| (otherwise K is raised and the solve repeated). Measured against the full
-solve, the error of the observables was at most ~1e-3 times that tail ratio (tests/test_exact_cutoff.py),
-and the reported residual below is that of the exact generator (the rows at k = K + 1 are kept). Why not the
-tail of w: w is badly conditioned, and a w-tail of 1e-17 still left errors of 1e-10 in p0↑ at N = 150.
+creates or removes one at a time. We solve with the unknowns k ≤ K only, the others fixed at 0: a 2-D
+strip of width ~2K instead of the full triangle, 2(K + 1)(2N + 1 − 2K) real unknowns (¾ of that at
+resonance; 95,881 at N = 1000, K = 32, against 751,501), which nested dissection (separators of ~6K
+unknowns across the strip) factors at a cost ~N K², not ~N³. This is a truncation, not a symmetry, and the
+state is extremely sensitive to it: at N = 1000, r = Γ↑/Γ_T = 0.95 (fixed_kappa_over_N), K = 20 leaves
+|w| ≤ 1e-17 on the last line and a residual of 2e-14, yet p0↑ is off by 0.43; K = 32 is off by 2e-3,
+K = 40 by 3e-8, K = 62 by ~1e-12 (at N = 300, K = 20 is off by 6e-11). So K is accepted by what it is
+for: the cutoff stops when no observable (:func:`cumex.exact.observables.observables`) changed by more than
+``cutoff_tol`` (1e-12) between two successive cutoffs K' < K, both solved with q and the ladder balance
+settled; the error of the accepted state is then far below ``cutoff_tol`` (the error falls faster than
+geometrically in K, and the change from K' measures the error at K'). K grows by a quarter, or, once two
+successive changes fall, as far as their rate predicts for an error of cutoff_tol/10 (:func:`.ladder.next_cutoff`).
+Why not the old criterion (largest |u| at k = K below 1e-12 of the largest): the tail of u depends on the
+ladder shifts below, which are a free choice of gauge, and it was applied whether or not the passes had
+settled. With r = 0.95 at N = 1000 it went through K = 64 (q → 0.999, garbage) and K = 128 (q still moving
+by 0.58 in logit after the last pass) to K = 166; at N = 2000 (issue 16) it ended at K = 256 with
+p0↑ = −0.0176.
 
-Ladder balancing. ½ ln s(n) does not balance the ladder k: at N = 1000 the largest |u| on the line k ≈ 10 is
-~4e2 times that of the populations, and this grows with N until the LU loses all accuracy (N = 3000: a
-residual of 3e-4 that no refinement removed). After each pass, every line k whose largest |u| exceeds the
-populations' gets an extra λ shift −ln(excess) (an exact diagonal similarity) and the solve is repeated
-until no line exceeds them by more than 1e3 (N = 3000: residual 2e-14).
+Ladder balancing. ½ ln s(n) does not balance the ladder k: in the natural gauge (no shifts) the largest |u|
+on line k exceeds that of the populations by up to e^{11.7} (k ≈ 12, N = 300, r = 0.95) and e^{41.5}
+(k ≈ 44, N = 1000), and by ~4e2 at r = 0.75, N = 1000; this grows with N until the LU loses all accuracy.
+After each pass every line k whose largest |u| exceeds the populations' gets an extra shift −ln(excess)
+(an exact diagonal similarity; :func:`.ladder.balanced_shifts`) and the solve is repeated until no line
+exceeds them by more than 1e3. When K grows, the new lines start with the shift of the last reliable old
+line (:func:`.ladder.extend_shifts`); the old rule (new lines at shift 0) let them start e^{40} out of
+balance at N = 1000, r = 0.95, and the garbage first pass moved q so far that the passes never settled.
 
 Reported residual: ‖L w‖_∞ = max over the D complex components of dw/dt for the trace-1 state w in the
-bounded B(n) coordinates (|w| ≤ 1), i.e. the largest rate of change of any coefficient.
+bounded B(n) coordinates (|w| ≤ 1), i.e. the largest rate of change of any coefficient. It is a weak test
+of accuracy (the example above: 2e-14 with p0↑ off by 0.43), which is why :func:`cumex.exact.solver.solve`
+also checks physical bounds (:mod:`.checks`) and reports ``info["settled"]`` and ``info["cutoff_converged"]``.
 """
 
 from __future__ import annotations
@@ -60,10 +71,11 @@ from scipy.stats import binom
 
 from cumex.errors import CumexInputError
 from cumex.exact.basis import SectorBasis, dimension
+from cumex.exact.ladder import balanced_shifts, extend_shifts, next_cutoff, tail_profile
 from cumex.exact.liouvillian import hermitian_real_form, real_to_complex, reduced_liouvillian
 from cumex.exact.ordering import nested_dissection
 from cumex.exact.threads import blas_threads
-from cumex.exact.observables import excitation_distribution, trace
+from cumex.exact.observables import excitation_distribution, observables, trace
 from cumex.models.central_spin import CentralSpinParameters
 
 __all__ = ["SteadyResult", "steady_state", "solver_log_scale", "ORDERINGS", "METHODS"]
@@ -75,7 +87,6 @@ METHODS = ("coherence_cutoff", "full")
 ORDERINGS = ("nested_dissection", "COLAMD", "MMD_ATA", "MMD_AT_PLUS_A")
 _LAMBDA_MIN = -600.0  # e^{−λ} stays finite; e^{−λ} underflowing to 0 for large λ > 0 is harmless
 _Q_MIN = 1e-3
-_K_EXCESS = np.log(1e3)  # a ladder line may exceed the populations' |u| by this factor without a new pass
 
 
 @dataclass
@@ -139,8 +150,8 @@ def _real_system(L: sp.csr_matrix, basis: SectorBasis, resonant: bool, solve_kma
 
 def _solve_once(
     system: _RealSystem, basis: SectorBasis, q: float, ordering: str, refine: int, mu: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """One factorisation at reference fraction q: returns (w, u, factor seconds, fill ratio).
+) -> tuple[np.ndarray, np.ndarray, float, float, int]:
+    """One factorisation at reference fraction q: returns (w, u, factor seconds, fill ratio, entries of L + U).
 
     u is the solution in the conditioned real coordinates (length D of ``basis``, 0 where not solved for).
     """
@@ -196,7 +207,7 @@ def _solve_once(
     u = np.zeros(basis.dim)
     u[order] = x
     w = real_to_complex(u * np.exp(-lam_r), basis)
-    return w, u, seconds, fill
+    return w, u, seconds, fill, int(lu.nnz)
 
 
 def _solve_on(
@@ -205,8 +216,9 @@ def _solve_on(
 ) -> tuple[np.ndarray, sp.csr_matrix, dict[str, float], float, np.ndarray, np.ndarray]:
     """Passes of :func:`_solve_once` on one basis until q and the ladder balance settle.
 
-    ``mu``: ladder shifts of an earlier attempt (padded with 0 for new lines). Returns (raw w, L, info,
-    final q, ladder shifts, tail profile).
+    ``mu``: ladder shifts of an earlier attempt (extended to new lines by :func:`.ladder.extend_shifts`). Returns
+    (raw w, L, info, final q, ladder shifts, tail profile); ``info["settled"]`` is 1 when the last pass moved
+    q by more than ``q_tol`` in logit and no ladder line exceeded the populations by more than a factor 1e3.
     """
     t0 = time.perf_counter()
     L = reduced_liouvillian(params, basis)
@@ -214,26 +226,23 @@ def _solve_on(
     build = time.perf_counter() - t0
     factor_s = 0.0
     n_k = int(system.a.max()) // 2 + 1
-    mu = np.zeros(n_k) if mu is None else np.concatenate([mu[:n_k], np.zeros(max(n_k - mu.size, 0))])
+    mu = np.zeros(n_k) if mu is None else extend_shifts(mu, n_k)
     m = np.arange(params.N + 1)
     change = float("nan")
     passes = 0
+    settled = False
     for passes in range(1, max_passes + 1):
         with blas_threads(threads):
-            w, u, sec, fill = _solve_once(system, basis, q, ordering, refine, mu)
+            w, u, sec, fill, lu_nnz = _solve_once(system, basis, q, ordering, refine, mu)
         factor_s += sec
-        # k-balancing: ladder lines whose largest |u| exceeds that of the populations (k = 0) are scaled
-        # down in the next pass. Why: ½ ln s does not balance the ladder; at N = 1000 |u| peaks near k = 10
-        # at ~4e2 times the populations, growing with N, which spoilt the LU beyond N ~ 2500.
-        prof = _tail_profile(u, system.a // 2)
-        excess = np.log(np.maximum(prof / prof[0], 1.0)) if prof[0] > 0 else np.zeros_like(prof)
-        mu = mu - excess
-        balanced = float(excess.max()) <= _K_EXCESS
+        prof = tail_profile(u, system.a // 2)
+        mu, balanced = balanced_shifts(u, system.a // 2, mu)
         P = excitation_distribution(w, basis).sum(axis=0)
         tr = trace(w, basis).real
         q_new = float(np.clip((P * m).sum() / (tr * params.N), _Q_MIN, 1.0 - _Q_MIN)) if tr > 0 else q
         change, q = abs(_logit(q_new) - _logit(q)), q_new
-        if not np.isfinite(change) or (change <= q_tol and balanced):
+        settled = bool(np.isfinite(change) and change <= q_tol and balanced)
+        if settled or not np.isfinite(change):
             break
     info = {
         "unknowns": float(system.keep.size),
@@ -241,38 +250,18 @@ def _solve_on(
         "build_seconds": build,
         "factor_seconds": factor_s,
         "fill_ratio": fill,
+        "factor_nnz": float(lu_nnz),
         "passes": float(passes),
         "q_change": change,
+        "settled": float(settled),
     }
     return w, L, info, q, mu, prof
 
 
-def _tail_profile(u: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """max |u| at each ladder index k over max |u| overall, u the conditioned coordinates (module docstring).
-
-    Why u and not w: in w a tail of 1e-17 still left errors of 1e-10 in p0↑ (N = 150), because w is badly
-    conditioned; in u the truncation error of the observables was at most ~1e-3 times this ratio.
-    """
-    prof = np.zeros(int(k.max()) + 1)
-    np.maximum.at(prof, k, np.abs(u))
-    top = prof.max()
-    return prof / top if top > 0 else prof
-
-
-def _next_cutoff(prof: np.ndarray, K: int, tol: float) -> int:
-    """K for the next attempt: the local log-slope of the tail over k = K − 4..K extrapolated to tol (×1.25 + 2).
-
-    The profile is bell-shaped in k with a steepening (Gaussian-like) decay, so a linear extrapolation of the
-    local slope overshoots a little, which is what we want; clamped to [K + 2, 2K] (near the peak the slope
-    is too shallow to extrapolate), and 2K when the profile does not decay at K.
-    """
-    back = min(4, K)
-    lo, hi = prof[K - back], prof[K]
-    if not (0 < hi < lo):
-        return 2 * K
-    slope = (np.log(hi) - np.log(lo)) / back
-    step = 1.25 * (np.log(tol) - np.log(hi)) / slope + 2
-    return int(min(max(K + np.ceil(step), K + 2), 2 * K))
+def _observable_vector(w: np.ndarray, basis: SectorBasis) -> np.ndarray:
+    """The observables of the trace-1 state w as an array (NaN entries, e.g. pair correlations at N = 1, dropped)."""
+    values = np.array(list(observables(w, basis).values()))
+    return values[np.isfinite(values)]
 
 
 def steady_state(
@@ -286,6 +275,8 @@ def steady_state(
     threads: int | None = 1,
     cutoff_tol: float = 1e-12,
     cutoff_start: int = 8,
+    cutoff_max: int | None = None,
+    cutoff_floor: float = 1e-10,
 ) -> SteadyResult:
     """Steady state of the central spin model (module docstring).
 
@@ -293,17 +284,23 @@ def steady_state(
     that as a failed point.
 
     ``method``: "full" solves on the whole sector; "coherence_cutoff" (see the module docstring) solves with
-    the unknowns of ladder index k ≤ K only (K = ``cutoff_start``, raised (:func:`_next_cutoff`) until the
-    largest |u| at k = K is below ``cutoff_tol`` times the largest |u| (:func:`_tail_profile`), or until K
-    covers the sector) and the returned ``basis`` is then
-    ``SectorBasis(N, K + 1)`` (w = 0 at k = K + 1, which carries the rows of the neglected transitions, so
-    that ``residual`` is that of the exact generator). ``info["cutoff_k"]`` is the final K (−1: no cutoff),
-    ``info["cutoff_tail"]`` the measured relative tail, ``info["cutoff_attempts"]`` the truncated solves made.
+    the unknowns of ladder index k ≤ K only, K = ``cutoff_start`` first, raised (:func:`.ladder.next_cutoff`) until
+    no observable changed by more than ``cutoff_tol`` from the previous K (both passes settled), until K
+    covers the sector (then it is the full solve), or until K = ``cutoff_max`` (``info["cutoff_converged"]``
+    = 0 then). The returned ``basis`` is ``SectorBasis(N, K + 1)`` (w = 0 at k = K + 1, which carries the
+    rows of the neglected transitions, so that ``residual`` is that of the exact generator).
+    ``info["cutoff_k"]`` is the final K (−1: no cutoff), ``info["cutoff_change"]`` the last change of the
+    observables, ``info["cutoff_tail"]`` the largest |u| at k = K over the largest |u| (diagnostic only),
+    ``info["cutoff_attempts"]`` the truncated solves made. When round-off keeps the changes above
+    ``cutoff_tol`` (they stop falling), the cutoff also stops once two successive changes are below
+    ``cutoff_floor`` and the last is not a tenth of the one before; ``info["cutoff_change"]`` is then that
+    floor.
 
     ``q_tol`` is the largest change of logit(q) = ln(q/(1 − q)) of the reference excitation fraction
     accepted without a new pass (a mismatch δ leaves a drift δ/2 per excitation in the scaled generator);
     ``threads`` caps the BLAS threads of the factorisation (None: no cap); ``info["passes"]`` says how
-    many factorisations were made and ``info["q_change"]`` the last change.
+    many factorisations were made in the last attempt, ``info["q_change"]`` the last change and
+    ``info["settled"]`` whether q and the ladder shifts settled within ``max_passes``.
     """
     if method not in METHODS:
         raise CumexInputError("exact_method", method, f"one of {', '.join(METHODS)}")
@@ -311,8 +308,11 @@ def steady_state(
     K = max(int(cutoff_start), 1) if method == "coherence_cutoff" else None
     totals = {"build_seconds": 0.0, "factor_seconds": 0.0, "passes": 0.0}
     tail = 0.0
-    attempts = 0
     mu: np.ndarray | None = None
+    history: list[tuple[int, float]] = []  # (previous K, largest change of an observable from it to this K)
+    previous: tuple[int, np.ndarray, bool] | None = None  # K, observables and "settled" of the previous attempt
+    cutoff_converged = True
+    attempts = 0
     while True:
         basis = SectorBasis(params.N, None if K is None else K + 1)
         if not basis.truncated:  # the cutoff covers the whole sector: plain full solve
@@ -321,13 +321,32 @@ def steady_state(
         for key in totals:
             totals[key] += info[key]
         if K is None:
-            tail = 0.0
+            tail, change = 0.0, 0.0
             break
         tail = float(prof[K])
         attempts += 1
-        if tail <= cutoff_tol:
+        tr_k = trace(w, basis)
+        obs = _observable_vector(w / tr_k, basis) if abs(tr_k) > 0 else np.full(1, np.nan)
+        settled = bool(info["settled"])
+        change = float(np.abs(obs - previous[1]).max()) if previous is not None else float("inf")
+        if not np.isfinite(change):
+            change = float("inf")
+        if previous is not None:
+            history.append((previous[0], change))
+            if previous[2] and settled and change <= cutoff_tol:
+                break
+            # round-off floor: the last two changes are both below cutoff_floor and no longer falling
+            # (N = 2000, r = 0.75: p0↑ settled to 1e-11 by K = 50, then moved by 1e-11 ↔ 2e-12 at every K)
+            if previous[2] and settled and len(history) >= 2 and max(history[-2][1], change) <= cutoff_floor:
+                if change > 0.1 * history[-2][1]:
+                    break
+        if cutoff_max is not None and K >= cutoff_max:
+            cutoff_converged = False
             break
-        K = _next_cutoff(prof, K, cutoff_tol)
+        previous = (K, obs, settled)
+        K = next_cutoff(K, history, cutoff_tol)
+        if cutoff_max is not None:
+            K = min(K, cutoff_max)
     tr = trace(w, basis)
     trace_error = float(abs(tr - 1.0))
     w = w / tr
@@ -344,6 +363,8 @@ def steady_state(
             "cutoff_k": float(-1 if K is None else K),
             "cutoff_tail": tail,
             "cutoff_attempts": float(attempts),
+            "cutoff_change": change,
+            "cutoff_converged": float(cutoff_converged),
         }
     )
     return SteadyResult(w=w, basis=basis, residual=residual, trace_error=trace_error, info=info)
