@@ -1,0 +1,3 @@
+"""Mean-field equations of models with conserved quantities, and their fixed points."""
+
+__all__ = []
