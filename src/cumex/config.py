@@ -36,6 +36,7 @@ __all__ = [
     "grid_points",
     "plan_batches",
     "overrides_for",
+    "settings_for",
     "canonical_value",
     "canonical_pump_ratio",
     "study_model",
@@ -305,6 +306,16 @@ def _range_values(axis, spec: Any, key: str) -> list[float]:
         raise CumexInputError(f"{key}.num", num, f"an integer in 1..{MAX_POINTS:,}")
     step = 0.0 if num == 1 else (stop - start) / (num - 1)
     return [canonical_value(start + i * step) for i in range(num)]
+
+
+def settings_for(order: str, settings: Mapping[str, object], model: Model | str = "central_spin") -> dict[str, object]:
+    """The study's settings that the engine of ``order`` reads (a study's settings are those of all its
+    orders' engines; a job passes each point only its own, which its engine checks strictly)."""
+    from cumex.methods import known_settings
+
+    spec = get_model(model)
+    known = known_settings(spec, [parse_method(order, spec)], str(settings.get("engine", "auto")))
+    return {k: v for k, v in settings.items() if k in known}
 
 
 def overrides_for(scaling: str, parameters: Mapping[str, float], model: Model | str = "central_spin") -> dict[str, float]:

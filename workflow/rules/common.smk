@@ -3,7 +3,7 @@
 # cumex.config so that the CLI, benchmarks and tests expand a study exactly as the workflow does.
 from snakemake.exceptions import WorkflowError
 
-from cumex.config import BATCH_ID, overrides_for, plan_batches, study_model, validate_study
+from cumex.config import BATCH_ID, overrides_for, plan_batches, settings_for, study_model, validate_study
 from cumex.errors import CumexInputError
 from cumex.methods import engine_for, parse_method
 
@@ -77,7 +77,7 @@ def solve_inputs(wildcards):
 def solve_job(wildcards):
     """Everything one solve job needs; a change of any of it reruns the job (params rerun trigger)."""
     batch = _batch(wildcards)
-    settings = dict(config["settings"])
+    settings = settings_for(batch.order, config["settings"], MODEL)  # the settings its engine reads
     if _derived(batch.order):
         settings["compiled"] = derived_path(batch.order)
     return {

@@ -229,7 +229,7 @@ MODEL = Model(
             "which does not count as unstable. Hatched cells: the solve failed; white cells: not part of the study.")),
     ),
     decorations={"threshold": _threshold_line, "scaling_title": _scaling_title},
-    figure_defaults={"pump_ratio": 0.75, "N": None},
+    figure_defaults={"pump_ratio": 0.75, "N": 50},
     operators=CENTRAL_SPIN,
     default_scaling="fixed_kappa_over_N",
     validate=_validate,

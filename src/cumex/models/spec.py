@@ -87,6 +87,8 @@ class Axis:
     symbol: str = ""
     #: +inf is a value of this axis (N = inf for the limit; the LMG mean-field spin length S = inf)
     allow_infinite: bool = False
+    #: every finite value is a whole multiple of this (the LMG spin length S: 0.5); None: any value
+    multiple_of: float | None = None
 
     @property
     def grid_key(self) -> str:
@@ -94,6 +96,8 @@ class Axis:
 
     def allowed(self) -> str:
         noun = "an integer" if self.integer else "a finite number"
+        if self.multiple_of is not None:
+            noun += f" multiple of {self.multiple_of:g}"
         bounds = []
         if self.minimum is not None:
             bounds.append(f">= {self.minimum:g}")
@@ -120,6 +124,8 @@ class Axis:
             if not math.isfinite(number):
                 raise CumexInputError(key, value, self.allowed())
         if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
+            raise CumexInputError(key, value, self.allowed())
+        if self.multiple_of is not None and not float(number / self.multiple_of).is_integer():
             raise CumexInputError(key, value, self.allowed())
         return number
 
