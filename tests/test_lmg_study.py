@@ -35,7 +35,7 @@ TINY = {
     "parameters": {"g": 1.0, "gamma": 0.5},
     "settings": FAST,
     "batching": {"group_by": "J", "points_per_job": 0},
-    "figures": {"formats": ["png"], "cuts": [{"lambda": 0.3}]},
+    "figures": {"formats": ["png"], "panels": {"cuts": [{"lambda": 0.3}]}},
 }
 
 
@@ -59,7 +59,7 @@ def test_shipped_study_is_valid_and_the_paper_size():
     assert cfg["parameters"]["gamma"] == 0.5 * cfg["parameters"]["g"]
     exact = [dict(zip(("J", "lambda", "S"), p.values)) for p in points if p.order == "exact"]
     assert {p["S"] for p in exact} == {1.0, 2.0, 3.0, 4.0}
-    for cut in cfg["figures"]["cuts"]:  # every cut lies on a mean-field grid line and has its exact points
+    for cut in cfg["figures"]["panels"]["cuts"]:  # every cut lies on a mean-field grid line and has its exact points
         (fixed, value), = cut.items()
         assert value in (J if fixed == "J" else lam)
         for S in (1.0, 2.0, 3.0, 4.0):
@@ -79,8 +79,9 @@ def test_shipped_study_is_valid_and_the_paper_size():
         ({"grids": [{"orders": ["exact"], "J": [0.0], "lambda": [0.0]}], "settings": {}}, "grids[0].S"),  # only mean-field fixes S
         ({"grids": [{"orders": ["2"], "J": [0.0], "lambda": [0.0]}]}, "grids[0].orders[0]"),
         ({"parameters": {"J": 1.0}}, "parameters.J"),
-        ({"figures": {"cuts": [{"colour": 1}]}}, "figures.cuts[0].colour"),
-        ({"figures": {"cuts": [{"lambda": -1}]}}, "figures.cuts[0].lambda"),
+        ({"figures": {"panels": {"cuts": [{"colour": 1}]}}}, "figures.panels.cuts[0].colour"),
+        ({"figures": {"panels": {"cuts": [{"lambda": -1}]}}}, "figures.panels.cuts[0].lambda"),
+        ({"figures": {"panels": {"stability": [{"J": 0}]}}}, "figures.panels.stability"),
         ({"figures": {"pump_ratio": 0.75}}, "figures.pump_ratio"),
         ({"batching": {"group_by": "N"}}, "batching.group_by"),
     ],
@@ -136,7 +137,7 @@ def test_stability_map_draws_boundaries_on_a_uniform_grid(tiny_dataset):
 
 def test_cuts_draw_mean_field_line_and_exact_dots_per_S(tiny_dataset):
     ds = tiny_dataset
-    fig = draw_figure(ds, "cuts", {"cuts": [{"lambda": 0.3}, {"J": 1.5}]})
+    fig = draw_figure(ds, "cuts", {"panels": {"cuts": [{"lambda": 0.3}, {"J": 1.5}]}})
     axes = [ax for ax in fig.axes if ax.get_lines()]
     assert len(axes) == 2 and "0.3" in axes[0].get_title()
     lines = {line.get_label(): line for line in axes[0].get_lines()}

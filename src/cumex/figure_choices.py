@@ -4,7 +4,8 @@ of a line figure. Read by :mod:`cumex.config` (checked before any job) and :mod:
     figures:
       formats: [png, pdf]          # file formats of every figure
       N: 50                        # an axis: the value figures slice it at (nearest in the data; null: best covered)
-      cuts: [{lambda: 0.2}, {J: 0}]  # a series figure's name: its panels, each fixing axes (FigureSpec.panels)
+      panels:                      # a series figure's panels (cuts), each fixing axes (FigureSpec.panels)
+        cuts: [{lambda: 0.2}, {J: 0}]
 """
 
 from __future__ import annotations
@@ -26,17 +27,25 @@ def _check_value(model: Model, axis: str, value: Any, key: str) -> None:
 
 def check_figures(model: Model, figures: Mapping[str, Any]) -> None:
     """Raise :class:`CumexInputError` naming the first bad key of ``figures`` (module docstring)."""
-    paneled = sorted(f.name for f in model.figures if f.kind == "series")
     for key, value in figures.items():
         if key == "formats":
             continue
-        if key in paneled:
-            _check_panels(model, value, f"figures.{key}")
+        if key == "panels":
+            _check_panel_sets(model, value)
         elif key not in model.axis_names:
-            names = ", ".join(model.axis_names) + (f"; or the panels of a figure: {', '.join(paneled)}" if paneled else "")
-            raise CumexInputError(f"figures.{key}", value, f"formats, or an axis of {model.name}: {names}")
+            raise CumexInputError(f"figures.{key}", value, f"formats, panels, or an axis of {model.name}: {', '.join(model.axis_names)}")
         elif value is not None:
             _check_value(model, key, value, f"figures.{key}")
+
+
+def _check_panel_sets(model: Model, sets: Any) -> None:
+    series = sorted(f.name for f in model.figures if f.kind == "series")
+    if not isinstance(sets, Mapping):
+        raise CumexInputError("figures.panels", sets, f"a mapping of line figures of {model.name} ({', '.join(series)}) to lists of cuts")
+    for name, panels in sets.items():
+        if name not in series:
+            raise CumexInputError(f"figures.panels.{name}", panels, f"a line figure of {model.name}: {', '.join(series)}")
+        _check_panels(model, panels, f"figures.panels.{name}")
 
 
 def _check_panels(model: Model, panels: Any, key: str) -> None:
@@ -53,8 +62,8 @@ def _check_panels(model: Model, panels: Any, key: str) -> None:
 
 
 def figure_panels(spec: FigureSpec, choices: Mapping[str, Any]) -> list[dict[str, float]]:
-    """The panels of a series figure: the study's ``figures.<name>``, else the spec's; [{}] for none."""
-    panels = choices.get(spec.name) or spec.panels
+    """The panels of a series figure: the study's ``figures.panels.<name>``, else the spec's; [{}] for none."""
+    panels = (choices.get("panels") or {}).get(spec.name) or spec.panels
     return [dict(p) for p in panels] or [{}]
 
 

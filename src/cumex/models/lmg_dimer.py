@@ -96,6 +96,8 @@ def _parameter(ds, name: str, default: float) -> float:
 def _boundaries(ax, panel, fixed) -> None:
     """Eq. 12 (±J_c(λ)), the exact Hopf line λ_H(J) of the normal state and eq. 13 as printed (its
     lowest order in J, drawn for |J| < g/2), from :mod:`cumex.meanfield.lmg_boundaries`."""
+    from matplotlib import patheffects
+
     from cumex.meanfield import lmg_boundaries as bd
 
     g, gamma = _parameter(panel, "g", 1.0), _parameter(panel, "gamma", 0.5)
@@ -105,7 +107,8 @@ def _boundaries(ax, panel, fixed) -> None:
     ax.plot(jc, lam, "k--", lw=1.2, label="eq. 12: $|J| = J_c(\\lambda)$")
     ax.plot(-jc, lam, "k--", lw=1.2)
     J = np.linspace(j_lo, j_hi, 400)
-    ax.plot(J, bd.lambda_hopf(J, g, gamma), "w-", lw=1.0, label="Hopf line of the normal state")
+    outline = [patheffects.withStroke(linewidth=2.2, foreground="k")]  # white with a black edge: seen on every colour
+    ax.plot(J, bd.lambda_hopf(J, g, gamma), "w-", lw=1.0, path_effects=outline, label="Hopf line of the normal state")
     small = np.abs(J) < 0.5 * g
     ax.plot(J[small], bd.lambda_critical_eq13(J[small], g), "k:", lw=1.5, label="eq. 13 (lowest order in $J$)")
     ax.set_xlim(j_lo, j_hi)
@@ -161,7 +164,8 @@ MODEL = Model(
     headline="Z_B",
     engines={"exact": "cumex.engines:LMG_EXACT", "1": "cumex.engines:LMG_MEAN_FIELD"},
     max_order=1,
-    state_slots=48,
+    # at most 20 fixed points were found on a 17 x 11 survey of the study's (J, lambda) range; stable ones come first
+    state_slots=24,
     error_observables=("Z_A", "Z_B"),
     time_units="1/g",
     # mean-field is the S -> infinity limit: its points carry S = inf

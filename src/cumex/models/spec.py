@@ -174,7 +174,7 @@ class FigureSpec:
     line of its own (e.g. the LMG dimer's spin length S: mean-field at S = inf, exact at S = 1, 2, ...).
     ``panels`` (series) are cuts, a panel each: a mapping that fixes axes (``{"lambda": 0.2}``); a
     panel's x axis is ``x``, or ``y`` where the panel fixes ``x``. A study replaces them with a list
-    under its ``figures.<figure name>``.
+    under its ``figures.panels.<figure name>``.
     """
 
     name: str
