@@ -91,15 +91,16 @@ def bench_dag(scratch: Path) -> list[tuple[str, str, str, str]]:
 
 def _solve_loop(config: dict) -> tuple[float, int]:
     """One Python loop over the study's points, as a user without Snakemake would write it."""
-    from cumex.config import grid_points, overrides_for
+    from cumex.config import grid_points, overrides_for, study_model
     from cumex.study import solve_point
 
     points = grid_points(config)
+    model = study_model(config)
     start = time.perf_counter()
     for p in points:
         solve_point(
-            model=config["model"], order=p.order, scaling=p.scaling, N=p.N, pump_ratio=p.pump_ratio,
-            overrides=overrides_for(p.scaling, config["parameters"]), settings=dict(config["settings"]),
+            model=config["model"], order=p.order, scaling=p.scaling, **p.point(model),
+            overrides=overrides_for(p.scaling, config["parameters"], model), settings=dict(config["settings"]),
         )
     return time.perf_counter() - start, len(points)
 

@@ -321,3 +321,13 @@ def test_state_count_does_not_change_when_the_starts_are_doubled(solve):
                 assert (few.n_steady_states, few.n_stable) == (many.n_steady_states, many.n_stable)
                 assert few.physical.observables["central_population"] == pytest.approx(
                     many.physical.observables["central_population"], abs=1e-10)
+
+
+@pytest.mark.parametrize("N", [10**7, 10**8])
+def test_mean_field_settles_at_very_large_N(N):
+    """κ = N/16 is 10^7 times Γ_T here: the relaxation window must cover the slow rates too (it used to
+    stop at t = 0.64 with 'did not settle'). The physical state is eq. 7's lasing state."""
+    p = resolve_parameters(N, "fixed_kappa_over_N", 0.75)
+    result = solve_mean_field(p)
+    assert result.converged, result.status
+    assert result.physical.observables["sz_central"] == pytest.approx(closed_form_sz0(p), abs=1e-9)

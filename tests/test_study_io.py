@@ -62,7 +62,7 @@ def test_round_trip_and_combine(tmp_path):
     assert value == pytest.approx(0.05 + 0.75, abs=1e-15)
     failed = grid.sel(N=10, pump_ratio=0.25).squeeze()
     assert int(failed.converged) == 0 and math.isnan(float(failed.central_population))
-    assert str(failed.status.values) == "error: x"
+    assert str(failed.status.values) == "error" and str(failed.status_detail.values) == "error: x"
 
 
 def test_write_is_atomic_on_failure(tmp_path):

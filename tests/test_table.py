@@ -10,7 +10,7 @@ import xarray as xr
 from scipy.io import netcdf_file
 
 from cumex.assemble import assemble, assemble_files
-from cumex.io import read_dataset, write_dataset
+from cumex.io import dataset_checksum, read_dataset, write_dataset
 from cumex.models.central_spin import resolve_parameters
 from cumex.results import MethodResult, SteadyState
 from synthetic import OBSERVABLES
@@ -58,8 +58,8 @@ def test_assembled_files_identical_to_assembled_xarray_reads(batch_files) -> Non
     slow = assemble([read_dataset(p) for p in batch_files])
     xr.testing.assert_identical(fast, slow)
     ours = fast.sel(scaling="fixed_kappa_over_N", order="2")
-    assert ours["status"].sel(N=5, pump_ratio=0.25).item().endswith("Γ↑ and κ")
-    assert len(ours["status"].sel(N=8, pump_ratio=0.5).item()) == 303
+    assert ours["status_detail"].sel(N=5, pump_ratio=0.25).item().endswith("Γ↑ and κ")
+    assert len(ours["status_detail"].sel(N=8, pump_ratio=0.5).item()) == 303
     assert ours["converged"].sel(N=5, pump_ratio=0.75).item() == 0
     assert np.isnan(ours["central_population"].sel(N=5, pump_ratio=0.75).item())
     assert np.isnan(ours["converged"].sel(N=8, pump_ratio=0.25).item())  # a point no file holds
@@ -76,6 +76,7 @@ def test_other_encodings_go_through_xarray(tmp_path: Path) -> None:
     path = tmp_path / "packed.nc"
     ds = _point(4, 0.5)
     ds["central_population"].encoding.update({"dtype": "int16", "scale_factor": 0.01, "_FillValue": -999})
+    ds.attrs["cumex_checksum"] = dataset_checksum(ds)  # as write_dataset would: the file is a cumex file
     ds.to_netcdf(path, engine="scipy")
     with netcdf_file(path, "r", mmap=False) as nc:
         assert nc.variables["central_population"].data.dtype.kind == "i"  # stored packed

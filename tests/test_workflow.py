@@ -85,13 +85,32 @@ FAILING = {
 }
 
 
+MODULE_STUDY = {
+    "study": "as_module",
+    "grids": [{"scalings": ["fixed_kappa_over_N"], "orders": ["2"], "N": [1, 2], "pump_ratios": [0.75]}],
+    "figures": {"formats": ["png"]},
+}
+
+
+def module_workflow(folder: Path) -> list[str]:
+    """A user's own Snakefile that uses this workflow as a Snakemake module (local path), with its own config."""
+    (folder / "config.yaml").write_text(yaml.safe_dump(MODULE_STUDY))
+    (folder / "Snakefile").write_text(
+        'configfile: "config.yaml"\n\n\n'
+        f'module cumex:\n    snakefile:\n        "{SNAKEFILE}"\n    config:\n        config\n\n\n'
+        "use rule * from cumex as cumex_*\n"
+    )
+    return [sys.executable, "-m", "snakemake", "--snakefile", str(folder / "Snakefile"), "--directory", str(folder), "--cores", "1"]
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, Path]:
-    """The tiny study and a study whose every point fails, run side by side in their own folders."""
-    folders = {"tiny": tmp_path_factory.mktemp("tiny"), "failing": tmp_path_factory.mktemp("failing")}
+    """The tiny study, a study whose every point fails and the workflow used as a module, side by side."""
+    folders = {name: tmp_path_factory.mktemp(name) for name in ("tiny", "failing", "module")}
     results = run_parallel({
         "tiny": snakemake_cmd(folders["tiny"], TINY, "--cores", "2"),
         "failing": snakemake_cmd(folders["failing"], FAILING, "--cores", "1"),
+        "module": module_workflow(folders["module"]),
     })
     for name, (returncode, out) in results.items():
         assert returncode == 0, f"{name} run failed:\n{out[-5000:]}"
@@ -181,6 +200,14 @@ def test_failed_points_are_recorded_and_do_not_stop_the_study(runs) -> None:
     # a failed point is a result: a rerun does not recompute it
     proc = snakemake(folder, FAILING, "--dry-run")
     assert planned_jobs(proc.stdout + proc.stderr) == {}
+
+
+def test_workflow_runs_as_a_snakemake_module(runs) -> None:
+    """`module cumex: snakefile: ...` in a folder of the user's: the schema comes from the package, not a path."""
+    ds = read_dataset(runs["module"] / "results/as_module/dataset.nc")
+    direct = solve_point(order="2", scaling="fixed_kappa_over_N", N=2, pump_ratio=0.75)
+    assert float(ds["central_population"].sel(N=2).squeeze()) == pytest.approx(direct["central_population"].item(), abs=1e-12)
+    assert (runs["module"] / "results/as_module/figures/convergence.png").stat().st_size > 5000
 
 
 BAD_CONFIGS = {

@@ -62,7 +62,8 @@ def test_ragged_union_of_batches(tmp_path: Path) -> None:
                         assert np.isnan(v)
     assert held == 7
     failed = out.sel(scaling="fixed_kappa_over_N", order="exact", N=2, pump_ratio=0.75)
-    assert int(failed["converged"]) == 0 and str(failed["status"].values) == "error: synthetic"
+    assert int(failed["converged"]) == 0 and str(failed["status"].values) == "error"
+    assert str(failed["status_detail"].values) == "error: synthetic"
     missing = out.sel(scaling="fixed_g_sqrtN", order="1", N=50, pump_ratio=0.0)
     assert np.isnan(float(missing["converged"])) and str(missing["status"].values) == ""
     # concrete parameters stay in the data

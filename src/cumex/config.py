@@ -21,6 +21,7 @@ from typing import Any, Iterable, Mapping
 from cumex.errors import CumexInputError
 from cumex.figure_choices import check_figures
 from cumex.io import format_float
+from cumex.schema_errors import explain_validation_error, format_validation_error
 from cumex.methods import Method, check_settings, parse_method
 from cumex.models import Model, get_model
 
@@ -46,6 +47,8 @@ __all__ = [
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "study.schema.yaml"
 #: the most grid points a study may have (counted before any grid is built)
 MAX_POINTS = 10_000_000
+#: the most memory one point may be estimated to need (Model.cost), in MB: a large cluster node
+MAX_POINT_MEMORY_MB = 512_000
 
 
 @dataclass(frozen=True, order=True)
@@ -96,57 +99,6 @@ canonical_pump_ratio = canonical_value
 
 def study_model(config: Mapping[str, Any]) -> Model:
     return get_model(config.get("model", "central_spin"))
-
-
-def _path_text(path: Iterable[Any]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "<top level>"
-
-
-def explain_validation_error(error) -> tuple[str, Any, str]:
-    """(key, value, what is allowed) for a ``jsonschema.ValidationError``, in words."""
-    key = _path_text(error.absolute_path)
-    schema = error.schema if isinstance(error.schema, Mapping) else {}
-    kind = error.validator
-    if kind == "additionalProperties":
-        allowed_keys = sorted(schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed_keys))
-        where = "" if key == "<top level>" else f"{key}."
-        return f"{where}{extra[0]}", error.instance[extra[0]], f"no such key here; allowed keys: {', '.join(allowed_keys)}"
-    if kind == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
-        where = "" if key == "<top level>" else f"{key}."
-        return f"{where}{missing[0]}", "nothing", "a required key: " + _describe(schema.get("properties", {}).get(missing[0], {}))
-    if kind == "enum":
-        allowed = "one of " + ", ".join(map(str, error.validator_value))
-    elif kind == "type":
-        expected = error.validator_value
-        allowed = "of type " + (" or ".join(expected) if isinstance(expected, list) else str(expected))
-    elif kind in _BOUNDS:
-        noun = "an integer" if schema.get("type") == "integer" else "a number"
-        allowed = f"{noun} " + " and ".join(f"{_BOUNDS[k]} {schema[k]}" for k in _BOUNDS if k in schema)
-    elif kind == "pattern":
-        if _describe(schema):  # the description says it in words; the regular expression would not
-            return key, error.instance, _describe(schema)
-        allowed = f"a string matching {error.validator_value}"
-    else:
-        allowed = error.message
-    description = _describe(schema)
-    return key, error.instance, allowed + (f" ({description})" if description else "")
-
-
-def _describe(schema: Mapping) -> str:
-    return " ".join(str(schema.get("description", "")).split())
-
-
-_BOUNDS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
-
-
-def format_validation_error(error) -> str:
-    """One readable line for a ``jsonschema.ValidationError``: the key, the value and what is allowed."""
-    return str(CumexInputError(*explain_validation_error(error)))
 
 
 def validate_study(config: dict, schema_path: str | Path | None = None) -> dict:
@@ -216,6 +168,7 @@ def _check_semantics(config: dict) -> None:
                         raise CumexInputError(f"grids[{i}].orders[{j}]", order,
                                               f"an order other than 'limit' under scaling {name!r}, which has no known N -> infinity limit")
         values = _grid_axes(model, grid, f"grids[{i}]", _fixed_by_all(model, grid["orders"]))
+        _check_cost(model, grid, values, f"grids[{i}]")
         size = len(grid["scalings"]) * len(grid["orders"]) * math.prod(len(v) for v in values.values())
         total += size
         if total > MAX_POINTS:
@@ -234,6 +187,23 @@ def _check_semantics(config: dict) -> None:
     if group_by != "order" and group_by not in model.axis_names:
         raise CumexInputError("batching.group_by", group_by, f"'order' or an axis of {model.name}: {', '.join(model.axis_names)}")
     check_figures(model, config.get("figures", {}))
+
+
+def _check_cost(model: Model, grid: Mapping[str, Any], values: Mapping[str, list[float]], where: str) -> None:
+    """Refuse a grid whose largest point would need more memory than any node has (Model.cost)."""
+    if model.cost is None:
+        return
+    largest = {name: max(v, key=lambda x: (x != math.inf, x)) for name, v in values.items()}
+    for order in grid["orders"]:
+        label = parse_method(order, model).label
+        if label == "limit":
+            continue
+        mb = model.cost(label, largest)[1]
+        if mb > MAX_POINT_MEMORY_MB:
+            axis = model.size_axis or model.axis_names[0]
+            raise CumexInputError(f"{where}.{model.axis(axis).grid_key}", largest[axis],
+                                  f"values whose order-{label} solve fits in memory: this one needs about {mb / 1e6:.3g} TB "
+                                  f"(more than cumex.config.MAX_POINT_MEMORY_MB = {MAX_POINT_MEMORY_MB:,} MB)")
 
 
 _RANGE_INT = ("start", "stop", "step")

@@ -79,7 +79,8 @@ def to_dataset(
                          {"long_name": "attractor reached from the fixed initial state (observables are time averages on a cycle)"})
     data["attractor_period"] = (dims, scalar(float(info.get("period", np.nan))),
                                 {"long_name": "period of the limit cycle reached (NaN if none)", "units": model.time_units})
-    data["converged"] = (dims, scalar(np.int8(result.converged)), {"long_name": "1 if the solve succeeded, else 0"})
+    data["converged"] = (dims, scalar(np.int8(result.converged)),
+                         {"long_name": "1 if the solve succeeded, else 0 (NaN in a study: not one of its points)"})
     data["status"] = (dims, scalar(status_code(result.status), dtype=object), {"long_name": "solver status code"})
     data["status_detail"] = (dims, scalar(result.status, dtype=object), {"long_name": "solver status in words"})
     data["residual"] = (dims, scalar(float(result.residual)), {"long_name": "residual of the steady-state equations at the physical state"})
@@ -109,6 +110,7 @@ def to_dataset(
     attrs = {
         "title": f"cumex {model.name} steady state, order {order}",
         "Conventions": "CF-1.10",
+        "history": f"solved by cumex.study.solve_point ({model.title})",
         "model": model.name,
         "parameters": to_json(dict(params)),
         "overrides": to_json(dict(overrides)),

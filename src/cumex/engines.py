@@ -9,7 +9,7 @@ point's concrete parameters and the settings; it returns a :class:`~cumex.result
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Mapping
 
 if TYPE_CHECKING:
@@ -32,7 +32,9 @@ class Engine:
     defaults: Callable[[], Mapping[str, object]] = dict
     check: Callable[[Mapping[str, object]], object] = lambda settings: None
     description: str = ""
-    extra: dict[str, object] = field(default_factory=dict)
+    #: False when one compiled call can run for minutes (a sparse LU): a time limit then runs the solve
+    #: in a child process that can be killed (cumex.timeouts)
+    interruptible: bool = True
 
 
 # -- the steady-state analysis (Newton + stability + attractors), read by the ODE engines -----------
@@ -80,6 +82,7 @@ def _check_exact(settings):
 EXACT_CENTRAL_SPIN = Engine(
     "exact_central_spin", _solve_exact_central_spin, _exact_defaults, _check_exact,
     "U(1)-reduced permutation-symmetric Liouvillian of a central spin and N satellites (cumex.exact)",
+    interruptible=False,
 )
 
 

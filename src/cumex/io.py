@@ -21,9 +21,11 @@ from typing import Iterable
 import numpy as np
 import xarray as xr
 
+from cumex.integrity import CHECKSUM_ATTR, DamagedFileError, content_checksum, verify
+
 import cumex
 
-__all__ = ["format_float", "provenance", "write_dataset", "read_dataset", "combine", "to_json"]
+__all__ = ["format_float", "provenance", "write_dataset", "read_dataset", "dataset_checksum", "combine", "to_json"]
 
 _ENGINE = "netcdf4"
 # per-job files: NetCDF3 is written ~10x and read ~10x faster than NetCDF4 for small files (cumex.table)
@@ -109,7 +111,9 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike, format: str = "NETCDF
     try:
         # drop_encoding: string variables read from another file keep that file's fixed width, which
         # would truncate longer strings written beside them ('fixed_kappa_over_N' -> 'fixed_kappa_o')
-        ds.drop_encoding().to_netcdf(tmp, engine=_WRITERS[format], format=format)
+        ds = ds.drop_encoding()
+        ds.attrs[CHECKSUM_ATTR] = dataset_checksum(ds)
+        ds.to_netcdf(tmp, engine=_WRITERS[format], format=format, encoding=_encoding(ds, format))
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; collaborators on a cluster must read it
         os.replace(tmp, path)
     except BaseException:
@@ -118,10 +122,37 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike, format: str = "NETCDF
     return path
 
 
-def read_dataset(path: str | os.PathLike) -> xr.Dataset:
-    """Read a whole result file (NetCDF4 or NetCDF3) into memory and close it."""
-    with xr.open_dataset(path, engine=_ENGINE) as ds:
-        return ds.load()
+def _encoding(ds: xr.Dataset, format: str) -> dict[str, dict]:
+    """No fill value on coordinates (CF); NetCDF4 data variables compressed (zlib, shuffle)."""
+    encoding: dict[str, dict] = {name: {"_FillValue": None} for name in ds.coords if ds[name].dtype.kind == "f"}
+    if format == "NETCDF4":
+        for name, var in ds.data_vars.items():
+            if var.dtype.kind in "fiu" and var.ndim:
+                encoding[name] = {"zlib": True, "complevel": 4, "shuffle": True}
+    return encoding
+
+
+def dataset_checksum(ds: xr.Dataset) -> str:
+    """The content checksum of a dataset (:mod:`cumex.integrity`)."""
+    return content_checksum([(str(n), tuple(map(str, v.dims)), v.values, v.attrs) for n, v in ds.variables.items()], ds.attrs)
+
+
+def read_dataset(path: str | os.PathLike, verify_checksum: bool = True) -> xr.Dataset:
+    """Read a whole result file (NetCDF4 or NetCDF3) into memory and close it.
+
+    A file cumex wrote carries a checksum of its content; a mismatch raises
+    :class:`cumex.integrity.DamagedFileError` naming the file, as does a file that cannot be read.
+    """
+    try:
+        with xr.open_dataset(path, engine=_ENGINE) as ds:
+            ds = ds.load()
+    except (OSError, ValueError, RuntimeError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise DamagedFileError(path, f"not a readable NetCDF file ({type(exc).__name__}: {exc})") from exc
+    if verify_checksum:
+        verify(path, [(str(n), tuple(map(str, v.dims)), v.values, v.attrs) for n, v in ds.variables.items()], ds.attrs)
+    return ds
 
 
 def combine(paths: Iterable[str | os.PathLike]) -> xr.Dataset:

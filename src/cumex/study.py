@@ -12,46 +12,23 @@ raises: the point is returned with ``converged = 0``, NaN observables and a ``st
 from __future__ import annotations
 
 import logging
-import signal
 import time
 import traceback
-from contextlib import contextmanager
 from typing import Mapping
 
 import xarray as xr
 
 from cumex.dataset import to_dataset
 from cumex.errors import CumexInputError
+from cumex.integrity import DamagedFileError
 from cumex.methods import check_settings, engine_for, parse_method
 from cumex.models import Model, get_model
 from cumex.results import MethodResult
+from cumex.timeouts import SolveDied, SolveTimeout, run_with_time_limit, time_limit
 
 __all__ = ["solve_point", "solve_result"]
 
 log = logging.getLogger(__name__)
-
-
-class _Timeout(Exception):
-    pass
-
-
-@contextmanager
-def _time_limit(seconds: float | None):
-    """Raise _Timeout after ``seconds`` of wall time (main thread only; no limit when None)."""
-    if not seconds:
-        yield
-        return
-
-    def handler(signum, frame):
-        raise _Timeout
-
-    previous = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def solve_result(
@@ -73,17 +50,49 @@ def solve_result(
     engine = engine_for(spec, method, str(used["engine"]))
     timeout = used.get("timeout_seconds")
     start = time.perf_counter()
+    too_big = _memory_refusal(spec, method.label, params)
+    if too_big:
+        return MethodResult([], None, False, too_big, given), params, used, 0.0
     try:
-        with _time_limit(timeout):  # type: ignore[arg-type]
-            result = engine.solve(spec, method, params, given)
-    except CumexInputError:
+        if timeout and not engine.interruptible:  # one compiled call may run for minutes: a child process
+            result = run_with_time_limit(lambda: engine.solve(spec, method, params, given), float(timeout))  # type: ignore[arg-type]
+        else:
+            with time_limit(timeout):  # type: ignore[arg-type]
+                result = engine.solve(spec, method, params, given)
+    except (CumexInputError, DamagedFileError):  # bad input, or a damaged input file: not a result
         raise
-    except _Timeout:
+    except SolveTimeout:
         result = MethodResult([], None, False, f"timeout after {timeout} s", given)
+    except SolveDied as exc:
+        result = MethodResult([], None, False, f"failed: {exc}", given)
     except Exception as exc:  # a numerical failure is data, not a crash
         log.error("solve failed at %s %s order=%s %s:\n%s", spec.name, scaling, order, point, traceback.format_exc())
         result = MethodResult([], None, False, f"error: {type(exc).__name__}: {exc}", given)
     return result, params, used, time.perf_counter() - start
+
+
+def available_memory_mb() -> float:
+    """MemAvailable of /proc/meminfo in MB (inf where the system does not say)."""
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("inf")
+
+
+def _memory_refusal(model: Model, label: str, params: Mapping[str, float]) -> str:
+    """A status refusing the solve when the model's estimate of its memory exceeds what is available."""
+    if model.cost is None or label == "limit":
+        return ""
+    need = model.cost(label, params)[1]
+    have = available_memory_mb()
+    if need > have:
+        return (f"failed: refused before solving: the {label} solve needs about {need / 1024:.3g} GiB "
+                f"(the model's estimate), {have / 1024:.3g} GiB are available")
+    return ""
 
 
 def solve_point(
@@ -99,9 +108,11 @@ def solve_point(
     ``point`` gives the model's axis values by name (central spin: ``N=50, pump_ratio=0.75``; LMG dimer:
     ``J=1.0, lambda_=0.5`` — a trailing underscore is dropped, for Python keywords); axes not given take
     the model's defaults, or the value the order fixes (``Model.method_axes``: the LMG dimer's
-    mean-field carries S = inf; a different value for such an axis raises). ``scaling`` defaults to the model's default scaling. ``settings`` go to the engine;
+    mean-field carries S = inf; a different value for such an axis raises). ``scaling`` defaults to the
+    model's default scaling. ``settings`` go to the engine;
     ``settings["timeout_seconds"]`` bounds the wall time of the solve (the point is then recorded with
-    status ``timeout``), ``settings["engine"]`` picks hand-written or derived equations where a model
+    status ``timeout``; engines with long compiled calls run in a child process that is killed then,
+    :mod:`cumex.timeouts`), ``settings["engine"]`` picks hand-written or derived equations where a model
     has both.
     """
     spec = get_model(model)

@@ -23,6 +23,7 @@ import numpy as np
 import xarray as xr
 from scipy.io import netcdf_file
 
+from cumex.integrity import DamagedFileError, verify
 from cumex.io import read_dataset
 
 __all__ = ["Table", "read_table"]
@@ -67,17 +68,24 @@ class _NeedsXarray(Exception):
 def read_table(path: str | os.PathLike) -> Table:
     """Read one result file into a :class:`Table` (fast for NetCDF3, through xarray otherwise).
 
-    Raises OSError naming the file when neither reader can read it (missing, truncated, not NetCDF).
+    Raises OSError naming the file when neither reader can read it (missing, truncated, not NetCDF), and
+    :class:`cumex.integrity.DamagedFileError` (an OSError) when its content does not match its checksum.
     """
     try:
         with netcdf_file(path, "r", mmap=False) as nc:
-            return _decode(nc)
+            table = _decode(nc)
     except (TypeError, _NeedsXarray):  # SciPy raises TypeError for a file that is not NetCDF3
         pass
     except Exception as exc:  # noqa: BLE001 (a damaged file fails anywhere in SciPy's parser)
-        raise OSError(f"cannot read result file {os.fspath(path)}: {exc!r}") from exc
+        raise DamagedFileError(os.fspath(path), f"cannot read result file ({exc!r})") from exc
+    else:
+        variables = [(name, dims, values, attrs) for name, (dims, values, attrs) in {**table.coords, **table.data_vars}.items()]
+        verify(os.fspath(path), variables, table.attrs)
+        return table
     try:
         return Table.from_dataset(read_dataset(path))
+    except DamagedFileError:
+        raise
     except (ValueError, OSError) as exc:
         raise OSError(f"cannot read result file {os.fspath(path)}: {exc}") from exc
 

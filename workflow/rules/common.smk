@@ -3,7 +3,14 @@
 # cumex.config so that the CLI, benchmarks and tests expand a study exactly as the workflow does.
 from snakemake.exceptions import WorkflowError
 
-from cumex.config import BATCH_ID, overrides_for, plan_batches, settings_for, study_model, validate_study
+from cumex.config import (
+    BATCH_ID,
+    overrides_for,
+    plan_batches,
+    settings_for,
+    study_model,
+    validate_study,
+)
 from cumex.errors import CumexInputError
 from cumex.methods import engine_for, parse_method
 
@@ -41,7 +48,11 @@ def figure_formats():
 
 
 def figure_paths():
-    return [f"{RESULTS}/figures/{name}.{fmt}" for name in FIGURES for fmt in figure_formats()]
+    return [
+        f"{RESULTS}/figures/{name}.{fmt}"
+        for name in FIGURES
+        for fmt in figure_formats()
+    ]
 
 
 def _batch(wildcards):
@@ -57,7 +68,10 @@ def _batch(wildcards):
 def _derived(order):
     """(M, symmetry) when the order's equations come from the cumulant engine, else None."""
     method = parse_method(order, MODEL)
-    if engine_for(MODEL, method, config["settings"].get("engine", "auto")).name != "cumulants":
+    if (
+        engine_for(MODEL, method, config["settings"].get("engine", "auto")).name
+        != "cumulants"
+    ):
         return None
     return method.order, method.symmetry
 
@@ -80,6 +94,8 @@ def solve_job(wildcards):
     settings = settings_for(batch.order, config["settings"], MODEL)  # the settings its engine reads
     if _derived(batch.order):
         settings["compiled"] = derived_path(batch.order)
+        # lower orders (Newton starts) are compiled into the study's folder, never the home cache
+        settings["cache_dir"] = f"{RESULTS}/derived/cache"
     return {
         "model": config["model"],
         "scaling": batch.scaling,
@@ -112,7 +128,7 @@ def solve_runtime(wildcards, attempt):
 
 
 def figure_outputs():
-    """Named outputs of the plot rule (one job per figure, wildcard ``figure``): format -> path.
+    """Named outputs of the plot job of one figure (wildcard ``figure``), by format: format -> path.
 
     The report shows the PNG (or the first format when PNG is not asked for) with the figure's
     caption from the model file; the other formats are plain files next to it.
@@ -123,7 +139,12 @@ def figure_outputs():
     for fmt in formats:
         path = f"{RESULTS}/figures/{{figure}}.{fmt}"
         if fmt == shown:
-            path = report(path, caption="../report/figure.rst", category=f"Study {STUDY}", labels={"figure": "{figure}"})
+            path = report(
+                path,
+                caption="../report/figure.rst",
+                category=f"Study {STUDY}",
+                labels={"figure": "{figure}"},
+            )
         outputs[fmt] = path
     return outputs
 

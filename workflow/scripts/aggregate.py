@@ -13,8 +13,18 @@ from cumex.assemble import assemble_files  # noqa: E402
 
 from cumex.io import write_dataset  # noqa: E402
 
+from pathlib import Path  # noqa: E402
+
+from cumex.integrity import DamagedFileError  # noqa: E402
+
 # assemble, not xarray.combine_by_coords: batches of unequal shape (a union of grids) must combine too.
-ds = assemble_files(snakemake.input)  # noqa: F821
+try:
+    ds = assemble_files(snakemake.input)  # noqa: F821
+except DamagedFileError as exc:
+    # a damaged job file is removed, so that the next run of the same command solves that batch again
+    logging.getLogger("cumex.workflow.aggregate").error("%s; removed it: run the same command again", exc)
+    Path(exc.path).unlink(missing_ok=True)
+    raise
 ds.attrs["study"] = snakemake.params.study  # noqa: F821
 ds.attrs["study_config"] = json.dumps(dict(snakemake.config), sort_keys=True, default=str)  # noqa: F821
 logging.getLogger("cumex.workflow.aggregate").info(

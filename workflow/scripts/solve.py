@@ -5,6 +5,7 @@ the data (converged = 0, NaN values, status) instead of raising; the file is wri
 """
 
 import logging
+import pathlib
 import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (injected by Snakemake)
@@ -13,6 +14,7 @@ logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %
 import _library  # noqa: E402,F401 (cumex from this checkout when run in the conda env)
 from cumex.assemble import assemble  # noqa: E402
 
+from cumex.integrity import DamagedFileError  # noqa: E402
 from cumex.io import write_dataset  # noqa: E402
 from cumex.study import solve_point  # noqa: E402
 
@@ -21,10 +23,16 @@ log = logging.getLogger("cumex.workflow.solve")
 points = []
 for k, values in enumerate(job["points"], 1):
     point = dict(zip(job["axes"], values))
-    ds = solve_point(
-        model=job["model"], order=job["order"], scaling=job["scaling"], overrides=job["overrides"],
-        settings=job["settings"], **point,
-    )
+    try:
+        ds = solve_point(
+            model=job["model"], order=job["order"], scaling=job["scaling"], overrides=job["overrides"],
+            settings=job["settings"], **point,
+        )
+    except DamagedFileError as exc:
+        # the compiled system is damaged: remove it so that the next run derives it again; this job fails
+        log.error("%s; removed it: run the same command again", exc)
+        pathlib.Path(exc.path).unlink(missing_ok=True)
+        raise
     log.info(
         "[%d/%d] %s order=%s %s: %s in %.3g s", k, len(job["points"]), job["scaling"], job["order"],
         " ".join(f"{a}={v}" for a, v in point.items()), ds["status"].values.item(), ds["solve_seconds"].values.item(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from cumex.cumulants.compile import CompiledSystem, compile_system
 from cumex.cumulants.model import ManyToOneModel
 from cumex.cumulants.system import SYMMETRIES, EquationSystem, derive_system
 from cumex.errors import CumexInputError
+from cumex.integrity import DamagedFileError
 from cumex.models import model_names
 
 __all__ = [
@@ -93,6 +95,7 @@ def write_compiled(path: str | os.PathLike, model: str, order: int, symmetry: st
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = compiled.to_arrays()
     arrays["key"] = np.array(_key(model, order, symmetry))
+    arrays["checksum"] = np.array(_checksum(arrays))
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp.npz")
     os.close(fd)
     try:
@@ -107,16 +110,38 @@ def write_compiled(path: str | os.PathLike, model: str, order: int, symmetry: st
     return path
 
 
+def _checksum(arrays) -> str:
+    """SHA-256 of every array (name, dtype, shape, bytes) but the checksum itself."""
+    h = hashlib.sha256()
+    for name in sorted(k for k in arrays if k != "checksum"):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode() + a.tobytes())
+    return h.hexdigest()
+
+
 def load_compiled(path: str | os.PathLike) -> CompiledSystem:
-    with np.load(path, allow_pickle=False) as data:
-        return CompiledSystem.from_arrays({k: data[k] for k in data.files})
+    """Read a compiled system; :class:`~cumex.integrity.DamagedFileError` (naming the file) when it is
+    truncated, unreadable, or its content does not match its checksum."""
+    try:
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (a truncated zip fails anywhere in numpy's reader)
+        raise DamagedFileError(path, f"not a readable compiled system ({type(exc).__name__}: {exc})") from exc
+    if "checksum" not in arrays or str(arrays["checksum"]) != _checksum(arrays):
+        raise DamagedFileError(path, "compiled system does not match its checksum (damaged file)")
+    try:
+        return CompiledSystem.from_arrays(arrays)
+    except (KeyError, ValueError, IndexError) as exc:
+        raise DamagedFileError(path, f"incomplete compiled system ({exc!r})") from exc
 
 
 def _stored_key(path: Path) -> str | None:
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as data:
             return str(data["key"])
-    except (OSError, KeyError, ValueError):
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):  # missing or damaged: rebuild
         return None
 
 
@@ -125,7 +150,11 @@ def _compiled_cached(model: str, order: int, symmetry: str, directory: str) -> C
     path = cache_path(model, order, symmetry, directory)
     if _stored_key(path) != _key(model, order, symmetry):
         write_compiled(path, model, order, symmetry)
-    return load_compiled(path)
+    try:
+        return load_compiled(path)
+    except DamagedFileError:  # a damaged cache entry is rebuilt, never used
+        write_compiled(path, model, order, symmetry)
+        return load_compiled(path)
 
 
 def compiled_system(

@@ -157,10 +157,12 @@ def _scaling_title(ds, scaling: str) -> str:
 
 
 def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
-    """(seconds, MB) of one point, measured on one core with a margin (benchmarks/)."""
+    """(seconds, MB) of one point on one core. Exact (coherence cutoff, benchmarks/exact_scaling.py):
+    0.33 GiB / 2 s at N = 1000, 1.1 GiB at 2000, 3.2 GiB at 3000, 6.3 GiB / 150-190 s at 4000, i.e.
+    about 4e-4 N² MB and 3e-9 N³ s above a few hundred N (both with the process's ~400 MB)."""
     N = float(point["N"])
     if method == "exact":
-        return 0.05 + 1e-7 * N**3, 600 + 0.02 * N**2
+        return 0.05 + 3e-9 * N**3, 400 + 4e-4 * N**2
     if method == "1":
         return 0.5, 600
     return 0.3 + 0.002 * int(method.split("_")[0]) ** 3, 600
@@ -229,7 +231,7 @@ MODEL = Model(
             "which does not count as unstable. Hatched cells: the solve failed; white cells: not part of the study.")),
     ),
     decorations={"threshold": _threshold_line, "scaling_title": _scaling_title},
-    figure_defaults={"pump_ratio": 0.75, "N": 50},
+    figure_defaults={"pump_ratio": 0.75, "N": None},
     operators=CENTRAL_SPIN,
     default_scaling="fixed_kappa_over_N",
     validate=_validate,

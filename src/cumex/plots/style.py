@@ -110,12 +110,14 @@ def scaling_title(ds: xr.Dataset, scaling: str) -> str:
 
 
 def nearest_value(values: np.ndarray, target: float | None, counts: np.ndarray | None = None) -> float:
-    """The coordinate value closest to ``target``; with no target, the one with the largest count."""
+    """The coordinate value closest to ``target``; with no target, the one with the largest count (of
+    several equally covered, the last: the largest N of a full grid)."""
     values = np.asarray(values)
     if target is None:
         if counts is None:
-            return values[0].item()
-        return values[int(np.argmax(counts))].item()
+            return values[-1].item()
+        counts = np.asarray(counts)
+        return values[int(np.flatnonzero(counts == counts.max())[-1])].item()
     numbers = values.astype(float)
     if np.isinf(float(target)):  # inf - inf is NaN: the infinite value itself, else the extreme one
         hits = np.flatnonzero(numbers == float(target))

@@ -22,7 +22,7 @@ from scipy.integrate import solve_ivp
 from cumex.steady.symmetry import frequency_estimate
 from cumex.steady.system import RealODESystem
 
-__all__ = ["Trajectory", "Relaxation", "integrate_trajectory", "relax", "natural_time_scale"]
+__all__ = ["Trajectory", "Relaxation", "integrate_trajectory", "relax", "natural_time_scale", "slowest_time_scale"]
 
 
 @dataclass
@@ -83,13 +83,24 @@ def integrate_trajectory(
     return Trajectory(sol.t, sol.y.T, nu_frame, ok, str(sol.message))
 
 
-def natural_time_scale(system: RealODESystem, x: np.ndarray) -> float:
-    """1 / (median decay rate of the Jacobian at x): a time over which the dynamics moves appreciably."""
+def _decay_rates(system: RealODESystem, x: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         eig = np.linalg.eigvals(np.asarray(system.jacobian(x), dtype=float))
     rates = np.abs(eig.real[np.isfinite(eig.real)])
-    rates = rates[rates > 1e-12 * max(1.0, float(rates.max(initial=0.0)))]
+    return rates[rates > 1e-12 * max(1.0, float(rates.max(initial=0.0)))]
+
+
+def natural_time_scale(system: RealODESystem, x: np.ndarray) -> float:
+    """1 / (median decay rate of the Jacobian at x): a time over which the dynamics moves appreciably."""
+    rates = _decay_rates(system, x)
     return 1.0 / float(np.median(rates)) if rates.size else 1.0
+
+
+def slowest_time_scale(system: RealODESystem, x: np.ndarray) -> float:
+    """1 / (smallest non-zero decay rate of the Jacobian at x): the time the slowest mode needs. With
+    rates spread over many decades (κ = N/16 beside Γ_T at N = 10^8) it is far beyond the median one."""
+    rates = _decay_rates(system, x)
+    return 1.0 / float(np.min(rates)) if rates.size else 1.0
 
 
 def relax(
@@ -126,7 +137,7 @@ def relax(
     if t_chunk is None:
         t_chunk = 50.0 * tau
     if t_max is None:
-        t_max = 1e5 * tau
+        t_max = max(1e5 * tau, 1e3 * slowest_time_scale(system, x))
     nu = 0.0
     if G is not None:
         with np.errstate(all="ignore"):
