@@ -8,7 +8,10 @@ Two collective spins of length S: A is dissipative (loses excitations), B is dri
     dρ/dt = -i[H, ρ] + (γ/S) ( D[S_A^-]ρ + D[S_B^+]ρ ),   D[x]ρ = x ρ x† - {x† x, ρ}/2   (ħ = 1).
 
 With these scalings the mean-field equations for the normalised moments X = ⟨Sx⟩/S, ... do not depend
-on S (see :mod:`cumex.meanfield.lmg_dimer`); mean-field points carry S = inf (its limit); S only matters for the exact solver (Hilbert space (2S+1)²).
+on S (see :mod:`cumex.meanfield.lmg_dimer`): they are the S → ∞ limit, so mean-field points carry S = inf
+(``method_axes``); S only matters for the exact solver (Hilbert space (2S+1)², :mod:`cumex.exact.lmg_dimer`).
+The figures are Fig. 2 (``stability``: the mean-field stability count over (J, λ) with eqs. 12, 13 and the
+Hopf line from ``decorations``) and Fig. 3 (``cuts``: Z_B along cuts, a line per spin length S).
 Defaults follow the paper's figures: g = 1 (the energy unit), γ = 0.5 g, S = 4.
 """
 
@@ -123,6 +126,8 @@ def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
     """(seconds, MB) of one point on one core, with a margin: mean-field integrates up to t_max on
     cycles; exact solves a sparse system of (2S+1)⁴/2 unknowns."""
     if method == "exact":
+        if not math.isfinite(float(point["S"])):
+            return 0.0, 0.0  # nothing to estimate: the exact solver refuses S = inf (CumexInputError)
         size = (2 * float(point["S"]) + 1) ** 4
         # S = 4 takes up to ~50 s where the ILU-preconditioned iteration falls back to a sparse LU
         return 0.5 + 8e-3 * size, 300 + 0.05 * size
