@@ -23,8 +23,14 @@ include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plot.smk"
 
 
+# merging files and drawing figures are quick: on a cluster they run where Snakemake runs
+localrules:
+    aggregate,
+    plot,
+
+
 rule all:
+    default_target: True
     input:
         dataset_path(),
         figure_paths(),
-    default_target: True

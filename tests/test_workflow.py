@@ -249,3 +249,9 @@ def test_lint_is_clean(checks_without_jobs) -> None:
     returncode, out = checks_without_jobs["lint"]
     assert returncode == 0, out
     assert "Congratulations" in out
+
+
+def test_snakefmt_is_clean() -> None:
+    files = [str(ROOT / "Snakefile"), str(ROOT / "workflow" / "rules")]
+    proc = subprocess.run([sys.executable, "-m", "snakefmt", "--check", *files], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

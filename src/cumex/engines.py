@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from cumex.results import MethodResult
 
 __all__ = ["Engine", "COMMON_SETTINGS", "EXACT_CENTRAL_SPIN", "HANDWRITTEN_CENTRAL_SPIN", "CUMULANTS",
-           "LMG_MEAN_FIELD", "LMG_EXACT", "steady_settings"]
+           "LMG_MEAN_FIELD", "LMG_EXACT", "LIMIT",
+           "EXACT_TAVIS_CUMMINGS", "MEAN_FIELD_TAVIS_CUMMINGS", "steady_settings"]
 
 #: settings every point reads (cumex.study.solve_point): a wall-time limit and the choice of equations
 COMMON_SETTINGS: dict[str, object] = {"timeout_seconds": None, "engine": "auto"}
@@ -27,7 +28,8 @@ COMMON_SETTINGS: dict[str, object] = {"timeout_seconds": None, "engine": "auto"}
 @dataclass(frozen=True)
 class Engine:
     name: str
-    solve: Callable[["Model", "Method", Mapping[str, float], Mapping[str, object]], "MethodResult"]
+    #: (model, method, concrete parameters, settings, scaling=..., point=..., overrides=...) -> MethodResult
+    solve: Callable[..., "MethodResult"]
     #: the settings it reads, with defaults (a callable, so that defaults are imported lazily)
     defaults: Callable[[], Mapping[str, object]] = dict
     check: Callable[[Mapping[str, object]], object] = lambda settings: None
@@ -61,7 +63,7 @@ def _central_spin_params(params: Mapping[str, float]):
     return CentralSpinParameters(**{k: (int(v) if k == "N" else float(v)) for k, v in params.items()})
 
 
-def _solve_exact_central_spin(model, method, params, settings):
+def _solve_exact_central_spin(model, method, params, settings, **context):
     from cumex.exact.solver import solve
 
     return solve(_central_spin_params(params), settings)
@@ -86,7 +88,7 @@ EXACT_CENTRAL_SPIN = Engine(
 )
 
 
-def _solve_handwritten(model, method, params, settings):
+def _solve_handwritten(model, method, params, settings, **context):
     from cumex.handwritten.central_spin import solve_mean_field, solve_order2
 
     solver = solve_mean_field if method.order == 1 else solve_order2
@@ -101,7 +103,7 @@ HANDWRITTEN_CENTRAL_SPIN = Engine(
 _CUMULANT_SETTINGS = {"compiled": None, "cache_dir": None, "seed": 0.01, "lower_order_guess": None}
 
 
-def _solve_cumulants(model, method, params, settings):
+def _solve_cumulants(model, method, params, settings, **context):
     from cumex.cumulants.solver import solve_order
 
     return solve_order(method.label, params, settings, model=model.name)
@@ -136,7 +138,7 @@ def _lmg_params(params: Mapping[str, float]):
     return LMGDimerParameters(J=params["J"], lam=params["lambda"], g=params["g"], gamma=params["gamma"], S=params["S"])
 
 
-def _solve_lmg_mean_field(model, method, params, settings):
+def _solve_lmg_mean_field(model, method, params, settings, **context):
     from cumex.meanfield.lmg_solve import solve_mean_field
 
     return solve_mean_field(_lmg_params(params), settings)
@@ -154,7 +156,7 @@ def _check_lmg_mean_field(settings):
     check_settings(settings)
 
 
-def _solve_lmg_exact(model, method, params, settings):
+def _solve_lmg_exact(model, method, params, settings, **context):
     from cumex.exact.lmg_dimer import solve
 
     return solve(_lmg_params(params), settings)
@@ -164,3 +166,72 @@ LMG_MEAN_FIELD = Engine("lmg_mean_field", _solve_lmg_mean_field, _lmg_mean_field
                         "fixed points of the LMG-dimer mean-field equations on the Bloch spheres, and attractors")
 LMG_EXACT = Engine("lmg_exact", _solve_lmg_exact, dict, lambda s: None,
                    "exact steady state of the LMG dimer for spin length S (parity sector)")
+
+
+# -- the exact N -> infinity limits (cumex.limits) ----------------------------------------------------
+def _solve_limit(model, method, params, settings, *, scaling, point, overrides, **context):
+    from cumex.limits.api import solve_limit
+
+    values = {**dict(overrides), **{k: v for k, v in point.items() if k != model.size_axis}}
+    return solve_limit(model.name, scaling, values, settings)
+
+
+def _limit_defaults():
+    from cumex.limits.jaynes_cummings import DEFAULT_SETTINGS
+
+    return DEFAULT_SETTINGS
+
+
+def _check_limit(settings):
+    from cumex.limits.jaynes_cummings import read_settings
+
+    read_settings(settings)
+
+
+LIMIT = Engine("limit", _solve_limit, _limit_defaults, _check_limit,
+               "the exact N -> infinity limit of the point's scaling: an open Jaynes-Cummings model (g ~ 1/sqrt(N)) "
+               "solved in an adaptive Fock cutoff, or the N -> infinity mean-field state (cumex.limits)")
+
+
+# -- Tavis-Cummings: exact (permutation symmetry + U(1) + Fock cutoff) and mean-field closed form -----
+def _tc_params(params: Mapping[str, float]):
+    from cumex.exact.tavis_cummings import TavisCummingsParameters
+
+    return TavisCummingsParameters(**{k: (int(v) if k == "N" else float(v)) for k, v in params.items()})
+
+
+def _solve_exact_tc(model, method, params, settings, **context):
+    from cumex.exact.tavis_cummings import solve_exact
+
+    return solve_exact(_tc_params(params), settings)
+
+
+def _exact_tc_defaults():
+    from cumex.exact.tavis_cummings import DEFAULT_SETTINGS
+
+    return DEFAULT_SETTINGS
+
+
+def _check_exact_tc(settings):
+    from cumex.exact.tavis_cummings import read_settings
+
+    read_settings(settings)
+
+
+EXACT_TAVIS_CUMMINGS = Engine(
+    "exact_tavis_cummings", _solve_exact_tc, _exact_tc_defaults, _check_exact_tc,
+    "Tavis-Cummings: permutation-symmetric emitters, U(1) sector, adaptive Fock and coherence cutoffs "
+    "(cumex.exact.tavis_cummings)", interruptible=False,
+)
+
+
+def _solve_mean_field_tc(model, method, params, settings, **context):
+    from cumex.handwritten.tavis_cummings import solve_mean_field
+
+    return solve_mean_field(_tc_params(params), settings)
+
+
+MEAN_FIELD_TAVIS_CUMMINGS = Engine(
+    "mean_field_tavis_cummings", _solve_mean_field_tc, dict, lambda settings: None,
+    "Tavis-Cummings mean-field steady states in closed form with their stability (cumex.handwritten.tavis_cummings)",
+)

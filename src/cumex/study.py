@@ -44,6 +44,8 @@ def solve_result(
     scaling = scaling or spec.scaling_default
     method = parse_method(order, spec)
     point = spec.point_for(method.label, point)
+    if method.kind == "limit" and spec.size_axis:  # the N -> infinity limit is a point at N = inf
+        point = {**point, spec.size_axis: float("inf")}
     params = spec.resolve(scaling, point, overrides)
     used = check_settings(spec, [method], settings or {})
     given = dict(settings or {})
@@ -53,12 +55,13 @@ def solve_result(
     too_big = _memory_refusal(spec, method.label, params)
     if too_big:
         return MethodResult([], None, False, too_big, given), params, used, 0.0
+    context = {"scaling": scaling, "point": spec.axis_values(point), "overrides": dict(overrides or {})}
     try:
         if timeout and not engine.interruptible:  # one compiled call may run for minutes: a child process
-            result = run_with_time_limit(lambda: engine.solve(spec, method, params, given), float(timeout))  # type: ignore[arg-type]
+            result = run_with_time_limit(lambda: engine.solve(spec, method, params, given, **context), float(timeout))  # type: ignore[arg-type]
         else:
             with time_limit(timeout):  # type: ignore[arg-type]
-                result = engine.solve(spec, method, params, given)
+                result = engine.solve(spec, method, params, given, **context)
     except (CumexInputError, DamagedFileError):  # bad input, or a damaged input file: not a result
         raise
     except SolveTimeout:
@@ -118,6 +121,8 @@ def solve_point(
     spec = get_model(model)
     point = spec.point_for(parse_method(order, spec).label, {k.rstrip("_"): v for k, v in point.items()})
     scaling = scaling or spec.scaling_default
+    if parse_method(order, spec).kind == "limit" and spec.size_axis:
+        point = {**point, spec.size_axis: float("inf")}
     result, params, used, seconds = solve_result(spec, order, scaling, overrides, settings, **point)
     values = spec.axis_values(point)
     return to_dataset(

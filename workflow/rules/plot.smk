@@ -6,10 +6,10 @@ rule plot:
         **figure_outputs(),
     log:
         f"{RESULTS}/logs/plot/{{figure}}.log",
+    conda:
+        "../../envs/cumex.yaml"
     params:
         figures=config["figures"],
         caption=figure_caption,
-    conda:
-        "../../envs/cumex.yaml"
     script:
         "../scripts/plot.py"

@@ -8,10 +8,10 @@ rule derive:
         M=r"\d+",
         symmetry="u1|broken",
         model=r"[A-Za-z0-9_]+",
-    params:
-        model=config["model"],
     conda:
         "../../envs/cumex.yaml"
+    params:
+        model=config["model"],
     shell:
         "cumex derive {params.model:q} --order {wildcards.M} --symmetry {wildcards.symmetry} --quiet --out {output:q} 2> {log:q}"
 
@@ -24,13 +24,13 @@ rule solve:
         f"{RESULTS}/points/{{batch}}.nc",
     log:
         f"{RESULTS}/logs/solve/{{batch}}.log",
-    params:
-        job=solve_job,
+    conda:
+        "../../envs/cumex.yaml"
     threads: 1
     resources:
         mem_mb=solve_mem_mb,
         runtime=solve_runtime,
-    conda:
-        "../../envs/cumex.yaml"
+    params:
+        job=solve_job,
     script:
         "../scripts/solve.py"

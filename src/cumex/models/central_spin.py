@@ -204,6 +204,7 @@ MODEL = Model(
         "1": "cumex.engines:HANDWRITTEN_CENTRAL_SPIN",
         "2": "cumex.engines:HANDWRITTEN_CENTRAL_SPIN",
         "cumulant": "cumex.engines:CUMULANTS",
+        "limit": "cumex.engines:LIMIT",
     },
     max_order=8,
     state_slots=8,

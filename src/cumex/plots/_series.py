@@ -69,7 +69,7 @@ def draw_orders(
 ) -> bool:
     """One line per order of ``panel`` along ``along`` (x drawn as ``x_of(x)``); failed points marked.
 
-    Sparse lines get square markers; with ``dense_exact_as_line`` an exact series of 40 points or more is
+    Sparse lines mark every point with the order's marker; with ``dense_exact_as_line`` an exact series of 40 points or more is
     drawn as a line, as the paper does. Returns whether any point failed.
     """
     any_failed = False
@@ -79,10 +79,16 @@ def draw_orders(
         if s.empty:
             continue
         style = order_style(order)
+        if order == "limit":  # N = inf: a marker where x_of puts it (1/N = 0) and a dashed level across
+            finite = np.isfinite(x_of(s.x))
+            for y in s.y:
+                ax.axhline(y, color=style["color"], linestyle="--", linewidth=0.8, alpha=0.7)
+            ax.plot(x_of(s.x)[finite], s.y[finite], label=order_label(order), **{**style, "linestyle": "none", "clip_on": False})
+            continue
         if order == "exact" and dense_exact_as_line and s.x.size >= 40:
-            style = {**style, "marker": None, "linestyle": "-", "linewidth": 2.2, "alpha": 0.6}
+            style = {**style, "marker": None, "markevery": None, "linestyle": "-", "linewidth": 2.2, "alpha": 0.6}
         elif order != "exact" and s.x.size < 40:
-            style = {**style, "marker": "s", "markersize": 2.5}
+            style = {**style, "markevery": None, "markersize": 3}  # few points: mark each one
         ax.plot(x_of(s.x), s.y, label=order_label(order), **style)
         _band(ax, s, x_of, style["color"])
         any_failed |= mark_failed(ax, x_of(s.x_failed), style["color"])

@@ -27,6 +27,9 @@ from cumex.plots.style import (
 
 __all__ = ["plot_series", "plot_error_series"]
 
+#: errors below this are rounding (an order that is exact at small N): below the log axis' range
+_ROUNDING = 1e-12
+
 
 def _reciprocal(x):
     x = np.asarray(x, dtype=float)
@@ -116,6 +119,7 @@ def plot_error_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: M
             ax.text(0.5, 0.5, "no exact results in this study", transform=ax.transAxes, ha="center", va="center")
             continue
         exact = panel.sel(order="exact")
+        drawn: list[float] = []
         x = np.asarray(panel[spec.x].values, dtype=float)
         exact_ok = np.asarray((present(exact) & ~failed(exact)).values, dtype=bool)
         for order in orders:
@@ -126,10 +130,16 @@ def plot_error_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: M
             fail = np.asarray(present(line).values, dtype=bool) & np.asarray(present(exact).values, dtype=bool) & ~(ok & exact_ok)
             if not both.any() and not fail.any():
                 continue
-            style = {**order_style(order), "marker": "s", "markersize": 2.5} if both.sum() < 40 else order_style(order)
+            style = {**order_style(order), "markevery": None, "markersize": 3} if both.sum() < 40 else order_style(order)
             ax.plot(x[both], err[both], label=order_label(order), **style)
             any_failed |= mark_failed(ax, x[fail], style["color"])
-        ax.set_ylim(bottom=0)
+            drawn.extend(err[both])
+        visible = [e for e in drawn if e > _ROUNDING]
+        if visible:  # errors span decades: a log axis; rounding-level errors (an order exact at small N) sit on its lower edge
+            ax.set_yscale("log")
+            ax.set_ylim(bottom=0.3 * min(visible), top=3.0 * max(visible))
+        else:
+            ax.set_ylim(bottom=0)
     axes[0].set_ylabel(f"error in {observable_label(model, variable)}")
     shared_legend(axes, any_failed)
     title = "Error against the exact steady state"

@@ -33,22 +33,23 @@ __all__ = [
     "failed_legend_handle",
 ]
 
-RC_PARAMS = {
-    "font.size": 9,
-    "axes.labelsize": 10,
-    "axes.titlesize": 9.5,
-    "legend.fontsize": 8,
-    "xtick.labelsize": 8.5,
-    "ytick.labelsize": 8.5,
-    "lines.linewidth": 1.4,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "savefig.dpi": 200,
-    "mathtext.fontset": "cm",
-}
+#: the house style (src/cumex/data/cumex.mplstyle): one font for text and mathematics, Type 42 fonts
+STYLE_FILE = Path(__file__).resolve().parents[1] / "data" / "cumex.mplstyle"
+RC_PARAMS = dict(matplotlib.rc_params_from_file(STYLE_FILE, use_default_template=False))
 
-_COLOURS = ["#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
-_EXACT_COLOUR = "#1f77b4"
+# Okabe-Ito colours, one per order, with a marker of its own (colour-blind safe; also apart in greyscale)
+_EXACT = {"color": "#000000", "marker": "o"}
+_ORDER_STYLES = [
+    ("#D55E00", "v"),  # 1: mean-field
+    ("#0072B2", "s"),  # 2
+    ("#009E73", "^"),  # 3
+    ("#CC79A7", "D"),  # 4
+    ("#E69F00", "P"),  # 5
+    ("#56B4E9", "X"),  # 6
+    ("#7F7F7F", "*"),  # 7
+    ("#F0E442", "h"),  # 8
+]
+_LIMIT = {"color": "#000000", "marker": "*"}
 
 
 def styled(function):
@@ -79,6 +80,8 @@ def order_label(order: str) -> str:
     order = str(order)
     if order == "exact":
         return "exact"
+    if order == "limit":
+        return r"exact $N \to \infty$ limit"
     if order == "1":
         return "mean-field (MF)"
     m, _, broken = order.partition("_")
@@ -86,15 +89,20 @@ def order_label(order: str) -> str:
 
 
 def order_style(order: str) -> dict:
-    """Line colour and style of an order (exact: blue dots, as in Fowler-Wright et al. Fig. 2)."""
+    """Colour, marker and line style of an order (exact: black dots, as dots in Fowler-Wright et al. Fig. 2)."""
     order = str(order)
     if order == "exact":
-        return {"color": _EXACT_COLOUR, "marker": "o", "linestyle": "none", "markersize": 3.5, "zorder": 3}
+        return {**_EXACT, "linestyle": "none", "markersize": 3.5, "zorder": 3}
+    if order == "limit":
+        return {**_LIMIT, "linestyle": "--", "markersize": 7, "zorder": 3}
     m, _, broken = order.partition("_")
-    index = (int(m) - 1) if m.isdigit() else 7
+    index = (int(m) - 1) if m.isdigit() else len(_ORDER_STYLES) - 1
+    colour, marker = _ORDER_STYLES[index % len(_ORDER_STYLES)]
     return {
-        "color": _COLOURS[index % len(_COLOURS)],
-        "marker": None,
+        "color": colour,
+        "marker": marker,
+        "markevery": 0.1,
+        "markersize": 4,
         "linestyle": ":" if broken else ("--" if m == "1" else "-"),
     }
 
