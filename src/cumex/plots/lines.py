@@ -49,7 +49,7 @@ def _top_axis_of_N(ax) -> None:
 def plot_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapping[str, object] | None = None):
     """The headline observable (or ``spec.observable``) against ``spec.x`` (see the module docstring).
 
-    With ``spec.panels`` (or the study's ``figures.<name>``) a panel per cut and scaling, each along its
+    With ``spec.panels`` (or the study's ``figures.panels.<name>``) a panel per cut and scaling, each along its
     own x axis (:func:`cumex.figure_choices.panel_axis`); with ``spec.lines`` a line per value of that axis.
     """
     variable = spec.observable or model.headline
