@@ -91,7 +91,8 @@ def solve_inputs(wildcards):
 def solve_job(wildcards):
     """Everything one solve job needs; a change of any of it reruns the job (params rerun trigger)."""
     batch = _batch(wildcards)
-    settings = settings_for(batch.order, config["settings"], MODEL)  # the settings its engine reads
+    # only the settings its engine reads (a study's settings are those of all its orders' engines)
+    settings = settings_for(batch.order, config["settings"], MODEL)
     if _derived(batch.order):
         settings["compiled"] = derived_path(batch.order)
         # lower orders (Newton starts) are compiled into the study's folder, never the home cache
