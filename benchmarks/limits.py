@@ -27,7 +27,7 @@ from cumex.models.central_spin import resolve_parameters
 #: (model, params, initial central state, run the dynamics?) — near pump ratio 1/2 the boson's rates
 #: Γ/|p| and its occupation diverge (n_fock ~ 140 at 0.55): steady state only (dynamics there takes minutes).
 CASES = [
-    ("carollo_central_spin", {}, "up", True),
+    ("driven_central_spin", {}, "up", True),
     ("central_spin", {"pump_ratio": 0.25}, "down", True),
     ("central_spin", {"pump_ratio": 0.75}, "down", True),
     ("central_spin", {"pump_ratio": 0.55}, "down", False),

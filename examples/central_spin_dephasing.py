@@ -18,7 +18,7 @@ from fractions import Fraction
 from cumex.models import Quantity
 from cumex.models.central_spin import MODEL as CENTRAL_SPIN
 from cumex.models.central_spin_operators import CENTRAL_SPIN as OPERATORS
-from cumex.cumulants.model import Jump
+from cumex.operators.many_to_one import Jump
 
 # D[σ^z] at rate γ_φ/2 dephases a coherence at γ_φ: the jump's rate parameter is gamma_phi_half
 _OPERATORS = replace(

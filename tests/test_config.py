@@ -38,7 +38,7 @@ BAD = {
     "pump ratio above 1": (with_grid(pump_ratios=[1.5]), ["grids[0].pump_ratios[0]", "1.5", ">= 0 and <= 1"]),
     "pump ratio below 0": (with_grid(pump_ratios=[-0.1]), ["grids[0].pump_ratios[0]", "-0.1", ">= 0 and <= 1"]),
     "unknown order": (with_grid(orders=["exact", "mf"]), ["grids[0].orders[1]", "'mf'", "'exact', 'limit', a cumulant order 1..12"]),
-    "order out of range": (with_grid(orders=[9]), ["grids[0].orders[0]", "9", "an order this model offers: exact, 1..8 and M_broken"]),
+    "order out of range": (with_grid(orders=[13]), ["grids[0].orders[0]", "13", "a cumulant order 1..12"]),
     "unknown scaling": (with_grid(scalings=["sqrtN"]), ["grids[0].scalings[0]", "'sqrtN'", "fixed_g_sqrtN, fixed_kappa_over_N, fixed_gN, none"]),
     "unknown parameter": ({**tiny(), "parameters": {"gg": 1.0}}, ["parameters.gg", "a parameter of central_spin", "g_sqrtN"]),
     "parameter of another scaling": ({**tiny(), "parameters": {"kappa_over_N": 0.1}}, ["parameters.kappa_over_N", "fixed_kappa_over_N"]),

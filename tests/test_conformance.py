@@ -21,12 +21,15 @@ def methods_of(name: str) -> list[str]:
     model = get_model(name)
     orders = [k for k in ("exact",) if k in model.engines]
     if "cumulant" in model.engines:
-        orders += ["1", "2", "3", "2_broken"]
+        orders += ["1", "2", "3", "2_broken"] if model.u1_symmetric else ["1", "2_broken", "3_broken"]
     orders += [k for k in model.engines if k not in ("exact", "limit", "cumulant") and k not in orders]
     return orders
 
 
-PAIRS = [(name, order) for name in model_names() for order in methods_of(name)]
+# mean-field of the driven central spin follows a limit cycle for a minute: slow tier
+SLOW = {("driven_central_spin", "1")}
+PAIRS = [pytest.param(name, order, marks=[pytest.mark.slow] if (name, order) in SLOW else [])
+         for name in model_names() for order in methods_of(name)]
 
 
 @pytest.mark.parametrize("name, order", PAIRS)
@@ -40,7 +43,8 @@ def test_every_pair_has_the_common_schema(name: str, order: str) -> None:
         assert var in ds, (name, order, var)
         assert ds[var].dims[: len(dims)] == dims, (name, order, var)
     assert ds["status"].item() == "ok", ds["status_detail"].item()
-    assert ds["converged"].item() == 1 and ds["n_stable"].item() >= 1
+    assert ds["converged"].item() == 1
+    assert ds["n_stable"].item() >= 1 or ds["attractor"].item() in ("limit_cycle", "irregular")
     assert ds.attrs["model"] == name and "cumex_version" in ds.attrs
     headline = ds[model.headline].item()
     assert math.isfinite(headline)
@@ -49,6 +53,8 @@ def test_every_pair_has_the_common_schema(name: str, order: str) -> None:
 @pytest.mark.parametrize("name", [n for n in model_names() if get_model(n).operators is not None])
 @pytest.mark.parametrize("order, symmetry", [(2, "u1"), (3, "broken")])
 def test_derived_systems_are_closed(name: str, order: int, symmetry: str) -> None:
+    if symmetry == "u1" and not get_model(name).u1_symmetric:
+        symmetry = "broken"
     system = derive(name, order, symmetry)
     reps = set(system.moments)
     for m in system.moments:
@@ -62,7 +68,7 @@ def test_order_with_every_site_equals_exact(name: str, N: int) -> None:
     """Order M >= N + 1 (every site of the system in one moment) has no closure error."""
     model = get_model(name)
     exact = solve_point(model=name, order="exact", N=N)
-    approx = solve_point(model=name, order=str(N + 1), N=N)
+    approx = solve_point(model=name, order=f"{N + 1}" + ("" if model.u1_symmetric else "_broken"), N=N)
     for obs in model.observable_names:
         a, b = exact[obs].item(), approx[obs].item()
         if np.isfinite(a) and np.isfinite(b):

@@ -12,9 +12,9 @@ from cumex.cumulants.cache import compiled_system, derive, load_compiled, write_
 from cumex.cumulants.closure import closure, closure_coefficient_sum
 from cumex.cumulants.compile import compile_system
 from cumex.cumulants.heisenberg import heisenberg
-from cumex.cumulants.model import HamiltonianTerm, ManyToOneModel
+from cumex.operators.many_to_one import HamiltonianTerm, ManyToOneModel
 from cumex.cumulants.moments import ONE, Moment
-from cumex.cumulants.polynomial import Poly
+from cumex.operators.polynomial import Poly
 from cumex.cumulants.system import derive_system, moment_symbol
 from cumex.errors import CumexInputError
 from cumex.models.central_spin_operators import CENTRAL_SPIN
@@ -229,7 +229,7 @@ def test_text_latex_and_cache_roundtrip(tmp_path, monkeypatch):
     with pytest.raises(CumexInputError):
         derive("central_spin", 0, "u1")
     with pytest.raises(CumexInputError):
-        derive("tavis_cummings", 2, "u1")
+        derive("no_such_model", 2, "u1")
 
 
 def test_solver_reads_a_compiled_file_and_rejects_a_mismatch(tmp_path):

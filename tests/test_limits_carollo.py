@@ -99,20 +99,20 @@ def _errors(Ns, times, limit):
 def test_fig2_parameters_and_limit_construction():
     """Fig. 2: γ↑ = 0.8, γ↓ = 0.1, Γ↑ = 0.2, Γ↓ = 1, w_x = 2w_z = 1, g0 = 4; ε = 2/3, λ = g0√ε,
     κ_loss = Γ_+ + Γ↑/ε = Γ↓/ε = 1.5, κ_gain = Γ↑/ε = 0.3, thermal occupation Γ↑/(εΓ_+) = 1/4."""
-    m = limit_model("carollo_central_spin", "fixed_g_sqrtN")
+    m = limit_model("driven_central_spin", "fixed_g_sqrtN")
     assert not m.counter_rotating and m.omega_b == 0.0 and m.polarisation == pytest.approx(-2 / 3)
     assert (m.h_x, m.h_y, m.h_z) == (1.0, 0.0, 0.5)
     assert m.coupling == pytest.approx(4 * np.sqrt(2 / 3))
     assert m.boson_loss == pytest.approx(1.2 + 0.2 / (2 / 3)) and m.boson_gain == pytest.approx(0.3)
     assert m.thermal_occupation == pytest.approx(0.25)
-    _, obs = evolve_limit("carollo_central_spin", "fixed_g_sqrtN", {}, [0.0, 0.1])
+    _, obs = evolve_limit("driven_central_spin", "fixed_g_sqrtN", {}, [0.0, 0.1])
     assert obs["sz_central"][0] == 1.0 and obs["quadrature_fourth_moment"][0] == pytest.approx(3 * 0.75**2)
 
 
 @pytest.mark.parametrize("Ns", [(3, 4, 5), pytest.param((4, 5, 6), marks=pytest.mark.slow)])
 def test_finite_N_dynamics_approaches_the_limit_like_one_over_N(Ns):
     times = np.linspace(0.0, 4.0, 41)
-    _, limit = evolve_limit("carollo_central_spin", "fixed_g_sqrtN", {}, times)
+    _, limit = evolve_limit("driven_central_spin", "fixed_g_sqrtN", {}, times)
     err = _errors(Ns, times, limit)
     assert np.all(np.diff(err, axis=0) < 0), err  # every measure decreases with N
     scaled = err[:, :2] * np.array(Ns)[:, None]
@@ -122,7 +122,7 @@ def test_finite_N_dynamics_approaches_the_limit_like_one_over_N(Ns):
 
 def test_g_over_N_limit_is_the_lone_central_spin():
     """g = g0/N (Theorem 2 with the bath in Ω_SS, ⟨σ^±⟩ = 0): the central spin evolves alone."""
-    res = solve_limit("carollo_central_spin", "fixed_gN", {})
+    res = solve_limit("driven_central_spin", "fixed_gN", {})
     p = CAROLLO_DEFAULTS
     h = np.array([p["omega_x"], p["omega_y"], p["omega_z"]])
     G = p["gamma_up_central"] + p["gamma_down_central"]
@@ -132,7 +132,7 @@ def test_g_over_N_limit_is_the_lone_central_spin():
     o = res.physical.observables
     assert res.converged
     assert [o["sx_central"], o["sy_central"], o["sz_central"]] == pytest.approx(tau, abs=1e-12)
-    times, traj = evolve_limit("carollo_central_spin", "fixed_gN", {}, np.linspace(0.0, 60.0, 4))
+    times, traj = evolve_limit("driven_central_spin", "fixed_gN", {}, np.linspace(0.0, 60.0, 4))
     assert traj["sz_central"][0] == 1.0 and traj["sz_central"][-1] == pytest.approx(tau[2], abs=1e-10)
 
 
@@ -228,7 +228,7 @@ def test_symmetric_oracle_equals_full_hilbert_space():
 @pytest.mark.parametrize("Ns", [(5, 10, 20), pytest.param((10, 20, 40), marks=pytest.mark.slow)])
 def test_symmetric_oracle_dynamics_converges_like_one_over_N(Ns):
     times = np.linspace(0.0, 4.0, 41)
-    _, limit = evolve_limit("carollo_central_spin", "fixed_g_sqrtN", {}, times)
+    _, limit = evolve_limit("driven_central_spin", "fixed_g_sqrtN", {}, times)
     traj = {N: _symmetric_trajectory(N, times) for N in Ns}
     for k, key in enumerate(("sz_central", "quadrature")):
         err = np.array([np.abs(traj[N][k] - limit[key]).max() for N in Ns])
@@ -237,7 +237,7 @@ def test_symmetric_oracle_dynamics_converges_like_one_over_N(Ns):
 
 
 def test_symmetric_oracle_steady_state_converges_at_least_like_one_over_N():
-    limit = solve_limit("carollo_central_spin", "fixed_g_sqrtN", {}).physical.observables
+    limit = solve_limit("driven_central_spin", "fixed_g_sqrtN", {}).physical.observables
     errs = []
     for N in (5, 10, 20):
         L, tr, tz, q, _ = _symmetric(N, CAROLLO_DEFAULTS)

@@ -162,20 +162,20 @@ def test_uncoupled_limit_is_thermal_boson_times_lone_spin():
 
 def test_adaptive_cutoff_reaches_tolerance_and_is_converged():
     """The adaptive cutoff's result equals one at a much larger cutoff (truncation weight < 1e-12 there)."""
-    res = solve_limit("carollo_central_spin", "fixed_g_sqrtN", {})
+    res = solve_limit("driven_central_spin", "fixed_g_sqrtN", {})
     info = res.physical.info
     assert res.converged and info["truncation_weight"] < 1e-12 and info["cutoff_converged"] == 1.0
     model_settings = _fixed_cutoff(int(info["n_fock"]) + 20)
     from cumex.limits import limit_model
 
-    big, _ = jc_steady_state(limit_model("carollo_central_spin", "fixed_g_sqrtN"), model_settings)
+    big, _ = jc_steady_state(limit_model("driven_central_spin", "fixed_g_sqrtN"), model_settings)
     for key in ("sz_central", "boson_number", "quadrature", "quadrature_fourth_moment"):
         assert res.physical.observables[key] == pytest.approx(big[key], abs=1e-10), key
-    capped = solve_limit("carollo_central_spin", "fixed_g_sqrtN", {}, {"limit_fock_start": 6, "limit_fock_max": 8})
+    capped = solve_limit("driven_central_spin", "fixed_g_sqrtN", {}, {"limit_fock_start": 6, "limit_fock_max": 8})
     assert not capped.converged and "truncation" in capped.status
 
 
-@pytest.mark.parametrize("model_name, params", [("carollo_central_spin", {}),
+@pytest.mark.parametrize("model_name, params", [("driven_central_spin", {}),
                                                pytest.param("central_spin", {"pump_ratio": 0.7}, marks=pytest.mark.slow)])
 def test_long_time_dynamics_reaches_steady_state(model_name, params):
     """The slowest decay rate of the generator is 1.05 (Carollo's Fig. 2) and 1.24 (central_spin, r = 0.7),
@@ -200,8 +200,8 @@ def test_bad_input_is_rejected():
     with pytest.raises(CumexInputError, match="set.g0"):
         solve_limit("central_spin", "fixed_g_sqrtN", {"g0": 1.0})
     with pytest.raises(CumexInputError, match="initial"):
-        evolve_limit("carollo_central_spin", "fixed_g_sqrtN", {}, [0.0, 1.0], initial="left")
+        evolve_limit("driven_central_spin", "fixed_g_sqrtN", {}, [0.0, 1.0], initial="left")
     with pytest.raises(CumexInputError, match="times"):
-        evolve_limit("carollo_central_spin", "fixed_g_sqrtN", {}, [1.0, 0.0])
+        evolve_limit("driven_central_spin", "fixed_g_sqrtN", {}, [1.0, 0.0])
     with pytest.raises(CumexInputError, match="scaling"):
         evolve_limit("central_spin", "fixed_kappa_over_N", {}, [0.0, 1.0])

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Engine", "COMMON_SETTINGS", "EXACT_CENTRAL_SPIN", "HANDWRITTEN_CENTRAL_SPIN", "CUMULANTS",
            "LMG_MEAN_FIELD", "LMG_EXACT", "LIMIT",
-           "EXACT_TAVIS_CUMMINGS", "MEAN_FIELD_TAVIS_CUMMINGS", "steady_settings"]
+           "EXACT_TAVIS_CUMMINGS", "MEAN_FIELD_TAVIS_CUMMINGS", "EXACT_SYMMETRIC", "symmetric_model_of", "MEAN_FIELD_MULTIMODE_DICKE",
+           "steady_settings"]
 
 #: settings every point reads (cumex.study.solve_point): a wall-time limit and the choice of equations
 COMMON_SETTINGS: dict[str, object] = {"timeout_seconds": None, "engine": "auto"}
@@ -100,7 +101,7 @@ HANDWRITTEN_CENTRAL_SPIN = Engine(
     "hand-written mean-field and second-order equations of the central spin (cumex.handwritten)",
 )
 
-_CUMULANT_SETTINGS = {"compiled": None, "cache_dir": None, "seed": 0.01, "lower_order_guess": None}
+_CUMULANT_SETTINGS = {"compiled": None, "cache_dir": None, "seed": None, "lower_order_guess": None, "continue_in_N": True}
 
 
 def _solve_cumulants(model, method, params, settings, **context):
@@ -114,12 +115,14 @@ def _check_cumulants(settings):
 
     _check_steady(settings)
     seed = settings.get("seed", 0.01)
-    if isinstance(seed, bool) or not isinstance(seed, (int, float)):
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, float))):
         raise CumexInputError("settings.seed", seed, "a real number (the symmetry-breaking seed of the initial state)")
     for key in ("compiled", "cache_dir"):
         value = settings.get(key)
         if value is not None and not isinstance(value, str):
             raise CumexInputError(f"settings.{key}", value, "a path (string) or null")
+    if not isinstance(settings.get("continue_in_N", True), bool):
+        raise CumexInputError("settings.continue_in_N", settings["continue_in_N"], "true or false")
     guess = settings.get("lower_order_guess")
     if guess is not None and not isinstance(guess, bool):
         raise CumexInputError("settings.lower_order_guess", guess, "true, false or null (default: on for U(1) orders >= 3)")
@@ -234,4 +237,85 @@ def _solve_mean_field_tc(model, method, params, settings, **context):
 MEAN_FIELD_TAVIS_CUMMINGS = Engine(
     "mean_field_tavis_cummings", _solve_mean_field_tc, dict, lambda settings: None,
     "Tavis-Cummings mean-field steady states in closed form with their stability (cumex.handwritten.tavis_cummings)",
+)
+
+
+# -- any central spin + N spin-1/2 model from its operator data, without U(1): the whole symmetric space
+def symmetric_model_of(model, params: Mapping[str, float]):
+    """The model's operator data (central spin-1/2, N satellites) at concrete ``params`` as the symmetric
+    engine's CentralSpinModel (one-site terms, exchange terms c·A ⊗ Σ_k B, jumps with their rates)."""
+    import numpy as np
+
+    from cumex.exact.dense import PAULI
+    from cumex.exact.symmetric import CentralSpinModel
+
+    values = {k: float(v) for k, v in params.items()}
+    central, bath = np.zeros((2, 2), complex), np.zeros((2, 2), complex)
+    coupling = []
+    for term in model.operators.hamiltonian:
+        c = complex(term.coefficient.evaluate(values))
+        if term.satellite == "I":
+            central += c * PAULI[term.central]
+        elif term.central == "I":
+            bath += c * PAULI[term.satellite]
+        else:
+            coupling.append((c, PAULI[term.central], PAULI[term.satellite]))
+    jumps = {"central": [], "satellite": []}
+    for jump in model.operators.jumps:
+        jumps[jump.site].append((values[jump.rate], PAULI[jump.operator]))
+    return CentralSpinModel(central, bath, tuple(jumps["central"]), tuple(jumps["satellite"]), tuple(coupling), 0.0,
+                            name=model.name)
+
+
+def _solve_exact_symmetric(model, method, params, settings, **context):
+    from cumex.exact.symmetric import STEADY_DEFAULTS, steady_state
+
+    own = {k: v for k, v in settings.items() if k in STEADY_DEFAULTS}
+    return steady_state(symmetric_model_of(model, params), int(params["N"]), own)
+
+
+def _symmetric_defaults():
+    from cumex.exact.symmetric import STEADY_DEFAULTS
+
+    return STEADY_DEFAULTS
+
+
+def _check_symmetric(settings):
+    from cumex.exact.symmetric import STEADY_DEFAULTS, read_settings
+
+    read_settings({k: v for k, v in settings.items() if k in STEADY_DEFAULTS}, "steady")
+
+
+EXACT_SYMMETRIC = Engine(
+    "exact_symmetric", _solve_exact_symmetric, _symmetric_defaults, _check_symmetric,
+    "a central spin-1/2 and N spins-1/2 from the model's operator data, without U(1): the whole "
+    "permutation-symmetric space of 4 C(N+3, 3) elements (cumex.exact.symmetric)", interruptible=False,
+)
+
+
+# -- multimode Dicke pattern retrieval: mean-field with conserved spin lengths (cumex.meanfield) --------
+def _solve_multimode_dicke(model, method, params, settings, **context):
+    from cumex.meanfield.multimode_dicke import DEFAULT_SETTINGS, solve_multimode_dicke
+
+    values = {"M": int(params["M"]), "omega": params["omega"], "kappa": params["kappa"], "g0": params["g0"]}
+    own = {k: v for k, v in settings.items() if k in DEFAULT_SETTINGS}
+    return solve_multimode_dicke(values, own).to_method_result()
+
+
+def _multimode_dicke_defaults():
+    from cumex.meanfield.multimode_dicke import DEFAULT_SETTINGS
+
+    return DEFAULT_SETTINGS
+
+
+def _check_multimode_dicke(settings):
+    from cumex.meanfield.multimode_dicke import DEFAULT_SETTINGS, read_settings
+
+    read_settings({k: v for k, v in settings.items() if k in DEFAULT_SETTINGS})
+
+
+MEAN_FIELD_MULTIMODE_DICKE = Engine(
+    "mean_field_multimode_dicke", _solve_multimode_dicke, _multimode_dicke_defaults, _check_multimode_dicke,
+    "multimode Dicke mean-field (exact as N -> infinity): fixed points on the product of spheres, classified on "
+    "the tangent space, and the overlap reached from each pattern-aligned start (cumex.meanfield)",
 )

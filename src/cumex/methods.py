@@ -96,6 +96,9 @@ def _engine_key(model: "Model", method: Method, engine: str = "auto") -> str:
     if method.kind == "cumulant":
         if method.order > model.max_order and model.max_order:
             raise CumexInputError("order", method.label, f"an order this model offers: {offered}")
+        if method.symmetry == "u1" and not model.u1_symmetric:
+            raise CumexInputError("order", method.label, f"'{method.order}_broken': {model.name} breaks the U(1) symmetry, "
+                                  "so its cumulant orders keep the moments of non-zero charge")
         if engine != "derived" and method.label in model.engines:
             return method.label
         if "cumulant" in model.engines:

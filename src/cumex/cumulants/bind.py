@@ -2,7 +2,12 @@
 
 Small N: moments on more satellites than exist are unphysical. Their couplings to physical moments
 carry the exact factor (N - k) = 0, so for N below the order they are dropped (their z entries fixed at
-0) and the remaining system is the exact hierarchy: order M is exact whenever N + 1 ≤ M.
+0) and the remaining system is the exact hierarchy: order M is exact whenever N + 1 ≤ M (for a central
+spin; a mode has no finite hierarchy).
+
+Product states: the central site of a spin model is given by {"Z": ⟨σz⟩, "P": ⟨σ+⟩}, a mode by its coherent
+amplitude {"a": α} (⟨a†^p a^q⟩ = α*^p α^q; in the U(1) variant only the phase-averaged moments |α|^{2p}
+enter, a phase-averaged coherent state).
 """
 
 from __future__ import annotations
@@ -10,7 +15,9 @@ from __future__ import annotations
 from typing import Callable, Mapping
 
 import numpy as np
+from scipy import sparse
 
+from cumex.operators.boson import boson_powers, is_boson
 from cumex.cumulants.compile import CompiledSystem
 from cumex.cumulants.moments import Moment
 from cumex.steady.system import RealODESystem
@@ -26,7 +33,12 @@ def _eval_poly(terms: Mapping[str, np.ndarray], zext: np.ndarray, size: int) -> 
 
 def _product_values(moments: list[Moment], central: Mapping[str, complex], satellite: Mapping[str, complex]) -> np.ndarray:
     def site(d: Mapping[str, complex], label: str) -> complex:
-        return {"I": 1.0, "Z": d["Z"], "P": d["P"], "M": np.conj(d["P"])}[label]
+        if label == "I":
+            return 1.0
+        if is_boson(label):
+            p, q = boson_powers(label)
+            return np.conj(d["a"]) ** p * complex(d["a"]) ** q
+        return {"Z": d["Z"], "P": d["P"], "M": np.conj(d["P"])}[label]
 
     out = np.empty(len(moments), dtype=np.complex128)
     for i, m in enumerate(moments):
@@ -62,6 +74,8 @@ class BoundSystem:
             if not np.all(zkept[c.clo["factors"][rows]]):
                 raise RuntimeError("a closure used by physical moments needs moments on more than N satellites")
         self.zkept = zkept[:n_z]
+        self.boson = any(is_boson(m.central) for m in c.zmoments)
+        self._bounds = self._boson_bounds() if self.boson else None
         # real unknowns and the map z = R x (x padded with a trailing 0 for absent parts)
         pos_re, pos_im, names = [], [], []
         for m in self.reps:
@@ -94,6 +108,12 @@ class BoundSystem:
         np.add.at(R, (np.arange(n_z), self.re_idx), 1.0)
         np.add.at(R, (np.arange(n_z), self.im_idx), 1j * self.im_sign)
         self.R = R[:, :n_x]
+        # the products below are small and sparse: sparse matrices keep them off BLAS, whose threads
+        # cost milliseconds per tiny product on a busy machine (measured: 8 ms for an 88 x 129 matvec)
+        self._A_sparse = sparse.csr_matrix(self.A)
+        self._Az = self.A[:, : n_z + 1].copy()
+        self._Aw = sparse.csr_matrix(self.A[:, n_z + 1 :])
+        self._Rt = sparse.csr_matrix(self.R[:, :].T)
         self.complex_rows = self.pos_im >= 0
         # Jacobian bookkeeping for the closure polynomials
         self.clo = c.clo
@@ -106,7 +126,7 @@ class BoundSystem:
     def complex_rhs(self, x: np.ndarray) -> np.ndarray:
         zext = np.append(self.z_of_x(x), 1.0)
         w = _eval_poly(self.clo, zext, self.n_w)
-        return self.A @ np.concatenate([zext, w])
+        return self._A_sparse @ np.concatenate([zext, w])
 
     def _to_real(self, F: np.ndarray) -> np.ndarray:
         out = np.empty((self.n_x,) + F.shape[1:], dtype=float)
@@ -134,19 +154,20 @@ class BoundSystem:
                 flat = target * n_cols + factors[:, p]
                 dW += np.bincount(flat, d.real, minlength=dW.size) + 1j * np.bincount(flat, d.imag, minlength=dW.size)
         dW = dW.reshape(self.n_w, n_cols)
-        dFdz = self.A[:, :n_cols] + self.A[:, n_cols:] @ dW
-        return self._to_real(dFdz[:, : self.n_z] @ self.R)
+        dFdz = self._Az + self._Aw @ dW
+        return self._to_real(np.asarray(self._Rt @ dFdz[:, : self.n_z].T).T)
 
     def observables(self, x: np.ndarray) -> dict[str, float]:
         zext = np.append(self.z_of_x(x), 1.0)
         present = np.append(self.zkept, True)
         out = {}
-        for name, (terms, part, scale, offset) in self.compiled.observables.items():
-            if not np.all(present[terms["factors"]]):
-                out[name] = float("nan")  # needs more satellites than the model has
+        N = float(self.values["N"])
+        for name, (terms, part, scale, offset, n_power, min_order) in self.compiled.observables.items():
+            if not np.all(present[terms["factors"]]) or self.compiled.order < min_order:
+                out[name] = float("nan")  # needs more satellites than the model has, or a higher order
                 continue
             v = _eval_poly(terms, zext, 1)[0]
-            out[name] = float(offset + scale * (v.real if part == "re" else v.imag))
+            out[name] = float(offset + scale * N**n_power * (v.real if part == "re" else v.imag))
         return out
 
     # states --------------------------------------------------------------------------------------
@@ -162,11 +183,39 @@ class BoundSystem:
     def product_state(self, central: Mapping[str, complex], satellite: Mapping[str, complex]) -> np.ndarray:
         return self.x_of_z(_product_values(self.compiled.zmoments, central, satellite))
 
+    def _boson_bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For ⟨a†^p a^q S⟩ the z indices of n_p = ⟨a†^p a^p⟩ and n_q (-1: the identity, -2: not an unknown)."""
+        where = {m: k for k, m in enumerate(self.compiled.zmoments)}
+
+        def index(p: int) -> int:
+            return -1 if p == 0 else where.get(Moment("A" * p + "a" * p, ()), -2)
+
+        ip, iq = [], []
+        for m in self.compiled.zmoments:
+            p, q = boson_powers(m.central) if is_boson(m.central) else (0, 0)
+            ip.append(index(p))
+            iq.append(index(q))
+        ip, iq = np.array(ip), np.array(iq)
+        return ip, iq, (ip >= -1) & (iq >= -1)
+
     def admissible(self, x: np.ndarray, slack: float = 1e-9) -> bool:
-        """Necessary physical bound: every moment is the average of a product of operators of norm 1
-        (σ^z, σ^±), so |⟨m⟩| ≤ 1. Closure roots violating it are spurious."""
+        """Necessary physical bounds; closure roots violating them are spurious. Spin sites: every moment
+        averages a product of operators of norm ≤ 1 (σ^z, σ^±), so |⟨m⟩| ≤ 1. A mode: ⟨a†^p a^q S⟩ =
+        ⟨X†Y⟩ with X = a^p S1, Y = a^q S2 and S = S1†S2 (‖S1‖, ‖S2‖ ≤ 1), so by Cauchy–Schwarz
+        |⟨a†^p a^q S⟩|² ≤ n_p n_q with n_p = ⟨a†^p a^p⟩ ≥ 0 (checked where n_p, n_q are unknowns)."""
         z = self.z_of_x(x)
-        return bool(np.all(np.isfinite(z)) and np.all(np.abs(z) <= 1.0 + slack))
+        if not np.all(np.isfinite(z)):
+            return False
+        if not self.boson:
+            return bool(np.all(np.abs(z) <= 1.0 + slack))
+        ip, iq, checked = self._bounds
+        ze = np.append(z, 1.0)
+        n_p, n_q = ze[ip].real, ze[iq].real  # index -1 reads the appended 1 (the identity)
+        scale = 1.0 + np.maximum(np.abs(n_p), np.abs(n_q))
+        if np.any(n_p[checked] < -slack * scale[checked]):
+            return False
+        bound = np.sqrt(np.clip(n_p, 0.0, None) * np.clip(n_q, 0.0, None))
+        return bool(np.all((np.abs(z) <= bound + slack * scale)[checked]))
 
     def rotation(self) -> np.ndarray | None:
         G = np.zeros((self.n_x, self.n_x))
@@ -187,7 +236,14 @@ def _bloch_sites(rng: np.random.Generator, symmetric: bool) -> dict[str, complex
             return {"Z": v[2], "P": 0.5 * (v[0] + 1j * v[1])}
 
 
+def _coherent(rng: np.random.Generator, symmetric: bool, n_max: float) -> dict[str, complex]:
+    r = np.sqrt(rng.uniform(0.0, n_max))
+    return {"a": r if symmetric else r * np.exp(2j * np.pi * rng.uniform())}
+
+
 def _seeded(site: Mapping[str, complex], seed: float) -> dict[str, complex]:
+    if "a" in site:
+        return {"a": complex(site["a"]) + seed}
     z = float(np.real(site["Z"]))
     p = complex(site["P"]) + seed
     room = max(1.0 - 4.0 * abs(p) ** 2, 0.0)
@@ -203,19 +259,26 @@ def bind(
     """A ``RealODESystem`` at fixed parameter values (``values`` holds every parameter and ``N``).
 
     ``initial_sites(values) -> (central, satellite)`` single-site expectations of the product initial
-    state; the symmetry-broken variant adds ``seed`` to ⟨σ+⟩ of every site (shrinking ⟨σz⟩ if needed
-    to stay inside the Bloch ball). ``sample_states`` draws random product states.
+    state; the symmetry-broken variant adds ``seed`` to ⟨σ+⟩ of every spin site (shrinking ⟨σz⟩ if needed
+    to stay inside the Bloch ball), or for a mode to ⟨a⟩ only (the satellites follow the field).
+    ``sample_states`` draws random product states (a mode: coherent, |α|² uniform in [0, N]).
     """
     b = BoundSystem(compiled, values)
     broken = compiled.symmetry == "broken"
-    central, satellite = initial_sites(values) if initial_sites else ({"Z": -1.0, "P": 0.0}, {"Z": 0.0, "P": 0.0})
+    default_central = {"a": 0.0} if b.boson else {"Z": -1.0, "P": 0.0}
+    central, satellite = initial_sites(values) if initial_sites else (default_central, {"Z": 0.0, "P": 0.0})
     if broken:
-        central, satellite = _seeded(central, seed), _seeded(satellite, seed)
+        central = _seeded(central, seed)
+        satellite = satellite if b.boson else _seeded(satellite, seed)
     x0 = b.product_state(central, satellite)
+    n_max = max(float(values["N"]), 1.0)
+
+    def sample_central(rng: np.random.Generator) -> dict[str, complex]:
+        return _coherent(rng, not broken, n_max) if b.boson else _bloch_sites(rng, not broken)
 
     def sample_states(rng: np.random.Generator, k: int) -> np.ndarray:
         return np.array(
-            [b.product_state(_bloch_sites(rng, not broken), _bloch_sites(rng, not broken)) for _ in range(k)]
+            [b.product_state(sample_central(rng), _bloch_sites(rng, not broken)) for _ in range(k)]
         ).reshape(k, b.n_x)
 
     return RealODESystem(

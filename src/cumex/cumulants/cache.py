@@ -21,7 +21,7 @@ import numpy as np
 
 import cumex
 from cumex.cumulants.compile import CompiledSystem, compile_system
-from cumex.cumulants.model import ManyToOneModel
+from cumex.operators.many_to_one import ManyToOneModel
 from cumex.cumulants.system import SYMMETRIES, EquationSystem, derive_system
 from cumex.errors import CumexInputError
 from cumex.integrity import DamagedFileError

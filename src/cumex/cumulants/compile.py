@@ -19,11 +19,12 @@ from typing import Mapping
 
 import numpy as np
 
-from cumex.cumulants.model import Observable
+from cumex.operators.many_to_one import Observable
 from cumex.cumulants.moments import ONE, Moment
-from cumex.cumulants.polynomial import Monomial
-from cumex.cumulants.system import EquationSystem, nonzero_filter
-from cumex.cumulants.closure import closure
+from cumex.operators.polynomial import Monomial
+from cumex.cumulants.closure import closure, nonzero_filter
+from cumex.cumulants.moments import canonical
+from cumex.cumulants.system import EquationSystem
 
 __all__ = ["CompiledSystem", "compile_system", "moment_to_str", "moment_from_str"]
 
@@ -67,8 +68,8 @@ class CompiledSystem:
     lin_coef: np.ndarray
     #: closure polynomials for w
     clo: dict[str, np.ndarray]
-    #: observables: name -> (terms packed like clo with target 0, part, scale, offset)
-    observables: dict[str, tuple[dict[str, np.ndarray], str, float, float]] = field(default_factory=dict)
+    #: observables: name -> (terms packed like clo with target 0, part, scale, offset, n_power, min_order)
+    observables: dict[str, tuple[dict[str, np.ndarray], str, float, float, int, int]] = field(default_factory=dict)
 
     @property
     def n_real(self) -> int:
@@ -93,7 +94,7 @@ class CompiledSystem:
             "zmoments": [moment_to_str(m) for m in self.zmoments],
             "wmoments": [moment_to_str(m) for m in self.wmoments],
             "monomials": [list(map(list, m)) for m in self.monomials],
-            "observables": {k: [part, scale, offset] for k, (_, part, scale, offset) in self.observables.items()},
+            "observables": {k: list(rest) for k, (_, *rest) in self.observables.items()},
         }
         arrays = {
             "meta": np.array(json.dumps(meta)),
@@ -111,9 +112,10 @@ class CompiledSystem:
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> "CompiledSystem":
         meta = json.loads(str(arrays["meta"]))
         observables = {}
-        for name, (part, scale, offset) in meta["observables"].items():
+        for name, spec in meta["observables"].items():
             terms = {k: arrays[f"obs_{name}__{k}"] for k in ("target", "factors", "coef")}
-            observables[name] = (terms, part, scale, offset)
+            part, scale, offset, n_power, min_order = [*spec, 0, 1][:5]  # files before n_power/min_order
+            observables[name] = (terms, part, scale, offset, int(n_power), int(min_order))
         return cls(
             model=meta["model"],
             order=meta["order"],
@@ -155,7 +157,13 @@ def _observable_terms(
             out += partial
         return out
 
-    return [(0, f, c) for f, c in expand(Moment(obs.central, tuple(obs.satellites)))]
+    terms = [(0, f, c) for f, c in expand(canonical(obs.central, obs.satellites))]
+    for coef, moments in obs.extra:
+        partial: list[tuple[tuple[int, ...], complex]] = [((), float(coef))]
+        for central, sats in moments:
+            partial = [(a + b, ca * cb) for a, ca in partial for b, cb in expand(canonical(central, sats))]
+        terms += [(0, f, c) for f, c in partial]
+    return terms
 
 
 def compile_system(system: EquationSystem) -> CompiledSystem:
@@ -188,7 +196,10 @@ def compile_system(system: EquationSystem) -> CompiledSystem:
         for factors, k in system.closures[m].items():
             clo_rows.append((j, tuple(zindex[f] for f in factors), float(k)))
     observables = {
-        name: (_poly_terms(_observable_terms(system, obs, zindex, one), one), obs.part, obs.scale, obs.offset)
+        name: (
+            _poly_terms(_observable_terms(system, obs, zindex, one), one),
+            obs.part, obs.scale, obs.offset, obs.n_power, obs.min_order,
+        )
         for name, obs in system.observables.items()
     }
     return CompiledSystem(

@@ -8,17 +8,18 @@ For a moment on the central site and k distinct satellites, a sum Σ_n over sate
 the k satellites already in the moment and N - k new ones, which are all equivalent: the new ones are
 represented by one extra slot weighted by the exact polynomial N - k. Dissipators on a site where A is
 the identity vanish, so satellite jumps only act on the k satellites of the moment.
-The result is linear in moments of order ≤ order(A) + 1 with coefficients exact in N and the parameters.
+The result is linear in moments of order ≤ order(A) + 1 with coefficients exact in N and the parameters
+(for a bosonic central site the site products are those of normal-ordered a†^p a^q, :mod:`.boson`).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from cumex.cumulants.model import ManyToOneModel
+from cumex.operators.many_to_one import ManyToOneModel
 from cumex.cumulants.moments import Moment, canonical
-from cumex.cumulants.operators import ADJOINT, string_commutator, string_product
-from cumex.cumulants.polynomial import Poly
+from cumex.operators.labels import label_adjoint, string_commutator, string_product
+from cumex.operators.polynomial import Poly
 
 __all__ = ["heisenberg"]
 
@@ -30,7 +31,7 @@ def _add(out: dict[Moment, Poly], strings: dict[tuple[str, ...], Fraction], coef
 
 
 def _dissipator(L: tuple[str, ...], A: tuple[str, ...]) -> dict[tuple[str, ...], Fraction]:
-    Ld = tuple(ADJOINT[x] for x in L)
+    Ld = tuple(label_adjoint(x) for x in L)
     out: dict[tuple[str, ...], Fraction] = {}
     for s1, c1 in string_product(Ld, A).items():
         for s2, c2 in string_product(s1, L).items():

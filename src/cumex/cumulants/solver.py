@@ -1,11 +1,12 @@
-"""Grid points of any model with operator data, solved with derived cumulant equations of any order.
+"""Grid points of any model with operator data (central spin, Tavis–Cummings, a user's, ...), solved
+with derived cumulant equations of any order.
 
-``solve_order(order, params, settings, model=...)``: order ``"M"`` is the U(1)-symmetric expansion of
-order M (moments on at most M sites), ``"M_broken"`` keeps moments of non-zero U(1) charge; ``"1"``
-(mean field) is always symmetry-broken since its symmetric version is trivial. ``params`` are the
-concrete parameters (a mapping, or a parameters dataclass with ``as_dict``); the model's operator data
-(``Model.operators``, e.g. :mod:`cumex.models.central_spin_operators`) gives the equations; the compiled
-system comes from the disk cache
+``solve_model_order(model, order, values, settings)``: order ``"M"`` is the U(1)-symmetric expansion of
+order M (moments of at most M operators), ``"M_broken"`` keeps moments of non-zero U(1) charge; ``"1"``
+(mean field) is always symmetry-broken since its symmetric version is trivial. The model's operator data
+(``Model.operators``, e.g. :mod:`cumex.models.central_spin_operators`) give the equations; a model
+without U(1) symmetry has no rotating frame (its steady states are fixed points). The compiled system
+comes from the disk cache
 (:mod:`cumex.cumulants.cache`, folder from the ``cache_dir`` setting); steady states from
 ``cumex.steady.analyse``.
 
@@ -14,7 +15,17 @@ the workflow's ``derive`` rule output; it must hold this order and variant), els
 the disk cache; ``seed`` (symmetry-breaking seed added to ⟨σ+⟩ of every site in the initial state,
 default 0.01); ``lower_order_guess`` (default: on for U(1) orders ≥ 3): the fixed points of order M - 1
 (multi-start Newton, no integration) lifted to order M (:mod:`.lift`) are added to Newton's starts.
-All settings are passed on to the steady-state analysis.
+``continue_in_N`` (default on): when the analysis at N finds no steady state at all (its starts fail, as
+for order 5 at N = 10^6), the physical stable state at a smaller N0 = N/10^k (k = 3, 4, ..., N0 ≥ 10) is
+followed to N by Newton continuation (:mod:`.continuation`, 8 log-spaced steps per decade) along the path
+N' ↦ (g, κ N'/N, other rates fixed), on which the cooperativity g²N'/κ' and so the mean-field threshold
+stay those of the target point; past a fold the nearest fixed point there is followed on. The state
+reached is reported (status says how, ``settings["continued_from_N"]`` = N0); it is the physical state
+only if stable. All settings are passed on to the steady-state analysis.
+
+``values`` is a mapping of the model's concrete parameters and N (or a parameters dataclass with
+``as_dict``); orders up to :data:`cumex.methods.MAX_ORDER` (a model may offer fewer, ``Model.max_order``,
+checked by :mod:`cumex.methods`).
 """
 
 from __future__ import annotations
@@ -31,12 +42,21 @@ from cumex.cumulants.compile import CompiledSystem
 from cumex.cumulants.lift import lift_state
 from cumex.errors import CumexInputError
 from cumex.methods import parse_method
-from cumex.results import MethodResult
+from cumex.results import MethodResult, SteadyState
 from cumex.steady import analyse
+from cumex.steady.analysis import read_settings
 from cumex.steady.system import RealODESystem
 
-__all__ = ["parse_order", "cumulant_system", "central_spin_system", "lower_order_guesses", "solve_order"]
-
+__all__ = [
+    "parse_order",
+    "model_system",
+    "central_spin_system",
+    "lower_order_guesses",
+    "solve_model_order",
+    "continuation_path",
+    "continued_in_N",
+    "solve_order",
+]
 
 def parse_order(order: str) -> tuple[int, str]:
     """"3" -> (3, "u1"), "3_broken" -> (3, "broken"), "1" -> (1, "broken")."""
@@ -46,33 +66,39 @@ def parse_order(order: str) -> tuple[int, str]:
     return method.order, method.symmetry
 
 
-def _values(params) -> dict[str, float]:
-    return dict(params.as_dict()) if hasattr(params, "as_dict") else dict(params)
+def _values(params: Mapping[str, float]) -> dict[str, float]:
+    return dict(params.as_dict()) if hasattr(params, "as_dict") else {k: float(v) for k, v in params.items()}
 
 
-def cumulant_system(model: str, order: str, params, settings: Mapping[str, object] | None = None) -> RealODESystem:
-    """The bound real ODE system of ``model`` at this order and grid point."""
+def model_system(
+    model: str, order: str, values: Mapping[str, float], settings: Mapping[str, object] | None = None
+) -> RealODESystem:
+    """The bound real ODE system of ``model`` at this order and parameter point (``values`` incl. N)."""
     settings = dict(settings or {})
     M, symmetry = parse_order(order)
-    operators = get_model(model)
+    spec = get_model(model)
     if settings.get("compiled"):
         compiled = _load_file(str(settings["compiled"]))
-        if (compiled.model, compiled.order, compiled.symmetry) != (operators.name, M, symmetry):
+        if (compiled.model, compiled.order, compiled.symmetry) != (model, M, symmetry):
             raise CumexInputError(
                 "compiled", settings["compiled"],
-                f"a compiled {operators.name} system of order {M} ({symmetry}); the file holds "
+                f"a compiled {model} system of order {M} ({symmetry}); the file holds "
                 f"{compiled.model} order {compiled.order} ({compiled.symmetry})",
             )
     else:
         compiled = compiled_system(model, M, symmetry, settings.get("cache_dir"))  # type: ignore[arg-type]
-    system = bind(compiled, _values(params), operators.initial_sites, seed=float(settings.get("seed", 0.01)))
+    given_seed = settings.get("seed")
+    seed = spec.default_seed if given_seed is None else float(given_seed)  # type: ignore[arg-type]
+    system = bind(compiled, values, spec.initial_sites, seed=seed)
+    if spec.u1_violations():  # no U(1) symmetry: steady states are fixed points, not rotating ones
+        system.rotation = None
     system.meta["order"] = order
     return system
 
 
 def central_spin_system(order: str, params, settings: Mapping[str, object] | None = None) -> RealODESystem:
-    """:func:`cumulant_system` of the central spin model."""
-    return cumulant_system("central_spin", order, params, settings)
+    """The bound real ODE system of the central spin model at this order and grid point."""
+    return model_system("central_spin", order, params.as_dict(), settings)
 
 
 @lru_cache(maxsize=32)
@@ -80,7 +106,9 @@ def _load_file(path: str) -> CompiledSystem:
     return load_compiled(path)
 
 
-def lower_order_guesses(order: str, params, settings: Mapping[str, object], model: str = "central_spin") -> list[np.ndarray]:
+def lower_order_guesses(
+    order: str, params: Mapping[str, float], settings: Mapping[str, object], model: str = "central_spin"
+) -> list[np.ndarray]:
     """Every fixed point of order M - 1 (same variant) lifted into order M's unknowns."""
     from cumex.steady import find_steady_states
 
@@ -89,21 +117,110 @@ def lower_order_guesses(order: str, params, settings: Mapping[str, object], mode
         return []
     lower_order = str(M - 1) + ("_broken" if symmetry == "broken" and M > 2 else "")
     lower_settings = {k: v for k, v in settings.items() if k != "compiled"}
-    lower = cumulant_system(model, lower_order, params, lower_settings)
-    upper = cumulant_system(model, order, params, settings)
+    lower = model_system(model, lower_order, _values(params), lower_settings)
+    upper = model_system(model, order, _values(params), settings)
     found = find_steady_states(lower, settings=lower_settings, find_physical=False)
     lb, ub = lower.meta["bound"], upper.meta["bound"]
     return [lift_state(lb, fp.x, ub) for fp in found.fixed_points]  # type: ignore[arg-type]
 
 
-def solve_order(order: str, params, settings: Mapping[str, object], model: str = "central_spin") -> MethodResult:
+def solve_model_order(
+    model: str, order: str, values: Mapping[str, float], settings: Mapping[str, object]
+) -> MethodResult:
+    """Steady states of ``model`` at ``order`` (see the module docstring for the settings)."""
     start = time.perf_counter()
-    system = cumulant_system(model, order, params, settings)
+    system = model_system(model, order, _values(values), settings)
     M, symmetry = parse_order(order)
     guesses: list[np.ndarray] = []
     if settings.get("lower_order_guess", symmetry == "u1" and M >= 3):
-        guesses = lower_order_guesses(order, params, settings, model)
+        guesses = lower_order_guesses(order, values, settings, model)
     result = analyse(system, settings, guesses) if guesses else analyse(system, settings)
+    if result.physical is None and not result.states and settings.get("continue_in_N", True):
+        continued = continued_in_N(model, order, _values(values), settings)
+        if continued is not None:
+            result = continued
     result.settings = {**result.settings, "order": str(order), "engine": "derived", "n_unknowns": system.size}
     result.settings.setdefault("solve_seconds", time.perf_counter() - start)
     return result
+
+
+def continuation_path(values: Mapping[str, float]):
+    """N' ↦ parameter values at N' on the path to ``values`` (g fixed, κ ∝ N': constant cooperativity)."""
+    N = float(values["N"])
+
+    def at(N_prime: float) -> dict[str, float]:
+        return {**values, "N": float(N_prime), "kappa": float(values["kappa"]) * float(N_prime) / N}
+
+    return at
+
+
+def _follow_past_folds(model: str, order: str, at, Ns: np.ndarray, x0: np.ndarray, sub: Mapping[str, object]):
+    """follow_branch through Ns; where the branch ends (a fold), restart from the fixed point nearest to
+    the last branch state among those a multi-start finds at the first unreachable N. Returns
+    (last BranchPoint or None, list of fold N)."""
+    from cumex.cumulants.continuation import follow_branch
+    from cumex.steady import find_steady_states
+
+    folds: list[float] = []
+    x = x0
+    while True:
+        points = follow_branch(lambda n: model_system(model, order, at(n), sub), Ns, x)
+        if points[-1] is not None or len(folds) >= 2:
+            return points[-1], folds
+        k = next(i for i, pt in enumerate(points) if pt is None)
+        if k == 0:
+            return None, folds
+        folds.append(float(Ns[k]))
+        last = points[k - 1].x
+        found = find_steady_states(model_system(model, order, at(Ns[k]), sub), settings={**sub, "n_random": 16},
+                                   find_physical=False)
+        if not found.fixed_points:
+            return None, folds
+        x = min(found.fixed_points, key=lambda fp: float(np.linalg.norm(fp.x - last))).x
+        Ns = Ns[k:]
+
+
+def continued_in_N(
+    model: str, order: str, values: Mapping[str, float], settings: Mapping[str, object], per_decade: int = 8
+) -> MethodResult | None:
+    """The physical state at a smaller N followed to ``values["N"]`` (see the module docstring); None
+    when no smaller N gives a stable physical state or no branch reaches N. A branch that ends in a
+    fold is continued from the nearest fixed point there (as ``benchmarks/cumulants.py`` does); if the
+    state reached at N is unstable it is reported in ``states`` only (no physical state)."""
+    from cumex.steady import find_steady_states
+
+    N = float(values["N"])
+    at = continuation_path(values)
+    sub = {k: v for k, v in settings.items() if k not in {"compiled", "continue_in_N"}}
+    k = 3
+    while N / 10**k >= 10.0:
+        N0 = N / 10**k
+        k += 1
+        found = find_steady_states(model_system(model, order, at(N0), sub), settings=sub)
+        if found.physical is None or not found.physical.stable:
+            continue
+        Ns = np.logspace(np.log10(N0), np.log10(N), int(round(per_decade * np.log10(N / N0))) + 1)
+        last, folds = _follow_past_folds(model, order, at, Ns, found.physical.x, sub)
+        if last is None:
+            continue
+        state = SteadyState(
+            observables={k: float(v) for k, v in last.observables.items()},
+            stable=last.stable,
+            residual=last.residual,
+            info={"max_real_eigenvalue": last.max_real_eigenvalue, "frequency": last.nu},
+        )
+        how = f"continued in N from the physical state at N0 = {N0:.6g} at fixed g and κ/N ({len(Ns)} points"
+        how += f"; past fold(s) near N = {', '.join(f'{f:.4g}' for f in folds)})" if folds else ")"
+        if last.stable:
+            status = f"ok: the starts at N found no physical state; stable state {how}"
+        else:
+            status = (f"failed: no stable steady state at N; the fixed point {how} is unstable "
+                      f"(max Re λ = {last.max_real_eigenvalue:.3g}), reported in states only")
+        return MethodResult([state], state if last.stable else None, bool(last.stable), status,
+                            {**read_settings(settings), "continued_from_N": N0})
+    return None
+
+
+def solve_order(order: str, params, settings: Mapping[str, object], model: str = "central_spin") -> MethodResult:
+    """:func:`solve_model_order` with the order first (a central-spin point by default)."""
+    return solve_model_order(model, order, params, settings)

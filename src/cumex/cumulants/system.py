@@ -1,8 +1,8 @@
 """The cumulant-expansion equation system of a model at a given order, as exact data.
 
 ``derive(model, order, symmetry)`` starts from the model's first moments and observables and follows
-the Heisenberg equations (:mod:`heisenberg`) until the set of moments of order ≤ M is closed; moments on
-M + 1 sites are replaced by their closure (:mod:`closure`). In the ``"u1"`` variant moments of non-zero
+the Heisenberg equations (:mod:`heisenberg`) until the set of moments of order ≤ M is closed; moments of
+order M + 1 are replaced by their closure (:mod:`closure`). In the ``"u1"`` variant moments of non-zero
 U(1) charge vanish (the model's U(1) symmetry is verified, not assumed); ``"broken"`` keeps them all.
 
 Unknowns: one per pair {m, m†} of moments (the representative with the smaller sort key); a moment
@@ -17,11 +17,12 @@ from typing import Callable
 
 import sympy
 
-from cumex.cumulants.closure import closure
+from cumex.operators.boson import boson_latex, is_boson
+from cumex.cumulants.closure import closure, nonzero_filter
 from cumex.cumulants.heisenberg import heisenberg
-from cumex.cumulants.model import ManyToOneModel
-from cumex.cumulants.moments import ONE, Moment
-from cumex.cumulants.polynomial import Poly
+from cumex.operators.many_to_one import ManyToOneModel
+from cumex.cumulants.moments import ONE, Moment, canonical
+from cumex.operators.polynomial import Poly
 from cumex.errors import CumexInputError
 
 __all__ = ["EquationSystem", "derive_system", "SYMMETRIES", "moment_symbol", "moment_latex", "nonzero_filter"]
@@ -34,7 +35,10 @@ _SAT_INDEX = "nmklpqrstuvw"
 def moment_latex(m: Moment) -> str:
     if m == ONE:
         return "1"
-    parts = [rf"\sigma_0^{_LATEX_OP[m.central]}"] if m.central != "I" else []
+    if is_boson(m.central):
+        parts = [boson_latex(m.central)]
+    else:
+        parts = [rf"\sigma_0^{_LATEX_OP[m.central]}"] if m.central != "I" else []
     parts += [rf"\sigma_{_SAT_INDEX[i]}^{_LATEX_OP[s]}" for i, s in enumerate(m.satellites)]
     return r"\langle " + " ".join(parts) + r" \rangle"
 
@@ -51,7 +55,7 @@ def moment_symbol(m: Moment) -> sympy.Expr:
 @dataclass
 class EquationSystem:
     """d⟨m⟩/dt = Σ c · ⟨m'⟩ for every representative m (c exact in N and parameters), where moments m'
-    on order + 1 sites stand for their closure Σ k · Π⟨factors⟩ (integer k)."""
+    of order ``order + 1`` stand for their closure Σ k · Π⟨factors⟩ (integer k)."""
 
     model: str
     order: int
@@ -101,12 +105,12 @@ class EquationSystem:
         )
 
     def to_text(self) -> str:
-        lines = [self._header(), "sites: 0 central, 1, 2, ... distinct satellites; N satellites in total", ""]
+        lines = [self._header(), "sites: 0 central (a†, a for a mode), 1, 2, ... distinct satellites; N satellites in total", ""]
         for m in self.moments:
             rhs = " + ".join(f"({sympy.sstr(sympy.factor(c.to_sympy()))})*{mm}" for mm, c in self.equations[m].items())
             lines.append(f"d{m}/dt = {rhs or '0'}")
         if self.closures:
-            lines += ["", f"closure (cumulants on {self.order + 1} sites set to zero):"]
+            lines += ["", f"closure (joint cumulants of order {self.order + 1} set to zero):"]
             for m, terms in self.closures.items():
                 rhs = " + ".join(("" if k == 1 else f"{k}*") + "*".join(map(str, fs)) for fs, k in terms.items())
                 lines.append(f"{m} = {rhs or '0'}")
@@ -129,15 +133,8 @@ class EquationSystem:
         return "\n".join(lines) + "\n"
 
 
-def nonzero_filter(symmetry: str) -> Callable[[Moment], bool]:
-    """Which moments can be non-zero: all ("broken"), or those of U(1) charge 0 ("u1")."""
-    if symmetry == "u1":
-        return lambda m: m.charge == 0
-    return lambda m: True
-
-
 def derive_system(model: ManyToOneModel, order: int, symmetry: str) -> EquationSystem:
-    """Derive the closed equation system of ``model`` at cumulant order ``order`` (sites per moment)."""
+    """Derive the closed equation system of ``model`` at cumulant order ``order`` (operators per moment)."""
     if isinstance(order, bool) or not isinstance(order, int) or order < 1:
         raise CumexInputError("order", order, "an integer >= 1")
     if symmetry not in SYMMETRIES:
@@ -145,8 +142,8 @@ def derive_system(model: ManyToOneModel, order: int, symmetry: str) -> EquationS
     if symmetry == "u1" and model.u1_violations():
         raise CumexInputError("symmetry", symmetry, f"'broken' ({'; '.join(model.u1_violations())})")
     nonzero = nonzero_filter(symmetry)
-    seeds = [Moment(c, s) for c, s in (("Z", ()), ("P", ()), ("I", ("Z",)), ("I", ("P",)))]
-    seeds += [Moment(o.central, tuple(o.satellites)) for o in model.observables.values()]
+    seeds = [canonical(c, ()) for c in model.single_operator_labels()] + [Moment("I", ("Z",)), Moment("I", ("P",))]
+    seeds += [canonical(c, s) for o in model.observables.values() for c, s in o.moments()]
     queue: deque[Moment] = deque()
     seen: set[Moment] = set()
 
@@ -170,6 +167,8 @@ def derive_system(model: ManyToOneModel, order: int, symmetry: str) -> EquationS
             if mm.order <= order:
                 visit(mm)
             elif mm not in closures:
+                if mm.order > order + 1:
+                    raise ValueError(f"{mm} in d{m}/dt is of order {mm.order} > {order + 1}: H raises the order by more than one")
                 closures[mm] = closure(mm, nonzero)
                 for factors in closures[mm]:
                     for f in factors:

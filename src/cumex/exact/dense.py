@@ -5,7 +5,7 @@ Vectorisation convention (column stacking): vec(ρ)[i + d·j] = ρ[i, j], so vec
     L = −i (1 ⊗ H − Hᵀ ⊗ 1) + Σ_k γ_k [ L̄_k ⊗ L_k − ½ (1 ⊗ L_k†L_k) − ½ ((L_k†L_k)ᵀ ⊗ 1) ]
 
 for dρ/dt = −i[H, ρ] + Σ_k γ_k D[L_k]ρ, D[x]ρ = xρx† − {x†x, ρ}/2 (ħ = 1). :func:`many_to_one_operators`
-builds H and the jumps of a many-to-one model from its operator data (``cumex.cumulants.model``: a
+builds H and the jumps of a many-to-one model from its operator data (``cumex.operators.many_to_one``: a
 central spin-½ and N satellites spin-½, each H term c·h(0) ⊗ Σ_n s(n), each jump on the central site or
 on every satellite individually) on the full 2^(N+1)-dimensional Hilbert space, for N ≲ 6.
 """

@@ -3,8 +3,8 @@
     (central_spin, fixed_g_sqrtN)          open Jaynes–Cummings model (:mod:`.model`), solved exactly
     (central_spin, fixed_kappa_over_N)     N → ∞ mean-field state (:mod:`.meanfield`)
     (central_spin, fixed_gN)               N → ∞ mean-field state: the normal state
-    (carollo_central_spin, fixed_g_sqrtN)  open Jaynes–Cummings model (Carollo's eq. 9)
-    (carollo_central_spin, fixed_gN)       the central spin alone (Carollo's Theorem 2 with the bath in Ω_SS)
+    (driven_central_spin, fixed_g_sqrtN)  open Jaynes–Cummings model (Carollo's eq. 9)
+    (driven_central_spin, fixed_gN)       the central spin alone (Carollo's Theorem 2 with the bath in Ω_SS)
     scaling none (g, κ fixed)              no limit: CumexInputError
 
 Concrete Jaynes–Cummings models (:func:`limit_model`; master equation and rates in :mod:`.model`):
@@ -13,7 +13,7 @@ Concrete Jaynes–Cummings models (:func:`limit_model`; master equation and rate
         p = 2r − 1 (r the pump ratio); r < 1/2: H ∋ ε b†b + λ(σ0^+ b + σ0^- b†), κ_loss = Γ↓/|p|,
         κ_gain = Γ↑/|p|; r > 1/2: H ∋ −ε b†b + λ(σ0^+ b† + σ0^- b), κ_loss = Γ↑/|p|, κ_gain = Γ↓/|p|.
         At the defaults (Γ_T = 2, r = 0.75, g_sqrtN = 3, κ = 1): λ = 3/√2, κ_loss = 3, κ_gain = 1.
-    carollo_central_spin:   h = (ω_x, ω_y, ω_z), γ↑, γ↓ as given, no bath field, λ = g0 √|p|. At Fig. 2:
+    driven_central_spin:   h = (ω_x, ω_y, ω_z), γ↑, γ↓ as given, no bath field, λ = g0 √|p|. At Fig. 2:
         ε = −p = 2/3, λ = 4√(2/3), κ_loss = Γ↓/ε = 1.5 (= Carollo's Γ_+ + Γ↑/ε), κ_gain = Γ↑/ε = 0.3.
 
 Initial states for dynamics: the central spin in ``initial`` ("up", "down" or a 2×2 density matrix) and the
@@ -100,7 +100,7 @@ def solve_limit(model_name: str, scaling: str, params: Mapping[str, float] | Non
     """The N → ∞ steady state of (model, scaling) (module docstring), as a MethodResult.
 
     ``params``: for central_spin ``pump_ratio`` and the scaling's overrides (omega, epsilon, gamma_T, g_sqrtN,
-    kappa, kappa_over_N, g, gN); for carollo_central_spin omega_x/y/z, g0, gamma_up_central, gamma_down_central,
+    kappa, kappa_over_N, g, gN); for driven_central_spin omega_x/y/z, g0, gamma_up_central, gamma_down_central,
     gamma_up, gamma_down. ``settings``: the ``limit_*`` keys of :mod:`.jaynes_cummings`.
     """
     params = dict(params or {})

@@ -5,7 +5,7 @@
 They are checked by resolving at N = 1, where every scaling's concrete g and κ equal its N-independent
 constants (g_sqrtN, kappa_over_N, gN).
 
-``carollo_central_spin`` (Carollo, PRL 131, 227102 (2023), eqs. 1–2):
+``driven_central_spin`` (Carollo, PRL 131, 227102 (2023), eqs. 1–2):
 
     H = ω_x τ^x + ω_y τ^y + ω_z τ^z + g (τ^+ S^- + τ^- S^+),   τ^α Pauli matrices (no factor 1/2: the paper
         writes H_τ = Σ_α w_α τ_α),   g = g0/√N (``fixed_g_sqrtN``) or g = g0/N (``fixed_gN``),
@@ -27,7 +27,7 @@ from cumex.models.central_spin import CentralSpinParameters, resolve_parameters
 __all__ = ["MODELS", "CAROLLO_DEFAULTS", "CAROLLO_SCALINGS", "LIMIT_KIND", "check_model_scaling", "central_spin_base",
            "carollo_parameters"]
 
-MODELS = ("central_spin", "carollo_central_spin")
+MODELS = ("central_spin", "driven_central_spin")
 
 CAROLLO_DEFAULTS: dict[str, float] = {
     "omega_x": 1.0, "omega_y": 0.0, "omega_z": 0.5, "g0": 4.0,
@@ -40,8 +40,8 @@ LIMIT_KIND: dict[tuple[str, str], str] = {
     ("central_spin", "fixed_g_sqrtN"): "jaynes_cummings",
     ("central_spin", "fixed_gN"): "mean_field",
     ("central_spin", "fixed_kappa_over_N"): "mean_field",
-    ("carollo_central_spin", "fixed_g_sqrtN"): "jaynes_cummings",
-    ("carollo_central_spin", "fixed_gN"): "mean_field",
+    ("driven_central_spin", "fixed_g_sqrtN"): "jaynes_cummings",
+    ("driven_central_spin", "fixed_gN"): "mean_field",
 }
 
 
@@ -68,7 +68,7 @@ def carollo_parameters(params: Mapping[str, float]) -> dict[str, float]:
     out = dict(CAROLLO_DEFAULTS)
     for key, value in params.items():
         if key not in out:
-            raise CumexInputError(f"set.{key}", value, f"a parameter of carollo_central_spin: {', '.join(out)}")
+            raise CumexInputError(f"set.{key}", value, f"a parameter of driven_central_spin: {', '.join(out)}")
         try:
             out[key] = float(value)
         except (TypeError, ValueError):

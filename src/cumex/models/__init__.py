@@ -25,6 +25,9 @@ __all__ = ["REGISTRY", "model_names", "get_model", "is_user_model", "Model", "Ax
 REGISTRY: dict[str, str] = {
     "central_spin": "cumex.models.central_spin:MODEL",
     "lmg_dimer": "cumex.models.lmg_dimer:MODEL",
+    "tavis_cummings": "cumex.models.tavis_cummings:MODEL",
+    "driven_central_spin": "cumex.models.driven_central_spin:MODEL",
+    "multimode_dicke": "cumex.models.multimode_dicke:MODEL",
 }
 
 _USER_MODEL = re.compile(r"\A(?P<path>[^:\n]+\.py):(?P<name>[A-Za-z_][A-Za-z0-9_]*)\Z")

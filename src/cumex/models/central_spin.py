@@ -206,7 +206,7 @@ MODEL = Model(
         "cumulant": "cumex.engines:CUMULANTS",
         "limit": "cumex.engines:LIMIT",
     },
-    max_order=8,
+    max_order=12,
     state_slots=8,
     figures=(
         FigureSpec("convergence", "series", x="N", x_transform="inverse", caption=(

@@ -12,8 +12,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Mapping
 
-from cumex.cumulants.model import HamiltonianTerm, Jump, ManyToOneModel, Observable
-from cumex.cumulants.polynomial import Poly
+from cumex.operators.many_to_one import HamiltonianTerm, Jump, ManyToOneModel, Observable
+from cumex.operators.polynomial import Poly
 
 __all__ = ["CENTRAL_SPIN", "central_spin_model"]
 

@@ -217,7 +217,7 @@ class Model:
     #: name -> function(ax, panel dataset, fixed axis values) drawing closed-form lines on a figure;
     #: "scaling_title" -> function(dataset, scaling) giving a panel's title
     decorations: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
-    #: operator data of the cumulant engine (``cumex.cumulants.model.ManyToOneModel``), or None
+    #: operator data of the cumulant engine (``cumex.operators.many_to_one.ManyToOneModel``), or None
     operators: Any = None
     #: the axis whose value is the number of sites N (None: the model has no N axis)
     size_axis: str | None = "N"
@@ -274,6 +274,12 @@ class Model:
 
     def all_parameter_names(self) -> set[str]:
         return {q.name for q in self.parameters} | {q.name for s in self.scalings for q in s.parameters}
+
+    @property
+    def u1_symmetric(self) -> bool:
+        """Whether the model's operator data keep the U(1) symmetry (no operator data: assumed)."""
+        violations = getattr(self.operators, "u1_violations", None)
+        return not violations() if violations else True
 
     @property
     def scaling_default(self) -> str:

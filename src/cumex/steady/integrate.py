@@ -176,7 +176,7 @@ def relax(
             held_since = None
         if not np.isfinite(drift):
             return Relaxation(x, nu, False, t, drift, f"state diverged by t = {t:.3g}")
-        if drifts and 0.5 < drift / drifts[-1] < 2.0:
+        if drifts and 0.5 * drift < drifts[-1] < 2.0 * drift:  # ratio in (0.5, 2), safe when a drift is 0
             chunk *= 2.0
         drifts.append(drift)
         if len(drifts) >= 7 and t >= 1e3 * tau:  # give transients (relaxation oscillations) time to decay

@@ -6,8 +6,8 @@ preserving); the coherence cutoff projects out the elements with a > C. Neither 
 chosen adaptively and their errors are measured:
 
 * Fock: the steady state's weight of the top level, P(p = F), must be ≤ ``fock_tol``; F is raised by
-  extrapolating the log-slope of P(p) over the last levels to fock_tol/100 (margin: P(F) grows with C, and
-  a raise of F restarts the coherence ladder). The Fock error of the observables is measured
+  extrapolating the log-slope of P(p) over the last levels to fock_tol/100 (margin: P(F) grows with C) and
+  the solve is repeated at the same C; the coherence comparisons go on against the last solve before it. The Fock error of the observables is measured
   as their change between the final F and F − ``fock_step`` (same C).
 * Coherence: C grows until the largest change of the checked observables (⟨a†a⟩/N, ⟨σ^z⟩, ⟨σ+σ-⟩,
   ⟨a†σ^-⟩) between the last two cutoffs is ≤ ``coherence_tol``; that change is reported as the coherence
@@ -278,10 +278,10 @@ def steady_state(
                   N, attempts, F, C, res.info["unknowns"], res.info["build_seconds"] + res.info["factor_seconds"],
                   res.observables["photon_number_per_N"], res.info["fock_top_weight"])
         Pp = population_table(res.w, res.basis).real.sum(axis=1)
-        if Pp[-1] > fock_tol:  # Fock cutoff too low: raise F, keep C
-            # aim 100× below the tolerance: P(F) still grows ~10× as C grows, and a raise restarts the C ladder
+        if Pp[-1] > fock_tol:  # Fock cutoff too low: raise F and solve again at the same C
+            # aim 100× below the tolerance (P(F) grows with C). The C ladder is kept: the observables' change
+            # from the solve at the lower F is of the order of P(F), far below the coherence changes
             F = _next_fock(np.abs(Pp), F, 1e-2 * fock_tol)
-            previous, changes = None, []
             continue
         if C >= C_max:
             coherence_error = 0.0 if C >= N else (float("nan") if previous is None else _change(res.observables, previous.observables))
