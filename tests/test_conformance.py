@@ -35,7 +35,8 @@ PAIRS = [pytest.param(name, order, marks=[pytest.mark.slow] if (name, order) in 
 @pytest.mark.parametrize("name, order", PAIRS)
 def test_every_pair_has_the_common_schema(name: str, order: str) -> None:
     model = get_model(name)
-    point = {a.name: (2 if a.integer else a.default) for a in model.axes}
+    # axes the order fixes are left out (the LMG dimer's mean-field is at S = inf, whatever is asked)
+    point = {a.name: (2 if a.integer else a.default) for a in model.axes if a.name not in model.fixed_axes(order)}
     ds = solve_point(model=name, order=order, **point)
     dims = grid_dims(model)
     for var in COMMON + tuple(model.observable_names):

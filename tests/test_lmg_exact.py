@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cumex.lmg import meanfield as mf
-from cumex.lmg.exact import liouvillian, solve_exact
-from cumex.lmg.fixed_points import find_fixed_points
+from cumex.exact.lmg_dimer import liouvillian, solve_exact
+from cumex.meanfield import lmg_dimer as mf
+from cumex.meanfield.lmg_fixed_points import find_fixed_points
 from cumex.models.lmg_dimer import resolve_parameters
 
 
 def _spin(S: float):
-    """S^z, S^+ built element by element (independently of cumex.lmg.exact)."""
+    """S^z, S^+ built element by element (independently of cumex.exact.lmg_dimer)."""
     dim = int(round(2 * S)) + 1
     sz = np.zeros((dim, dim))
     sp = np.zeros((dim, dim))

@@ -7,9 +7,9 @@ import pytest
 from scipy.optimize import brentq
 
 from cumex.errors import CumexInputError
-from cumex.lmg import boundaries as bd
-from cumex.lmg import meanfield as mf
-from cumex.lmg.fixed_points import classify_fixed_point, find_fixed_points
+from cumex.meanfield import lmg_boundaries as bd
+from cumex.meanfield import lmg_dimer as mf
+from cumex.meanfield.lmg_fixed_points import classify_fixed_point, find_fixed_points
 from cumex.models.lmg_dimer import resolve_parameters
 
 G, GAMMA = 1.0, 0.5

@@ -16,9 +16,10 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from cumex.errors import CumexInputError
+from cumex.figure_choices import check_figures
 from cumex.io import format_float
 from cumex.schema_errors import explain_validation_error, format_validation_error
 from cumex.methods import Method, check_settings, parse_method
@@ -36,6 +37,7 @@ __all__ = [
     "grid_points",
     "plan_batches",
     "overrides_for",
+    "settings_for",
     "canonical_value",
     "canonical_pump_ratio",
     "study_model",
@@ -165,7 +167,7 @@ def _check_semantics(config: dict) -> None:
                     if not model.scaling(name).limit:
                         raise CumexInputError(f"grids[{i}].orders[{j}]", order,
                                               f"an order other than 'limit' under scaling {name!r}, which has no known N -> infinity limit")
-        values = _grid_axes(model, grid, f"grids[{i}]")
+        values = _grid_axes(model, grid, f"grids[{i}]", _fixed_by_all(model, grid["orders"]))
         _check_cost(model, grid, values, f"grids[{i}]")
         size = len(grid["scalings"]) * len(grid["orders"]) * math.prod(len(v) for v in values.values())
         total += size
@@ -184,13 +186,7 @@ def _check_semantics(config: dict) -> None:
     group_by = config.get("batching", {}).get("group_by", "order")
     if group_by != "order" and group_by not in model.axis_names:
         raise CumexInputError("batching.group_by", group_by, f"'order' or an axis of {model.name}: {', '.join(model.axis_names)}")
-    for key, value in config.get("figures", {}).items():
-        if key == "formats":
-            continue
-        if key not in model.axis_names:
-            raise CumexInputError(f"figures.{key}", value, f"formats, or an axis of {model.name}: {', '.join(model.axis_names)}")
-        if value is not None:
-            model.axis(key).check(value, f"figures.{key}")
+    check_figures(model, config.get("figures", {}))
 
 
 def _check_cost(model: Model, grid: Mapping[str, Any], values: Mapping[str, list[float]], where: str) -> None:
@@ -214,8 +210,17 @@ _RANGE_INT = ("start", "stop", "step")
 _RANGE_REAL = ("start", "stop", "num")
 
 
-def _grid_axes(model: Model, grid: Mapping[str, Any], where: str) -> dict[str, list[float]]:
-    """Each axis' sorted values in one grid (list and range merged); CumexInputError names a bad key."""
+def _fixed_by_all(model: Model, orders: Iterable[object]) -> dict[str, float]:
+    """The axis values every one of ``orders`` fixes (``Model.method_axes``): a grid may omit those axes."""
+    fixed = [model.fixed_axes(parse_method(o, model).label) for o in orders]
+    common = dict(fixed[0]) if fixed else {}
+    return {k: v for k, v in common.items() if all(f.get(k) == v for f in fixed[1:])}
+
+
+def _grid_axes(model: Model, grid: Mapping[str, Any], where: str, fixed: Mapping[str, float] | None = None) -> dict[str, list[float]]:
+    """Each axis' sorted values in one grid (list and range merged); CumexInputError names a bad key.
+
+    An axis in ``fixed`` (fixed by every order of the grid) may be omitted: it takes the fixed value."""
     keys = {"scalings", "orders"}
     out: dict[str, list[float]] = {}
     for axis in model.axes:
@@ -230,6 +235,8 @@ def _grid_axes(model: Model, grid: Mapping[str, Any], where: str) -> dict[str, l
             values.add(checked)
         if range_key in grid:
             values.update(_range_values(axis, grid[range_key], f"{where}.{range_key}"))
+        if not values and fixed and axis.name in fixed:
+            values.add(fixed[axis.name])
         if not values:
             raise CumexInputError(f"{where}.{list_key}", grid.get(list_key),
                                   f"at least one value (in {list_key} or {range_key}), each {axis.allowed()}")
@@ -271,6 +278,16 @@ def _range_values(axis, spec: Any, key: str) -> list[float]:
     return [canonical_value(start + i * step) for i in range(num)]
 
 
+def settings_for(order: str, settings: Mapping[str, object], model: Model | str = "central_spin") -> dict[str, object]:
+    """The study's settings that the engine of ``order`` reads (a study's settings are those of all its
+    orders' engines; a job passes each point only its own, which its engine checks strictly)."""
+    from cumex.methods import known_settings
+
+    spec = get_model(model)
+    known = known_settings(spec, [parse_method(order, spec)], str(settings.get("engine", "auto")))
+    return {k: v for k, v in settings.items() if k in known}
+
+
 def overrides_for(scaling: str, parameters: Mapping[str, float], model: Model | str = "central_spin") -> dict[str, float]:
     """The study's parameter overrides that ``scaling`` uses (others belong to other scalings)."""
     used = get_model(model).parameters_of(scaling)
@@ -286,9 +303,11 @@ def load_study(path: str | Path, schema_path: str | Path | None = None) -> dict:
 
 
 def _grid_values(model: Model, grid: Mapping[str, Any], method: Method) -> list[list[float]]:
-    axes = _grid_axes(model, grid, "grid")
+    axes = _grid_axes(model, grid, "grid", _fixed_by_all(model, grid["orders"]))
     if method.kind == "limit" and model.size_axis:
         axes[model.size_axis] = [math.inf]
+    # an order that fixes an axis (the LMG dimer's mean-field: S = inf) replaces the grid's values of it
+    axes.update({name: [value] for name, value in model.fixed_axes(method.label).items()})
     return [axes[name] for name in model.axis_names]
 
 

@@ -134,38 +134,40 @@ CUMULANTS = Engine(
 )
 
 
-# -- LMG dimer ---------------------------------------------------------------------------------------
+# -- LMG dimer: mean-field fixed points and attractors (cumex.meanfield), exact (cumex.exact.lmg_dimer) ---
 def _lmg_params(params: Mapping[str, float]):
     from cumex.models.lmg_dimer import LMGDimerParameters
 
     return LMGDimerParameters(J=params["J"], lam=params["lambda"], g=params["g"], gamma=params["gamma"], S=params["S"])
 
 
-def _solve_lmg(model, method, params, settings, **context):
-    from cumex.lmg.solver import solve
+def _solve_lmg_mean_field(model, method, params, settings, **context):
+    from cumex.meanfield.lmg_solve import solve_mean_field
 
-    return solve("exact" if method.kind == "exact" else "1", _lmg_params(params), settings).method
+    return solve_mean_field(_lmg_params(params), settings)
 
 
 def _lmg_mean_field_defaults():
-    from cumex.lmg.solver import FIXED_POINT_DEFAULTS
-    from cumex.steady.attractors import DEFAULT_SETTINGS
+    from cumex.meanfield.lmg_solve import default_settings
 
-    return {**FIXED_POINT_DEFAULTS, **DEFAULT_SETTINGS}
+    return default_settings()
 
 
 def _check_lmg_mean_field(settings):
-    from cumex.lmg.solver import _int_setting
-    from cumex.steady.attractors import read_settings
+    from cumex.meanfield.lmg_solve import check_settings
 
-    read_settings(settings)
-    _int_setting(settings, "n_fixed_point_starts", 1)
-    _int_setting(settings, "fixed_point_seed", 0)
+    check_settings(settings)
 
 
-LMG_MEAN_FIELD = Engine("lmg_mean_field", _solve_lmg, _lmg_mean_field_defaults, _check_lmg_mean_field,
+def _solve_lmg_exact(model, method, params, settings, **context):
+    from cumex.exact.lmg_dimer import solve
+
+    return solve(_lmg_params(params), settings)
+
+
+LMG_MEAN_FIELD = Engine("lmg_mean_field", _solve_lmg_mean_field, _lmg_mean_field_defaults, _check_lmg_mean_field,
                         "fixed points of the LMG-dimer mean-field equations on the Bloch spheres, and attractors")
-LMG_EXACT = Engine("lmg_exact", _solve_lmg, dict, lambda s: None,
+LMG_EXACT = Engine("lmg_exact", _solve_lmg_exact, dict, lambda s: None,
                    "exact steady state of the LMG dimer for spin length S (parity sector)")
 
 

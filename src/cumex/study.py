@@ -43,6 +43,7 @@ def solve_result(
     spec = get_model(model)
     scaling = scaling or spec.scaling_default
     method = parse_method(order, spec)
+    point = spec.point_for(method.label, point)
     if method.kind == "limit" and spec.size_axis:  # the N -> infinity limit is a point at N = inf
         point = {**point, spec.size_axis: float("inf")}
     params = spec.resolve(scaling, point, overrides)
@@ -109,14 +110,16 @@ def solve_point(
 
     ``point`` gives the model's axis values by name (central spin: ``N=50, pump_ratio=0.75``; LMG dimer:
     ``J=1.0, lambda_=0.5`` — a trailing underscore is dropped, for Python keywords); axes not given take
-    the model's defaults. ``scaling`` defaults to the model's default scaling. ``settings`` go to the engine;
+    the model's defaults, or the value the order fixes (``Model.method_axes``: the LMG dimer's
+    mean-field carries S = inf; a different value for such an axis raises). ``scaling`` defaults to the
+    model's default scaling. ``settings`` go to the engine;
     ``settings["timeout_seconds"]`` bounds the wall time of the solve (the point is then recorded with
     status ``timeout``; engines with long compiled calls run in a child process that is killed then,
     :mod:`cumex.timeouts`), ``settings["engine"]`` picks hand-written or derived equations where a model
     has both.
     """
     spec = get_model(model)
-    point = {k.rstrip("_"): v for k, v in point.items()}
+    point = spec.point_for(parse_method(order, spec).label, {k.rstrip("_"): v for k, v in point.items()})
     scaling = scaling or spec.scaling_default
     if parse_method(order, spec).kind == "limit" and spec.size_axis:
         point = {**point, spec.size_axis: float("inf")}

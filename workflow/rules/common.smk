@@ -7,6 +7,7 @@ from cumex.config import (
     BATCH_ID,
     overrides_for,
     plan_batches,
+    settings_for,
     study_model,
     validate_study,
 )
@@ -90,7 +91,8 @@ def solve_inputs(wildcards):
 def solve_job(wildcards):
     """Everything one solve job needs; a change of any of it reruns the job (params rerun trigger)."""
     batch = _batch(wildcards)
-    settings = dict(config["settings"])
+    # only the settings its engine reads (a study's settings are those of all its orders' engines)
+    settings = settings_for(batch.order, config["settings"], MODEL)
     if _derived(batch.order):
         settings["compiled"] = derived_path(batch.order)
         # lower orders (Newton starts) are compiled into the study's folder, never the home cache

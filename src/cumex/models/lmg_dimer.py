@@ -8,7 +8,10 @@ Two collective spins of length S: A is dissipative (loses excitations), B is dri
     dρ/dt = -i[H, ρ] + (γ/S) ( D[S_A^-]ρ + D[S_B^+]ρ ),   D[x]ρ = x ρ x† - {x† x, ρ}/2   (ħ = 1).
 
 With these scalings the mean-field equations for the normalised moments X = ⟨Sx⟩/S, ... do not depend
-on S (see :mod:`cumex.lmg.meanfield`); S only matters for the exact solver (Hilbert space (2S+1)²).
+on S (see :mod:`cumex.meanfield.lmg_dimer`): they are the S → ∞ limit, so mean-field points carry S = inf
+(``method_axes``); S only matters for the exact solver (Hilbert space (2S+1)², :mod:`cumex.exact.lmg_dimer`).
+The figures are Fig. 2 (``stability``: the mean-field stability count over (J, λ) with eqs. 12, 13 and the
+Hopf line from ``decorations``) and Fig. 3 (``cuts``: Z_B along cuts, a line per spin length S).
 Defaults follow the paper's figures: g = 1 (the energy unit), γ = 0.5 g, S = 4.
 """
 
@@ -17,6 +20,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Mapping
+
+import numpy as np
 
 from cumex.errors import CumexInputError
 from cumex.models.spec import Axis, FigureSpec, Model, ObservableInfo, Quantity, Scaling
@@ -82,6 +87,57 @@ def _check_spin_length(p: Mapping[str, float]) -> None:
         raise CumexInputError("S", p["S"], "a spin length 1/2, 1, 3/2, ... (inf: the mean-field limit)")
 
 
+def _parameter(ds, name: str, default: float) -> float:
+    """A concrete parameter of the panel's data (one value: the study fixes it), else its default."""
+    if name not in ds:
+        return default
+    values = np.asarray(ds[name].values, dtype=float)
+    values = values[np.isfinite(values)]
+    return float(values[0]) if values.size else default
+
+
+def _boundaries(ax, panel, fixed) -> None:
+    """Eq. 12 (±J_c(λ)), the exact Hopf line λ_H(J) of the normal state and eq. 13 as printed (its
+    lowest order in J, drawn for |J| < g/2), from :mod:`cumex.meanfield.lmg_boundaries`."""
+    from matplotlib import patheffects
+
+    from cumex.meanfield import lmg_boundaries as bd
+
+    g, gamma = _parameter(panel, "g", 1.0), _parameter(panel, "gamma", 0.5)
+    (j_lo, j_hi), (l_lo, l_hi) = ax.get_xlim(), ax.get_ylim()
+    lam = np.linspace(max(l_lo, 0.0), l_hi, 400)
+    jc = bd.j_critical(lam, g, gamma)
+    ax.plot(jc, lam, "k--", lw=1.2, label="eq. 12: $|J| = J_c(\\lambda)$")
+    ax.plot(-jc, lam, "k--", lw=1.2)
+    J = np.linspace(j_lo, j_hi, 400)
+    outline = [patheffects.withStroke(linewidth=2.2, foreground="k")]  # white with a black edge: seen on every colour
+    ax.plot(J, bd.lambda_hopf(J, g, gamma), "w-", lw=1.0, path_effects=outline, label="Hopf line of the normal state")
+    small = np.abs(J) < 0.5 * g
+    ax.plot(J[small], bd.lambda_critical_eq13(J[small], g), "k:", lw=1.5, label="eq. 13 (lowest order in $J$)")
+    ax.set_xlim(j_lo, j_hi)
+    ax.set_ylim(l_lo, l_hi)
+
+
+def _scaling_title(ds, scaling: str) -> str:
+    return rf"$g = {_parameter(ds, 'g', 1.0):.4g}$, $\gamma = {_parameter(ds, 'gamma', 0.5):.4g}\,g$"
+
+
+def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
+    """(seconds, MB) of one point on one core, with a margin: mean-field integrates up to t_max on
+    cycles; exact solves a sparse system of (2S+1)⁴/2 unknowns."""
+    if method == "exact":
+        if not math.isfinite(float(point["S"])):
+            return 0.0, 0.0  # nothing to estimate: the exact solver refuses S = inf (CumexInputError)
+        size = (2 * float(point["S"]) + 1) ** 4
+        # S = 4 takes up to ~50 s where the ILU-preconditioned iteration falls back to a sparse LU
+        return 0.5 + 8e-3 * size, 300 + 0.05 * size
+    return 5.0, 300
+
+
+#: the paper's Fig. 3 cuts: (a) small lambda, (b) J = 0 through the PT transition, (c) lambda through the
+#: cycle regions, (d) J inside the LMG phase at lambda = 0
+FIG3_CUTS = ({"lambda": 0.2}, {"J": 0.0}, {"lambda": 1.0}, {"J": 1.5})
+
 MODEL = Model(
     name="lmg_dimer",
     title="LMG dimer with PT-symmetric loss and gain (Kothe & Kirton 2025)",
@@ -91,7 +147,7 @@ MODEL = Model(
         Axis("lambda", "an inter-spin coupling lambda (in units of g)", units="g", minimum=0.0, default=0.0,
              label=r"$\lambda/g$", symbol=r"\lambda"),
         Axis("S", "a spin length 1/2, 1, 3/2, ... (inf: mean-field, the S -> infinity limit)", minimum=0.5, default=4.0,
-             allow_infinite=True, label=r"spin length $S$", symbol="S"),
+             allow_infinite=True, multiple_of=0.5, label=r"spin length $S$", symbol="S"),
     ),
     parameters=(
         Quantity("g", 1.0, "field g (the energy unit)"),
@@ -113,15 +169,31 @@ MODEL = Model(
     headline="Z_B",
     engines={"exact": "cumex.engines:LMG_EXACT", "1": "cumex.engines:LMG_MEAN_FIELD"},
     max_order=1,
-    state_slots=48,
+    # at most 20 fixed points were found on a 17 x 11 survey of the study's (J, lambda) range; stable ones come first
+    state_slots=24,
     error_observables=("Z_A", "Z_B"),
     time_units="1/g",
+    # mean-field is the S -> infinity limit: its points carry S = inf
+    method_axes={"1": {"S": math.inf}},
     figures=(
-        FigureSpec("stability", "map", x="J", y="lambda", caption=(
-            "Mean-field stability count of the LMG dimer (Kothe & Kirton 2025, Fig. 2): colour = number of "
-            "linearly stable fixed points (zero modes of the conserved spin lengths excluded).")),
+        FigureSpec("stability", "map", x="J", y="lambda", decoration="boundaries", caption=(
+            "Mean-field stability count of the LMG dimer over :math:`(J/g, \\lambda/g)` (Kothe & Kirton 2025, "
+            "Fig. 2): colour = number of linearly stable fixed points (the zero modes of the conserved spin "
+            "lengths, and at :math:`J = 0` of the rotation about z, do not count). Where none is stable the "
+            "trajectory from the seeded normal state reaches a limit cycle (hatched //) or an irregular "
+            "attractor (hatched xx). Dashed: eq. 12, :math:`|J| = J_c(\\lambda)`, where the normal state loses "
+            "stability to the LMG phases; white: the exact Hopf line of the normal state; dotted: eq. 13 as "
+            "printed, its lowest order in :math:`J` (for :math:`\\gamma = g/2`).")),
+        FigureSpec("cuts", "series", x="J", y="lambda", observable="Z_B", lines="S", panels=FIG3_CUTS, caption=(
+            "Magnetisation :math:`Z_B = \\langle S_B^z\\rangle/S` of the driven spin along cuts through the phase "
+            "diagram (Kothe & Kirton 2025, Fig. 3), one panel per cut (the fixed coordinate in its title): "
+            "mean-field (:math:`S = \\infty`, a line; on a limit cycle or irregular attractor its time average, "
+            "with a band of ± its block standard error) against the exact steady state for each spin length "
+            ":math:`S` (dots). Crosses on the lower edge mark solves that failed.")),
     ),
-    figure_defaults={"S": None},
+    decorations={"boundaries": _boundaries, "scaling_title": _scaling_title},
+    figure_defaults={"S": math.inf},
     size_axis=None,
     validate=_check_spin_length,
+    cost=_cost,
 )

@@ -27,6 +27,16 @@ from cumex.errors import CumexInputError
 __all__ = ["Quantity", "Axis", "Scaling", "ObservableInfo", "FigureSpec", "Model"]
 
 
+def _same_number(value: object, number: float) -> bool:
+    """``value`` (a number or a numeric string such as "inf", as the command line gives it) equals ``number``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return False
+    try:
+        return float(value) == number
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A named real parameter with its default, units and admissible range."""
@@ -77,6 +87,8 @@ class Axis:
     symbol: str = ""
     #: +inf is a value of this axis (N = inf for the limit; the LMG mean-field spin length S = inf)
     allow_infinite: bool = False
+    #: every finite value is a whole multiple of this (the LMG spin length S: 0.5); None: any value
+    multiple_of: float | None = None
 
     @property
     def grid_key(self) -> str:
@@ -84,6 +96,8 @@ class Axis:
 
     def allowed(self) -> str:
         noun = "an integer" if self.integer else "a finite number"
+        if self.multiple_of is not None:
+            noun += f" multiple of {self.multiple_of:g}"
         bounds = []
         if self.minimum is not None:
             bounds.append(f">= {self.minimum:g}")
@@ -110,6 +124,8 @@ class Axis:
             if not math.isfinite(number):
                 raise CumexInputError(key, value, self.allowed())
         if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
+            raise CumexInputError(key, value, self.allowed())
+        if self.multiple_of is not None and not float(number / self.multiple_of).is_integer():
             raise CumexInputError(key, value, self.allowed())
         return number
 
@@ -145,12 +161,20 @@ class ObservableInfo:
 class FigureSpec:
     """A figure of a study, drawn by :mod:`cumex.plots` from the dataset alone.
 
-    kind ``series``: the headline observable against axis ``x``, a line per order, a panel per scaling
-    (``x_transform="inverse"`` plots against 1/x, the paper's view of N → ∞); ``error``: |value − exact|
-    against ``x``; ``map``: the number of stable steady states over axes ``x`` and ``y``, a row per
-    scaling and a column per order. ``fixed`` names the figures-config key that picks the value of each
-    other axis (the nearest in the data; null: the best covered). ``decoration`` names a function of the
-    model file's ``decorations`` that draws closed-form lines over the axes.
+    kind ``series``: the headline observable (or ``observable``) against axis ``x``, a line per order, a
+    panel per scaling (``x_transform="inverse"`` plots against 1/x, the paper's view of N → ∞), with a
+    band of ± ``<observable>_error`` where the data has it (time averages on cycles); ``error``:
+    |value − exact| against ``x``; ``map``: the number of stable steady states over axes ``x`` and ``y``,
+    a row per scaling and a column per order, hatched where the attractor is a limit cycle or irregular.
+    Every other axis is held at one value: the study's ``figures.<axis>`` (the nearest in the data), else
+    the model's ``figure_defaults``, else the best covered. ``decoration`` names a function of the model
+    file's ``decorations`` that draws closed-form lines over the axes.
+
+    ``lines`` (series) names an axis that is not held at one value: each of its values in the data is a
+    line of its own (e.g. the LMG dimer's spin length S: mean-field at S = inf, exact at S = 1, 2, ...).
+    ``panels`` (series) are cuts, a panel each: a mapping that fixes axes (``{"lambda": 0.2}``); a
+    panel's x axis is ``x``, or ``y`` where the panel fixes ``x``. A study replaces them with a list
+    under its ``figures.panels.<figure name>``.
     """
 
     name: str
@@ -161,6 +185,8 @@ class FigureSpec:
     observable: str | None = None
     decoration: str | None = None
     caption: str = ""
+    lines: str | None = None
+    panels: tuple[Mapping[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,6 +231,11 @@ class Model:
     time_units: str = "1"
     #: resource estimate per point: (method label, axis values) -> (seconds, MB); None: a generic guess
     cost: Callable[[str, Mapping[str, float]], tuple[float, float]] | None = None
+    #: axis values a method fixes, whatever a grid lists: method label ("exact", "1", "2_broken", ...) ->
+    #: {axis: value}. The LMG dimer's mean-field equations do not depend on S (they are its S -> inf
+    #: limit), so it declares {"1": {"S": inf}}: a study grid may omit S for that order (a grid that
+    #: lists S for it has its values replaced), and a point of that order solved without S carries S = inf.
+    method_axes: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     # -- lookups -----------------------------------------------------------------------------------
     @property
@@ -254,6 +285,20 @@ class Model:
     def scaling_default(self) -> str:
         return self.default_scaling or self.scalings[0].name
 
+    def fixed_axes(self, method: str) -> dict[str, float]:
+        """The axis values the method with canonical label ``method`` fixes (:attr:`method_axes`)."""
+        return dict(self.method_axes.get(str(method), {}))
+
+    def point_for(self, method: str, point: Mapping[str, object]) -> dict[str, object]:
+        """``point`` with the axis values ``method`` fixes filled in; a different value given for one of
+        them raises :class:`CumexInputError` naming the axis."""
+        out = dict(point)
+        for name, value in self.fixed_axes(method).items():
+            if name in out and not _same_number(out[name], value):
+                raise CumexInputError(name, out[name], f"{value:g}, or nothing: order {method} of {self.name} fixes {name} = {value:g}")
+            out[name] = value
+        return out
+
     # -- resolving a point -------------------------------------------------------------------------
     def axis_values(self, point: Mapping[str, object]) -> dict[str, float]:
         """Every axis value of ``point`` checked (defaults for axes not given); CumexInputError if bad."""
@@ -264,7 +309,7 @@ class Model:
         values: dict[str, float] = {}
         for axis in self.axes:
             raw = point.get(axis.name, axis.default)
-            if axis.allow_infinite and isinstance(raw, float) and math.isinf(raw) and raw > 0:
+            if axis.allow_infinite and _same_number(raw, math.inf):
                 values[axis.name] = math.inf
             else:
                 values[axis.name] = axis.check(raw)

@@ -1,4 +1,9 @@
-"""Pull one line (values against N or against the pump ratio) out of a study dataset."""
+"""Pull one line (values against N, the pump ratio, J, ...) out of a study dataset and draw it.
+
+:func:`draw_orders` draws a line per order; :func:`draw_lines` a line per (order, value of a ``lines``
+axis), e.g. mean-field at S = inf and exact at each spin length S. Both draw a band of ± the block
+standard error ``<variable>_error`` where the data has one (time averages on cycles).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,10 @@ from typing import Callable
 
 from cumex.plots.style import failed, mark_failed, order_label, order_style, present, sorted_orders
 
-__all__ = ["Series", "series", "draw_orders"]
+__all__ = ["Series", "series", "draw_orders", "draw_lines"]
+
+#: colours of the values of a ``lines`` axis within one order (the order's own colour first)
+_LINE_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
 
 
 @dataclass
@@ -27,14 +35,32 @@ class Series:
         return self.x.size == 0 and self.x_failed.size == 0
 
 
+    #: block standard error of each y (time averages on cycles), or None
+    error: np.ndarray | None = None
+
+
 def series(line: xr.DataArray, ds_line: xr.Dataset, along: str) -> Series:
-    """``line`` (1-D over ``along``) at the points the study solved; failed points separately."""
+    """``line`` (1-D over ``along``) at the points the study solved; failed points separately; with the
+    error of each value where ``ds_line`` has ``<name>_error``."""
     coords = np.asarray(ds_line[along].values, dtype=float)
     is_present = np.asarray(present(ds_line).values, dtype=bool)
     is_failed = np.asarray(failed(ds_line).values, dtype=bool)
     values = np.asarray(line.values, dtype=float)
     ok = is_present & ~is_failed & np.isfinite(values)
-    return Series(coords[ok], values[ok], coords[is_failed])
+    error = None
+    if f"{line.name}_error" in ds_line:
+        error = np.asarray(ds_line[f"{line.name}_error"].values, dtype=float)[ok]
+    return Series(coords[ok], values[ok], coords[is_failed], error)
+
+
+def _band(ax, s: Series, x_of, colour: str) -> None:
+    """y ± error where the error is known (> 0): the spread of a time average on a cycle."""
+    if s.error is None:
+        return
+    known = np.isfinite(s.error) & (s.error > 0)
+    if known.any():
+        err = np.where(np.isfinite(s.error), s.error, 0.0)
+        ax.fill_between(x_of(s.x), s.y - err, s.y + err, color=colour, alpha=0.25, linewidth=0)
 
 
 def draw_orders(
@@ -64,5 +90,32 @@ def draw_orders(
         elif order != "exact" and s.x.size < 40:
             style = {**style, "markevery": None, "markersize": 3}  # few points: mark each one
         ax.plot(x_of(s.x), s.y, label=order_label(order), **style)
+        _band(ax, s, x_of, style["color"])
         any_failed |= mark_failed(ax, x_of(s.x_failed), style["color"])
+    return any_failed
+
+
+def _value_text(value) -> str:
+    value = float(value)
+    return r"\infty" if value == np.inf else f"{value:.4g}"
+
+
+def draw_lines(ax, panel: xr.Dataset, variable: str, along: str, lines: str, symbol: str) -> bool:
+    """A line per order and value of the axis ``lines`` of ``panel`` along ``along`` (labelled
+    "order, $symbol = value$"); an order with several values gets a colour per value. Exact results
+    are dots, the others lines (squares where sparse). Returns whether any point failed."""
+    any_failed = False
+    for order in sorted_orders(panel["order"].values):
+        by_order = panel.sel(order=order)
+        drawn = [(v, s) for v in by_order[lines].values
+                 if not (s := series(by_order.sel({lines: v})[variable], by_order.sel({lines: v}), along)).empty]
+        for k, (value, s) in enumerate(drawn):
+            style = order_style(order)
+            if len(drawn) > 1:
+                style["color"] = _LINE_COLOURS[k % len(_LINE_COLOURS)]
+            if order != "exact" and s.x.size < 40:
+                style = {**style, "marker": "s", "markersize": 2.5}
+            ax.plot(s.x, s.y, label=f"{order_label(order)}, ${symbol} = {_value_text(value)}$", **style)
+            _band(ax, s, lambda x: x, style["color"])
+            any_failed |= mark_failed(ax, s.x_failed, style["color"])
     return any_failed

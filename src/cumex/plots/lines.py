@@ -3,7 +3,10 @@ and its distance to the exact result.
 
 ``series`` figures reproduce Fowler-Wright et al. (PRL 2023) Fig. 2(a-c): against 1/N (N -> infinity on
 the left, N itself on the top axis) or against the pump ratio; ``error`` figures Fig. 2(d). Every other
-axis of the model is held at one value (:func:`cumex.plots.slicing.slice_axes`), said in the title.
+axis of the model is held at one value (:func:`cumex.plots.slicing.slice_axes`), said in the title --
+except a figure's ``lines`` axis, each of whose values is a line (the LMG dimer's spin length S). A
+series figure with ``panels`` draws a panel per cut (Kothe & Kirton 2025, Fig. 3: Z_B along J at fixed
+lambda and along lambda at fixed J), each cut fixing its own axes.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import numpy as np
 import xarray as xr
 
 from cumex.models.spec import FigureSpec, Model
-from cumex.plots._series import draw_orders
+from cumex.figure_choices import figure_panels, panel_axis
+from cumex.plots._series import draw_lines, draw_orders
 from cumex.plots.slicing import axis_label, fixed_text, observable_label, slice_axes
 from cumex.plots.style import (
     failed, mark_failed, new_figure, order_label, order_style, panels_with_a_line, present, scaling_title,
@@ -43,33 +47,55 @@ def _top_axis_of_N(ax) -> None:
 
 @styled
 def plot_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapping[str, object] | None = None):
-    """The headline observable (or ``spec.observable``) against ``spec.x`` (see the module docstring)."""
+    """The headline observable (or ``spec.observable``) against ``spec.x`` (see the module docstring).
+
+    With ``spec.panels`` (or the study's ``figures.panels.<name>``) a panel per cut and scaling, each along its
+    own x axis (:func:`cumex.figure_choices.panel_axis`); with ``spec.lines`` a line per value of that axis.
+    """
     variable = spec.observable or model.headline
-    at, fixed = slice_axes(ds, model, (spec.x,), choices or {})
-    scalings = panels_with_a_line(at, spec.x)
-    fig, axes = new_figure(len(scalings))
+    choices = dict(choices or {})
+    cuts = figure_panels(spec, choices)
+    cells = []
+    for cut in cuts:
+        x = panel_axis(spec, cut)
+        keep = (x,) + ((spec.lines,) if spec.lines else ())
+        at, fixed = slice_axes(ds, model, keep, {**choices, **cut})
+        cells += [(cut, x, at.sel(scaling=scaling), fixed, scaling) for scaling in panels_with_a_line(at, x)]
+    fig, axes = new_figure(len(cells))
     inverse = spec.x_transform == "inverse"
+    several = len({c[4] for c in cells}) > 1
     any_failed = False
-    for ax, scaling in zip(axes, scalings):
-        panel = at.sel(scaling=scaling)
-        x_of = (lambda x: 1.0 / np.asarray(x, dtype=float)) if inverse else (lambda x: x)
-        any_failed |= draw_orders(ax, panel, variable, spec.x, x_of=x_of, dense_exact_as_line=not inverse)
+    for k, (ax, (cut, x, panel, fixed, scaling)) in enumerate(zip(axes, cells)):
+        x_of = (lambda v: 1.0 / np.asarray(v, dtype=float)) if inverse else (lambda v: v)
+        if spec.lines:
+            any_failed |= draw_lines(ax, panel, variable, x, spec.lines, model.axis(spec.lines).symbol or spec.lines)
+        else:
+            any_failed |= draw_orders(ax, panel, variable, x, x_of=x_of, dense_exact_as_line=not inverse)
         if spec.decoration:
             model.decorations[spec.decoration](ax, panel, fixed)
-        ax.set_title(scaling_title(ds, scaling))
-        symbol = model.axis(spec.x).symbol or spec.x
+        if cut:
+            cut_text = fixed_text(model, {a: fixed.get(a, v) for a, v in cut.items()})
+            ax.set_title(f"({chr(ord('a') + k)}) {cut_text}" + (f"\n{scaling_title(ds, scaling)}" if several else ""))
+        else:
+            ax.set_title(scaling_title(ds, scaling))
+        symbol = model.axis(x).symbol or x
         if inverse:
             ax.set_xlabel(rf"$1/{symbol}$")
             ax.set_xlim(left=0)
             _top_axis_of_N(ax)
         else:
-            ax.set_xlabel(axis_label(model, spec.x))
-            lo, hi = model.axis(spec.x).minimum, model.axis(spec.x).maximum
+            ax.set_xlabel(axis_label(model, x))
+            lo, hi = model.axis(x).minimum, model.axis(x).maximum
             if lo is not None and hi is not None:
                 pad = 0.02 * (hi - lo)
                 ax.set_xlim(lo - pad, hi + pad)
     axes[0].set_ylabel(observable_label(model, variable))
     shared_legend(axes, any_failed)
+    if any(cut for cut, *_ in cells):
+        rest = {a: v for a, v in cells[0][3].items() if not any(a in c for c, *_ in cells)}
+        what = f"{observable_label(model, variable)} along cuts" + ("" if several else f", {scaling_title(ds, cells[0][4])}")
+        fig.suptitle(f"{what} at {fixed_text(model, rest)}" if rest else what, fontsize=10)
+        return fig
     what = "Convergence with $N$" if inverse else f"Dependence on {axis_label(model, spec.x)}"
     fig.suptitle(f"{what} at {fixed_text(model, fixed)}" if fixed else what, fontsize=10)
     return fig

@@ -126,7 +126,12 @@ def nearest_value(values: np.ndarray, target: float | None, counts: np.ndarray |
             return values[-1].item()
         counts = np.asarray(counts)
         return values[int(np.flatnonzero(counts == counts.max())[-1])].item()
-    return values[int(np.argmin(np.abs(values.astype(float) - float(target))))].item()
+    numbers = values.astype(float)
+    if np.isinf(float(target)):  # inf - inf is NaN: the infinite value itself, else the extreme one
+        hits = np.flatnonzero(numbers == float(target))
+        return values[hits[0] if hits.size else (np.argmax(numbers) if float(target) > 0 else np.argmin(numbers))].item()
+    distance = np.abs(numbers - float(target))
+    return values[int(np.argmin(np.where(np.isnan(distance), np.inf, distance)))].item()
 
 
 def present(ds: xr.Dataset) -> xr.DataArray:
@@ -142,7 +147,8 @@ def failed(ds: xr.Dataset) -> xr.DataArray:
 def panels_with_a_line(ds: xr.Dataset, along: str) -> list[str]:
     """Scalings of ``ds`` (already at a fixed pump ratio or N) where some order has two or more points
     along ``along``: a panel with single points only says nothing. All scalings when none has."""
-    counts = present(ds).sum(dim=along).max(dim="order")
+    held = present(ds).sum(dim=along)
+    counts = held.max(dim=[d for d in held.dims if d != "scaling"])
     scalings = [str(s) for s in ds["scaling"].values]
     keep = [s for s, c in zip(scalings, np.asarray(counts.values)) if c >= 2]
     return keep or scalings

@@ -14,19 +14,29 @@ where the two parities agree, is found in that sector alone (half the Liouville 
 The Liouvillian is assembled sparse in the row-major vectorisation vec(ρ)[i d + j] = ρ_ij, where
 vec(A ρ B) = (A ⊗ Bᵀ) vec(ρ); the steady state solves L vec(ρ) = 0 with one equation replaced by
 ρ_nn = 1 on the normal state n = |A down, B up⟩, then is normalised (ILU-preconditioned GMRES).
+
+:func:`solve` is the engine of the order "exact": the unique steady state counts as one stable steady
+state (attractor "fixed_point"); it is converged when the full Liouvillian's residual is below
+:data:`RESIDUAL_TOL`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, gmres, spilu, spsolve
 
+from cumex.errors import CumexInputError
 from cumex.models.lmg_dimer import LMGDimerParameters
+from cumex.results import MethodResult, SteadyState
 
-__all__ = ["spin_operators", "hamiltonian_and_jumps", "liouvillian", "steady_state", "ExactResult", "solve_exact"]
+__all__ = ["spin_operators", "hamiltonian_and_jumps", "liouvillian", "steady_state", "ExactResult", "solve_exact", "solve"]
+
+#: the largest residual max |L vec(ρ)| of an accepted steady state
+RESIDUAL_TOL = 1e-8
 
 
 def spin_operators(S: float) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
@@ -141,3 +151,17 @@ def solve_exact(p: LMGDimerParameters) -> ExactResult:
     L, _ = liouvillian(p, sector=False)
     residual = float(np.abs(L @ rho.ravel()).max())
     return ExactResult(rho=rho, observables=obs, residual=residual)
+
+
+def solve(p: LMGDimerParameters, settings: Mapping[str, object] | None = None) -> MethodResult:
+    """The exact steady state of one point as a :class:`MethodResult` (``settings``: none are read).
+
+    Raises :class:`CumexInputError` for S = inf (the exact solver needs a finite spin length).
+    """
+    if not np.isfinite(p.S):
+        raise CumexInputError("S", p.S, "a finite spin length 1/2, 1, 3/2, ... for the exact solver (inf is mean-field's)")
+    result = solve_exact(p)
+    state = SteadyState(dict(result.observables), True, result.residual, {})
+    ok = result.residual < RESIDUAL_TOL
+    status = "ok: exact" if ok else f"inaccurate: residual {result.residual:.3g} >= {RESIDUAL_TOL:g}"
+    return MethodResult([state], state if ok else None, ok, status, {}, attractor="fixed_point" if ok else "none")

@@ -1,6 +1,6 @@
 """Analytic phase boundaries of the LMG-dimer mean-field phase diagram (Kothe & Kirton 2025).
 
-Both come from the linearisation of the mean-field equations (:mod:`cumex.lmg.meanfield`) about the
+Both come from the linearisation of the mean-field equations (:mod:`cumex.meanfield.lmg_dimer`) about the
 normal state X = Y = 0, Z_A = -1, Z_B = 1. In (X_A, Y_A, X_B, Y_B) (the Z's enter at second order)
 
     M = [[-γ,       g,  0,       -λ],

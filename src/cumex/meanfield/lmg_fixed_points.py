@@ -9,8 +9,8 @@ degenerate root the residual falls only quadratically with the distance); at J =
 rotation about z maps fixed points to fixed points, roots on one rotation orbit count once. The images of every root under the Z2 symmetry
 (X, Y) → (-X, -Y) of both spins are added, so symmetric partners are never missed.
 
-Stability: the Jacobian restricted to the tangent space of the spheres, Tᵀ J T (:func:`cumex.lmg.
-meanfield.tangent_basis`), which drops the two zero modes of the conserved lengths (recorded as
+Stability: the Jacobian restricted to the tangent space of the spheres, Tᵀ J T (:func:`cumex.meanfield.
+lmg_dimer.tangent_basis`), which drops the two zero modes of the conserved lengths (recorded as
 ``neutral_modes``); at J = 0 a fixed point off the z axis has one more zero mode along the rotation,
 G x*, also dropped. Stable means every remaining eigenvalue has real part < -``stability_tol``.
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cumex.lmg import meanfield as mf
+from cumex.meanfield import lmg_dimer as mf
 from cumex.models.lmg_dimer import LMGDimerParameters
 
 __all__ = ["FixedPoint", "find_fixed_points", "classify_fixed_point"]
