@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from cumex.lmg import meanfield as mf
-from cumex.lmg.fixed_points import find_fixed_points
+from cumex.meanfield import lmg_dimer as mf
+from cumex.meanfield.lmg_fixed_points import find_fixed_points
 from cumex.models.lmg_dimer import resolve_parameters
 from cumex.steady.constrained import (ConstrainedSystem, classify_on_manifold, find_constrained_fixed_points,
                                       integrate_constrained, tangent_basis)

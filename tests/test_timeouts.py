@@ -52,3 +52,19 @@ def test_a_solve_that_cannot_fit_in_memory_is_refused_before_it_starts() -> None
     ds = solve_point(order="exact", N=N, pump_ratio=0.75)
     assert ds["status"].item() == "failed" and "refused before solving" in ds["status_detail"].item()
     assert ds["solve_seconds"].item() == 0.0
+
+
+def test_input_and_integrity_errors_cross_the_process_boundary() -> None:
+    from cumex.errors import CumexInputError
+    from cumex.integrity import DamagedFileError
+
+    def bad_input():
+        raise CumexInputError("exact_method", "fast", "one of coherence_cutoff, full")
+
+    def damaged():
+        raise DamagedFileError("x.npz", "truncated")
+
+    with pytest.raises(CumexInputError, match="exact_method: got 'fast'"):
+        run_with_time_limit(bad_input, 30)
+    with pytest.raises(DamagedFileError, match="x.npz: truncated"):
+        run_with_time_limit(damaged, 30)

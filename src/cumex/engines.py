@@ -168,7 +168,7 @@ def _solve_lmg_exact(model, method, params, settings, **context):
 LMG_MEAN_FIELD = Engine("lmg_mean_field", _solve_lmg_mean_field, _lmg_mean_field_defaults, _check_lmg_mean_field,
                         "fixed points of the LMG-dimer mean-field equations on the Bloch spheres, and attractors")
 LMG_EXACT = Engine("lmg_exact", _solve_lmg_exact, dict, lambda s: None,
-                   "exact steady state of the LMG dimer for spin length S (parity sector)")
+                   "exact steady state of the LMG dimer for spin length S (parity sector)", interruptible=False)
 
 
 # -- the exact N -> infinity limits (cumex.limits) ----------------------------------------------------

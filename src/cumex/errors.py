@@ -11,3 +11,6 @@ class CumexInputError(ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"{key}: got {value!r}; allowed: {allowed}")
+
+    def __reduce__(self):  # pickles (e.g. from a solve's child process) with its three arguments
+        return (type(self), (self.key, self.value, self.allowed))

@@ -27,7 +27,11 @@ class DamagedFileError(OSError):
 
     def __init__(self, path, reason: str):
         self.path = str(path)
+        self.reason = reason
         super().__init__(f"{path}: {reason}; delete it to have it rebuilt")
+
+    def __reduce__(self):  # pickles (e.g. from a solve's child process) with its two arguments
+        return (type(self), (self.path, self.reason))
 
 
 def _text(value: Any) -> str:
