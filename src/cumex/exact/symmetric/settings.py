@@ -4,7 +4,7 @@ Steady state (:func:`.steady.steady_state`):
 
     method                "lu" (default: sparse LU of the real form with one equation replaced by Tr ρ = 1)
                           or "gmres" (restarted GMRES on the same system, incomplete-LU preconditioned)
-    ordering              "nested_dissection" (default, :mod:`.ordering`, symmetric, for "lu") or a SuperLU
+    ordering              "nested_dissection" (default, :mod:`cumex.exact.ordering`, symmetric, for "lu") or a SuperLU
                           column ordering: COLAMD (used by the ILU of "gmres"), MMD_AT_PLUS_A, MMD_ATA, NATURAL
     refine                at most this many steps of iterative refinement after the solve (default 3)
     residual_tol          converged when ‖L r‖_∞ ≤ this (default 1e-9)

@@ -31,7 +31,7 @@ import scipy.sparse.linalg as spla
 
 from cumex.exact.symmetric.generator import liouvillian
 from cumex.exact.symmetric.model import CentralSpinModel
-from cumex.exact.symmetric.ordering import nested_dissection
+from cumex.exact.ordering import grid_nested_dissection
 from cumex.exact.symmetric.problem import SymmetricProblem, build_problem
 from cumex.exact.symmetric.settings import read_settings
 from cumex.exact.symmetric.states import covector_to_real, to_complex, to_real, trace_covector
@@ -56,7 +56,7 @@ def _lu(A: sp.csc_matrix, used: Mapping[str, object], coords: np.ndarray, row: i
     if used["ordering"] != "nested_dissection":
         lu = spla.splu(A, permc_spec=str(used["ordering"]))
         return lu, lu.solve
-    p = nested_dissection(coords, last=row)
+    p = grid_nested_dissection(np.asarray(coords).T, last=row)  # coords: one row per unknown
     lu = spla.splu(A[p][:, p].tocsc(), permc_spec="NATURAL", diag_pivot_thresh=1e-2, options={"SymmetricMode": True})
 
     def solve(rhs: np.ndarray) -> np.ndarray:

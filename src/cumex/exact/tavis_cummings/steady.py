@@ -50,7 +50,7 @@ from cumex.exact.threads import blas_threads
 from cumex.exact.tavis_cummings.basis import TCBasis
 from cumex.exact.tavis_cummings.liouvillian import generator
 from cumex.exact.tavis_cummings.observables import observables, population_table
-from cumex.exact.tavis_cummings.ordering import grid_nested_dissection
+from cumex.exact.ordering import grid_nested_dissection
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
 
 __all__ = ["TCSteadyResult", "solve_on_basis", "steady_state", "CHECKED"]
