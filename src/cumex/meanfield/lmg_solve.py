@@ -1,7 +1,7 @@
 """The mean-field engine of the LMG dimer: every fixed point, its stability, and the physical attractor.
 
-Every fixed point of eqs. 6-11 on the spin spheres (:func:`fixed_points`), then the attractor analysis of :mod:`cumex.steady.attractors`; the physical observables are those of the attractor
-reached from the normal state with a small seed (:func:`cumex.meanfield.lmg_dimer.initial_state`),
+Every fixed point of eqs. 6-11 on the spin spheres (:func:`fixed_points`), then the attractor analysis
+of :mod:`cumex.steady.attractors`; the physical observables are those of the attractor reached from the normal state with a small seed (:func:`cumex.meanfield.lmg_dimer.initial_state`),
 time-averaged over the averaging window on a limit cycle or an irregular attractor (with the block
 standard errors ``error_<name>`` and the half ranges ``amplitude_<name>`` in the physical state's info).
 The mean-field equations do not depend on S: the result is the S → ∞ limit (S = inf in the data).
@@ -12,7 +12,9 @@ spheres; the Z2 images of each root added; at J = 0 rotation orbits counted once
 physical initial state, the four poles and ``n_fixed_point_starts`` random states drawn with
 ``fixed_point_seed`` (the layer's ``n_random`` and ``seed``). (The generic Newton engine of
 :mod:`cumex.steady.analysis` is not used: the conserved spin lengths make its square Jacobian
-singular at every root.)
+singular at every root.) The engine's own finder that this replaced counted a J = 0 orbit twice when
+both in-plane radii are equal (e.g. 8 instead of 6 fixed points at J = 0, λ ≥ 1.125); ``n_stable`` is
+unchanged.
 
 Stable here means asymptotically stable: every tangent-space eigenvalue (the two conserved-length
 directions, and at J = 0 the rotation orbit, removed) has real part < 0. The counts of Kothe & Kirton's
