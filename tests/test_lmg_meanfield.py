@@ -94,7 +94,8 @@ def test_fixed_points_are_true_zeros_and_count_is_stable_under_doubling_starts()
             assert fp.residual < 1e-10
             assert np.allclose(mf.conserved(fp.x), 1.0, atol=1e-10)
             # the two conserved-length normals (and at J = 0 the rotation orbit) are outside the tangent space
-            assert len(fp.stability.eigenvalues) == (3 if J == 0 and np.hypot(fp.x[0], fp.x[1]) + np.hypot(fp.x[3], fp.x[4]) > 1e-9 else 4)
+            on_orbit = J == 0 and np.hypot(fp.x[0], fp.x[1]) + np.hypot(fp.x[3], fp.x[4]) > 1e-9
+            assert len(fp.stability.eigenvalues) == (3 if on_orbit else 4)
 
 
 def test_bad_parameters_name_the_key():
