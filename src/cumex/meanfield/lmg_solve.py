@@ -3,7 +3,8 @@
 Every fixed point of eqs. 6-11 on the spin spheres (:func:`fixed_points`), then the attractor analysis
 of :mod:`cumex.steady.attractors`; the physical observables are those of the attractor reached from
 the normal state with a small seed (:func:`cumex.meanfield.lmg_dimer.initial_state`), time-averaged
-over the averaging window on a limit cycle or an irregular attractor (with the block ``error_<name>`` and the half ranges ``amplitude_<name>`` in the physical state's info).
+over the averaging window on a limit cycle or an irregular attractor (with the block standard errors
+``error_<name>`` and the half ranges ``amplitude_<name>`` in the physical state's info).
 The mean-field equations do not depend on S: the result is the S → ∞ limit (S = inf in the data).
 
 Fixed points: the generic layer for conserved quantities, :func:`cumex.steady.constrained.
