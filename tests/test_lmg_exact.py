@@ -7,7 +7,7 @@ import pytest
 
 from cumex.exact.lmg_dimer import liouvillian, solve_exact
 from cumex.meanfield import lmg_dimer as mf
-from cumex.meanfield.lmg_fixed_points import find_fixed_points
+from cumex.meanfield.lmg_solve import ATTRACTING, fixed_points
 from cumex.models.lmg_dimer import resolve_parameters
 
 
@@ -118,7 +118,7 @@ def _operators(J, lam, g, gamma, S):
 
 
 def _mean_field_zb(J, lam):
-    stable = [fp for fp in find_fixed_points(resolve_parameters({"J": J, "lambda": lam})) if fp.stable]
+    stable = [fp for fp in fixed_points(resolve_parameters({"J": J, "lambda": lam})) if fp.kind == ATTRACTING]
     assert stable
     return stable[0].x[5]
 

@@ -9,8 +9,9 @@ from scipy.optimize import brentq
 from cumex.errors import CumexInputError
 from cumex.meanfield import lmg_boundaries as bd
 from cumex.meanfield import lmg_dimer as mf
-from cumex.meanfield.lmg_fixed_points import classify_fixed_point, find_fixed_points
+from cumex.meanfield.lmg_solve import ATTRACTING, fixed_points
 from cumex.models.lmg_dimer import resolve_parameters
+from cumex.steady.constrained import classify_on_manifold
 
 G, GAMMA = 1.0, 0.5
 J_C0 = (GAMMA**2 + G**2) / (2 * G)  # eq. 12 at λ = 0: 0.625 g
@@ -54,9 +55,10 @@ def test_normal_state_stability_flips_at_eq12(lam):
         # the numerical crossing of the largest growth rate is where eq. 12 puts it
         crossing = brentq(lambda J: bd.normal_state_max_growth(J, lam, G, GAMMA), 0.0, sign * 3.0, xtol=1e-13)
         assert abs(crossing) == pytest.approx(jc, abs=1e-9)
-        inside = classify_fixed_point(mf.NORMAL_STATE, params(sign * (jc - 0.01), lam))
-        outside = classify_fixed_point(mf.NORMAL_STATE, params(sign * (jc + 0.01), lam))
-        assert inside.stable and not outside.stable
+        p_in, p_out = params(sign * (jc - 0.01), lam), params(sign * (jc + 0.01), lam)
+        inside = classify_on_manifold(mf.constrained_system(p_in), mf.NORMAL_STATE)
+        outside = classify_on_manifold(mf.constrained_system(p_out), mf.NORMAL_STATE)
+        assert inside.kind == ATTRACTING and outside.kind == "unstable"
     if lam == 0.0:
         assert jc == pytest.approx(0.625)
 
@@ -71,8 +73,8 @@ def test_hopf_line_and_eq13():
 
 
 def _count(J: float, lam: float, n_starts: int = 96, seed: int = 0):
-    fps = find_fixed_points(params(J, lam), n_starts=n_starts, seed=seed)
-    return len(fps), sum(fp.stable for fp in fps), fps
+    fps = fixed_points(params(J, lam), n_starts=n_starts, seed=seed)
+    return len(fps), sum(fp.kind == ATTRACTING for fp in fps), fps
 
 
 def test_stable_count_at_lambda_zero_changes_at_jc():
@@ -91,7 +93,9 @@ def test_fixed_points_are_true_zeros_and_count_is_stable_under_doubling_starts()
         for fp in fps:
             assert fp.residual < 1e-10
             assert np.allclose(mf.conserved(fp.x), 1.0, atol=1e-10)
-            assert fp.neutral_modes >= 2 and "conserved spin lengths" in fp.reasons[0]
+            # the two conserved-length normals (and at J = 0 the rotation orbit) are outside the tangent space
+            on_orbit = J == 0 and np.hypot(fp.x[0], fp.x[1]) + np.hypot(fp.x[3], fp.x[4]) > 1e-9
+            assert len(fp.stability.eigenvalues) == (3 if on_orbit else 4)
 
 
 def test_bad_parameters_name_the_key():

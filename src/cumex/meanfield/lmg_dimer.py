@@ -22,6 +22,10 @@ Conserved quantities: |S_A|² and |S_B|² (the Jacobian has two zero modes along
 every fixed point; :func:`tangent_basis` spans the complement used for stability). At J = 0 the
 equations are also invariant under a common rotation of both spins about z (U(1)); for J ≠ 0 the
 Sx² term breaks it to Z2: (X, Y) → (-X, -Y) on both spins.
+
+:func:`constrained_system` states all of this (the two unit spheres, the Z2 map, the U(1) generator at
+J = 0) as a :class:`cumex.steady.constrained.ConstrainedSystem` for the generic fixed-point layer, and
+:func:`fixed_point_starts` gives its deterministic starts (the physical initial state and the four poles).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from cumex.models.lmg_dimer import LMGDimerParameters
+from cumex.steady.constrained import ConstrainedSystem
 from cumex.steady.system import RealODESystem
 
 __all__ = [
@@ -43,11 +48,19 @@ __all__ = [
     "sample_states",
     "initial_state",
     "mean_field_system",
+    "Z2_SYMMETRY",
+    "POLE_STATES",
+    "constrained_system",
+    "fixed_point_starts",
 ]
 
 NAMES = ["X_A", "Y_A", "Z_A", "X_B", "Y_B", "Z_B"]
 #: the normal state: spin A down, spin B up, no in-plane magnetisation (a fixed point for all parameters)
 NORMAL_STATE = np.array([0.0, 0.0, -1.0, 0.0, 0.0, 1.0])
+#: (X, Y) → (-X, -Y) on both spins: F(S x) = S F(x) for every parameter
+Z2_SYMMETRY = np.diag([-1.0, -1.0, 1.0, -1.0, -1.0, 1.0])
+#: both spins along ±z: fixed points for every parameter (the normal state among them)
+POLE_STATES = np.array([[0.0, 0.0, sa, 0.0, 0.0, sb] for sa in (-1.0, 1.0) for sb in (1.0, -1.0)])
 
 
 def rhs(x: np.ndarray, p: LMGDimerParameters) -> np.ndarray:
@@ -181,3 +194,25 @@ def mean_field_system(p: LMGDimerParameters) -> RealODESystem:
             "conserved": "spin lengths |S_A|^2 = X_A^2+Y_A^2+Z_A^2 and |S_B|^2 (two zero modes excluded)",
         },
     )
+
+
+def constrained_system(p: LMGDimerParameters) -> ConstrainedSystem:
+    """The six mean-field equations bound to ``p`` as a constrained system: both spins on their unit
+    spheres (|S_A|², |S_B|² conserved), the Z2 map as a discrete symmetry, and the common rotation about
+    z as the continuous one only at J = 0 (so a rotation orbit of fixed points counts once there)."""
+    return ConstrainedSystem(
+        6,
+        lambda x: rhs(x, p),
+        lambda x: jacobian(x, p),
+        spheres=[(0, 1, 2), (3, 4, 5)],
+        vectorized=True,
+        rotation=rotation_generator() if p.J == 0 else None,
+        symmetries=[Z2_SYMMETRY],
+        names=list(NAMES),
+    )
+
+
+def fixed_point_starts() -> np.ndarray:
+    """The deterministic starts of the fixed-point search: the physical initial state, then the poles
+    (exact roots; where one is degenerate the generic layer snaps nearby iterates onto it)."""
+    return np.vstack([initial_state()[None], POLE_STATES])

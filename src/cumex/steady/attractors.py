@@ -1,7 +1,7 @@
 """What a :class:`RealODESystem` does at long times: fixed points, limit cycles, irregular attractors.
 
 Input: the system and the fixed points found for it (any objects with ``.x`` and ``.stable``, e.g.
-from :func:`cumex.steady.analysis.find_steady_states` or :func:`cumex.meanfield.lmg_fixed_points.find_fixed_points`).
+from :func:`cumex.steady.analysis.find_steady_states`, or the LMG engine's in :mod:`cumex.meanfield.lmg_solve`).
 
 Classification of a grid point (``AttractorReport.attractor``):
 
