@@ -5,7 +5,8 @@ length 1 in a point's file (so ``xarray.combine_by_coords`` or :func:`cumex.asse
 a study's grid from its files without parsing file names), and ``state`` for the steady states found
 (a fixed number of slots per model, NaN padded). Variables:
 
-    <observable>            the model's observables in the physical state (time averages on a cycle)
+    <observable>            the model's observables in the physical state (time averages on a cycle);
+                            a vector observable along its own dimension (multimode Dicke: ``pattern``)
     <observable>_error      block standard error of such a time average (models that ask for it)
     n_steady_states         steady states found;  n_stable: linearly stable ones (neutral modes of
                             symmetries and conserved quantities do not count against stability)
@@ -68,8 +69,15 @@ def to_dataset(
     info = {} if physical is None else physical.info
     data: dict[str, tuple] = {}
     for obs in model.observables:
+        attrs = {"long_name": obs.description + " in the physical state", "units": obs.units}
+        if obs.dim:  # a vector observable along its own dimension
+            found = {} if physical is None else physical.observables
+            values = [float(found.get(f"{obs.name}_{k}", np.nan)) for k in range(1, obs.size + 1)]
+            data[obs.name] = (dims + (obs.dim,), np.array(values).reshape(shape + (obs.size,)), attrs)
+            coords[obs.dim] = (obs.dim, np.arange(1, obs.size + 1))
+            continue
         value = np.nan if physical is None else float(physical.observables.get(obs.name, np.nan))
-        data[obs.name] = (dims, scalar(value), {"long_name": obs.description + " in the physical state", "units": obs.units})
+        data[obs.name] = (dims, scalar(value), attrs)
     for name in model.error_observables:
         data[f"{name}_error"] = (dims, scalar(float(info.get(f"error_{name}", np.nan))),
                                  {"long_name": f"block standard error of the time average of {name}", "units": model.observable(name).units})
@@ -97,7 +105,7 @@ def to_dataset(
         padded[: len(states)] = values
         return padded.reshape(shape + (slots,))
 
-    for obs in model.observables:
+    for obs in (o for o in model.observables if not o.dim):
         data[f"state_{obs.name}"] = (state_dims, per_state([s.observables.get(obs.name, np.nan) for s in states]),
                                      {"long_name": f"{obs.name} of each steady state found (NaN pads)", "units": obs.units})
     data["state_stable"] = (state_dims, per_state([float(s.stable) for s in states]),

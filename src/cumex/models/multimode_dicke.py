@@ -63,19 +63,22 @@ MODEL = Model(
     concrete=lambda p: {"g0": p["g0"], "M": p["M"], "omega": p["omega"], "kappa": p["kappa"]},
     concrete_parameters=(Quantity("omega", 0.5, "spin frequency Omega"), Quantity("kappa", 1.0, "mode loss rate kappa")),
     observables=(
-        *(ObservableInfo(f"overlap_{mu}", f"stationary overlap |xi_{mu}| from the state aligned with pattern {mu}",
-                         label=rf"overlap $|\xi_{mu}|$") for mu in range(1, MAX_PATTERNS + 1)),
-        *(ObservableInfo(f"mode_occupation_{mu}", f"occupation |alpha_{mu}|^2 of mode {mu} from the aligned state",
-                         label=rf"$|\alpha_{mu}|^2$") for mu in range(1, MAX_PATTERNS + 1)),
+        ObservableInfo("overlap", "stationary overlap |xi_mu| reached from the state aligned with pattern mu",
+                       label=r"overlap $|\xi_\mu|$", dim="pattern", size=MAX_PATTERNS),
+        ObservableInfo("mode_occupation", "occupation |alpha_mu|^2 of mode mu reached from the state aligned with pattern mu",
+                       label=r"mode occupation $|\alpha_\mu|^2$", dim="mode", size=MAX_PATTERNS),
     ),
-    headline="overlap_1",
+    headline="overlap",
     engines={"1": "cumex.engines:MEAN_FIELD_MULTIMODE_DICKE"},
     max_order=1,
     state_slots=16,
     figures=(
-        FigureSpec("overlap", "series", x="g0", observable="overlap_1", decoration="g_crit", caption=(
-            "Stationary overlap with pattern 1 reached from the aligned state against g0, with the critical "
-            "couplings of every pattern (dotted); compare Carollo & Lesanovsky 2021, Fig. 3a.")),
+        FigureSpec("overlap", "series", x="g0", observable="overlap", lines="pattern", decoration="g_crit", caption=(
+            "Stationary overlap |xi_mu| reached from the state aligned with pattern mu against g0, a line per pattern, "
+            "with the critical couplings g_crit,mu (dotted); compare Carollo & Lesanovsky 2021, Fig. 3a.")),
+        FigureSpec("mode_occupation", "series", x="g0", observable="mode_occupation", lines="mode", decoration="g_crit",
+                   caption=("Occupation |alpha_mu|^2 of mode mu reached from the state aligned with pattern mu against g0, "
+                            "a line per mode, with g_crit,mu (dotted); compare Carollo & Lesanovsky 2021, Fig. 3b.")),
         FigureSpec("stability", "map", x="g0", y="M", caption=(
             "Number of stable (asymptotically or neutrally) mean-field fixed points over g0 and the number of "
             "patterns M; fixed points are counted on the product of spheres.")),

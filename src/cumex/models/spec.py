@@ -155,6 +155,10 @@ class ObservableInfo:
     units: str = "1"
     #: plot label (LaTeX allowed); default: the description
     label: str = ""
+    #: a vector observable: values along its own dimension ``dim`` (coordinate 1..size), which an engine
+    #: reports as ``<name>_1`` .. ``<name>_<size>`` (NaN where a point has fewer, e.g. patterns beyond M)
+    dim: str | None = None
+    size: int = 0
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,7 @@ class FigureSpec:
     the model's ``figure_defaults``, else the best covered. ``decoration`` names a function of the model
     file's ``decorations`` that draws closed-form lines over the axes.
 
-    ``lines`` (series) names an axis that is not held at one value: each of its values in the data is a
+    ``lines`` (series) names an axis (or a vector observable's dimension) that is not held at one value: each of its values in the data is a
     line of its own (e.g. the LMG dimer's spin length S: mean-field at S = inf, exact at S = 1, 2, ...).
     ``panels`` (series) are cuts, a panel each: a mapping that fixes axes (``{"lambda": 0.2}``); a
     panel's x axis is ``x``, or ``y`` where the panel fixes ``x``. A study replaces them with a list

@@ -68,7 +68,8 @@ def plot_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapping
     for k, (ax, (cut, x, panel, fixed, scaling)) in enumerate(zip(axes, cells)):
         x_of = (lambda v: 1.0 / np.asarray(v, dtype=float)) if inverse else (lambda v: v)
         if spec.lines:
-            any_failed |= draw_lines(ax, panel, variable, x, spec.lines, model.axis(spec.lines).symbol or spec.lines)
+            symbol = (model.axis(spec.lines).symbol or spec.lines) if spec.lines in model.axis_names else rf"\mathrm{{{spec.lines}}}"
+            any_failed |= draw_lines(ax, panel, variable, x, spec.lines, symbol)
         else:
             any_failed |= draw_orders(ax, panel, variable, x, x_of=x_of, dense_exact_as_line=not inverse)
         if spec.decoration:
