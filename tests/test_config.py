@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cumex.config import Batch, GridPoint, canonical_pump_ratio, grid_points, overrides_for, plan_batches, validate_study
+from cumex.config import Batch, GridPoint, canonical_value, grid_points, overrides_for, plan_batches, validate_study
 from cumex.errors import CumexInputError
 from cumex.models.central_spin import MODEL, SCALINGS, allowed_overrides
 
@@ -118,9 +118,9 @@ def test_union_of_grids_and_ranges_without_duplicates() -> None:
     assert len(points) == 3 + 8 - 1
 
 
-def test_canonical_pump_ratio() -> None:
-    assert canonical_pump_ratio(0.1 + 0.2) == 0.3
-    assert canonical_pump_ratio(3 * 0.1) == canonical_pump_ratio(0.3)
+def test_canonical_value() -> None:
+    assert canonical_value(0.1 + 0.2) == 0.3
+    assert canonical_value(3 * 0.1) == canonical_value(0.3)
 
 
 def test_batches_cover_every_point_once() -> None:

@@ -39,7 +39,6 @@ __all__ = [
     "overrides_for",
     "settings_for",
     "canonical_value",
-    "canonical_pump_ratio",
     "study_model",
 ]
 
@@ -94,7 +93,6 @@ def canonical_value(value: float) -> float:
     return float(format_float(value))
 
 
-canonical_pump_ratio = canonical_value
 
 
 def study_model(config: Mapping[str, Any]) -> Model:
