@@ -57,11 +57,16 @@ def _check_steady(settings: Mapping[str, object]) -> None:
     attractor_settings(settings)
 
 
+def _typed(params: Mapping[str, float]) -> dict[str, float]:
+    """Concrete parameters as an engine's parameter dataclass takes them: N an integer, the rest floats."""
+    return {k: (int(v) if k == "N" else float(v)) for k, v in params.items()}
+
+
 # -- central spin: exact, hand-written orders 1 and 2, derived cumulants ----------------------------
 def _central_spin_params(params: Mapping[str, float]):
     from cumex.models.central_spin import CentralSpinParameters
 
-    return CentralSpinParameters(**{k: (int(v) if k == "N" else float(v)) for k, v in params.items()})
+    return CentralSpinParameters(**_typed(params))
 
 
 def _solve_exact_central_spin(model, method, params, settings, **context):
@@ -200,7 +205,7 @@ LIMIT = Engine("limit", _solve_limit, _limit_defaults, _check_limit,
 def _tc_params(params: Mapping[str, float]):
     from cumex.exact.tavis_cummings import TavisCummingsParameters
 
-    return TavisCummingsParameters(**{k: (int(v) if k == "N" else float(v)) for k, v in params.items()})
+    return TavisCummingsParameters(**_typed(params))
 
 
 def _solve_exact_tc(model, method, params, settings, **context):

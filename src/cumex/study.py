@@ -43,9 +43,7 @@ def solve_result(
     spec = get_model(model)
     scaling = scaling or spec.scaling_default
     method = parse_method(order, spec)
-    point = spec.point_for(method.label, point)
-    if method.kind == "limit" and spec.size_axis:  # the N -> infinity limit is a point at N = inf
-        point = {**point, spec.size_axis: float("inf")}
+    point = _method_point(spec, method, point)
     params = spec.resolve(scaling, point, overrides)
     used = check_settings(spec, [method], settings or {})
     given = dict(settings or {})
@@ -72,6 +70,15 @@ def solve_result(
         log.error("solve failed at %s %s order=%s %s:\n%s", spec.name, scaling, order, point, traceback.format_exc())
         result = MethodResult([], None, False, f"error: {type(exc).__name__}: {exc}", given)
     return result, params, used, time.perf_counter() - start
+
+
+def _method_point(spec: Model, method, point: Mapping[str, object]) -> dict[str, object]:
+    """``point`` with the axis values the method fixes (``Model.point_for``); the N -> infinity limit is a
+    point at N = inf whatever N is given."""
+    point = spec.point_for(method.label, point)
+    if method.kind == "limit" and spec.size_axis:
+        point = {**point, spec.size_axis: float("inf")}
+    return point
 
 
 def available_memory_mb() -> float:
@@ -119,13 +126,12 @@ def solve_point(
     has both.
     """
     spec = get_model(model)
-    point = spec.point_for(parse_method(order, spec).label, {k.rstrip("_"): v for k, v in point.items()})
+    method = parse_method(order, spec)
+    point = _method_point(spec, method, {k.rstrip("_"): v for k, v in point.items()})
     scaling = scaling or spec.scaling_default
-    if parse_method(order, spec).kind == "limit" and spec.size_axis:
-        point = {**point, spec.size_axis: float("inf")}
     result, params, used, seconds = solve_result(spec, order, scaling, overrides, settings, **point)
     values = spec.axis_values(point)
     return to_dataset(
-        result, model=spec, order=parse_method(order).label, scaling=scaling, point=values, params=params,
+        result, model=spec, order=method.label, scaling=scaling, point=values, params=params,
         overrides=dict(overrides or {}), settings=used, solve_seconds=seconds,
     )

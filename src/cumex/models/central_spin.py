@@ -122,8 +122,10 @@ def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
     """Dashed line at the mean-field threshold R_c of the panel's parameters (at resonance only)."""
     import numpy as np
 
+    from cumex.plots.slicing import first_finite
+
     def first(name):
-        return _first(panel[name].values)
+        return first_finite(panel[name].values)
 
     g, kappa, gamma_T = first("g"), first("kappa"), first("gamma_up") + first("gamma_down")
     if np.isclose(first("omega"), first("epsilon")) and np.isfinite(g * kappa * gamma_T) and g != 0:
@@ -132,17 +134,11 @@ def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
             ax.axvline(rc, color="0.6", linestyle="--", linewidth=0.9, label=r"MF threshold $R_c$")
 
 
-def _first(values) -> float:
-    import numpy as np
-
-    flat = np.asarray(values, dtype=float).ravel()
-    flat = flat[np.isfinite(flat)]
-    return float(flat[0]) if flat.size else math.nan
-
-
 def _scaling_title(ds, scaling: str) -> str:
     """Panel title: the scaling and its fixed combination, read from the data (g, kappa at each N)."""
     import numpy as np
+
+    from cumex.plots.slicing import first_finite as _first
 
     sub = ds.sel(scaling=scaling)
     N = sub["N"].broadcast_like(sub["g"])

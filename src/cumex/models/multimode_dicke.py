@@ -34,12 +34,10 @@ def critical_couplings(omega: float, kappa: float, M: int) -> list[float]:
 
 def _g_crit_lines(ax, panel, fixed: Mapping[str, float]) -> None:
     """Dotted vertical lines at each pattern's critical coupling (from the parameters in the data)."""
-    import numpy as np
+    from cumex.plots.slicing import first_finite
 
     def first(name):
-        flat = np.asarray(panel[name].values, dtype=float).ravel()
-        flat = flat[np.isfinite(flat)]
-        return float(flat[0]) if flat.size else float("nan")
+        return first_finite(panel[name].values)
 
     M = int(fixed.get("M", first("M")))
     for mu, g in enumerate(critical_couplings(first("omega"), first("kappa"), M), 1):

@@ -10,7 +10,7 @@ import xarray as xr
 from cumex.models import Model, get_model
 from cumex.plots.style import nearest_value, present
 
-__all__ = ["dataset_model", "slice_axes", "axis_label", "observable_label"]
+__all__ = ["dataset_model", "slice_axes", "first_finite", "axis_label", "observable_label"]
 
 
 def dataset_model(ds: xr.Dataset) -> Model:
@@ -33,6 +33,14 @@ def slice_axes(ds: xr.Dataset, model: Model, keep: tuple[str, ...], choices: Map
         ds = ds.sel({axis: value})
         fixed[axis] = value
     return ds, fixed
+
+
+def first_finite(values) -> float:
+    """The first finite entry of ``values`` (NaN if none): a parameter read back from a panel of a study,
+    where points outside the study are NaN."""
+    flat = np.asarray(values, dtype=float).ravel()
+    flat = flat[np.isfinite(flat)]
+    return float(flat[0]) if flat.size else float("nan")
 
 
 def axis_label(model: Model, axis: str) -> str:
