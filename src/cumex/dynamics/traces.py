@@ -76,7 +76,7 @@ def physical_problems(observables: dict[str, np.ndarray]) -> list[str]:
     if all(k in observables for k in _PAULI[:3]):
         length = np.sqrt(sum(observables[k] ** 2 for k in _PAULI[:3]))
         if np.all(np.isfinite(length)) and length.max() > 1 + BOUND_TOL:
-            problems.append(f"central Bloch vector longer than 1 ({length.max():.3g})")
+            problems.append(f"central Bloch vector longer than 1 (length {length.max():.6g})")
     tr = observables.get("trace")
     if tr is not None and not np.abs(tr - 1.0).max() <= TRACE_TOL:
         problems.append(f"trace off 1 by {np.abs(tr - 1.0).max():.3g}")

@@ -15,6 +15,7 @@ import math
 from typing import Mapping
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import NullFormatter
 import numpy as np
 import xarray as xr
 
@@ -90,14 +91,17 @@ def plot_traces(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapping
     fig, axes = _new_grid(len(methods), len(names))
     t = ds["time"].values
     size = _size(model)
+    every = [float(n) for n in ds[size].values if not math.isinf(float(n))]  # one colour per N in every row
+    palette = dict(zip(every, plt.get_cmap("viridis")(np.linspace(0.85, 0.05, max(len(every), 1)))))
     for row, (scaling, order) in enumerate(methods):
         panel = ds.sel(scaling=scaling, order=order)
         good, bad = _finite_sizes(panel, model) if order != "limit" else ([], [])
-        colours = plt.get_cmap("viridis")(np.linspace(0.85, 0.05, max(len(good), 1)))
         for col, name in enumerate(names):
             ax = axes[row][col]
-            for colour, n in zip(colours, good):
-                ax.plot(t, panel[name].sel({size: n}).values, color=colour, lw=1.1, label=f"$N = {int(n)}$")
+            for n in good:
+                ax.plot(t, panel[name].sel({size: n}).values, color=palette[float(n)], lw=1.1, label=f"$N = {int(n)}$")
+            if good and not np.isfinite(np.asarray(panel[name].sel({size: good}).values, dtype=float)).any():
+                ax.text(0.5, 0.5, "not given by this method", transform=ax.transAxes, ha="center", fontsize=8, color="0.4")
             limit = _limit_trace(ds, model, scaling, name)
             if limit is not None:
                 ax.plot(t, limit, color="black", ls="--", lw=1.2, label=order_label("limit"))
@@ -105,14 +109,22 @@ def plot_traces(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapping
             if len({s for s, _ in methods}) > 1:
                 title += f"\n{scaling_title(ds, scaling)}"
             if bad:
-                title += "\nfailed: " + ", ".join(f"N = {int(n)}" for n in bad)
+                title += "\nnot converged: " + ", ".join(f"N = {int(n)}" for n in bad)
             ax.set_title(title, fontsize=8)
             ax.set_ylabel(observable_label(model, name))
             if row == len(methods) - 1:
                 ax.set_xlabel(f"time $t$ [{model.time_units}]" if model.time_units != "1" else "time $t$")
     if fixed:
         fig.suptitle(fixed_text(model, fixed), fontsize=9)
-    handles, labels = axes[0][0].get_legend_handles_labels()
+    handles, labels = [], []
+    for ax in axes[:, 0]:  # every N of every row, in order, and the limit
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    order = sorted(range(len(labels)), key=lambda k: (labels[k].startswith("exact"), float(labels[k].split("=")[-1].strip(" $"))
+                                                       if "=" in labels[k] else 0.0))
+    handles, labels = [handles[k] for k in order], [labels[k] for k in order]
     if handles:
         fig.legend(handles, labels, frameon=False, loc="outside lower center", ncols=min(len(handles), 6))
     return fig
@@ -180,6 +192,10 @@ def plot_deviation(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapp
             ax.legend(frameon=False, fontsize=7, loc="lower left")
         else:
             ax.text(0.5, 0.5, "no N -> infinity limit\nin this study", transform=ax.transAxes, ha="center", va="center")
+        sizes = sorted({float(n) for (_, _, o), (Ns, _, _) in table.items() if o == name for n in Ns})
+        if sizes:  # the N of the study as ticks (log axes' minor labels overlap)
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.set_xticks(sizes, labels=[f"{n:g}" for n in sizes])
         ax.set_xlabel(r"$N$")
         ax.set_title(f"max over ${window}$ of |{observable_label(model, name)} − limit|", fontsize=8)
     if fixed:
