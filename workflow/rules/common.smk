@@ -98,12 +98,18 @@ def solve_job(wildcards):
     """Everything one solve job needs; a change of any of it reruns the job (params rerun trigger)."""
     batch = _batch(wildcards)
     # only the settings its engine reads (a study's settings are those of all its orders' engines)
-    settings = settings_for(batch.order, config["settings"], MODEL, config["study_type"])
+    settings = settings_for(
+        batch.order, config["settings"], MODEL, config["study_type"]
+    )
     if _derived(batch.order):
         settings["compiled"] = derived_path(batch.order)
         # lower orders (Newton starts) are compiled into the study's folder, never the home cache
         settings["cache_dir"] = f"{RESULTS}/derived/cache"
-    job = {} if not DYNAMICS else {"study_type": "dynamics", "times": dict(config["times"])}
+    job = (
+        {}
+        if not DYNAMICS
+        else {"study_type": "dynamics", "times": dict(config["times"])}
+    )
     return {
         **job,
         "model": config["model"],
@@ -159,5 +165,9 @@ def figure_outputs():
 
 
 def figure_caption(wildcards):
-    spec = next(f for f in (*MODEL.figures, *MODEL.dynamics_figures) if f.name == wildcards.figure)
+    spec = next(
+        f
+        for f in (*MODEL.figures, *MODEL.dynamics_figures)
+        if f.name == wildcards.figure
+    )
     return spec.caption or spec.name
