@@ -2,6 +2,8 @@
 
     cumex solve MODEL --order ORDER [--scaling SCALING] [--AXIS VALUE ...] [--set NAME=VALUE ...]
                 [--setting NAME=VALUE ...] --out FILE.nc [--strict] [--quiet]
+    cumex evolve MODEL --order ORDER [--scaling S] [--AXIS VALUE ...] [--set NAME=VALUE ...]
+                [--setting NAME=VALUE ...] --t-stop T --t-num K --out FILE.nc [--strict] [--quiet]
     cumex derive MODEL --order M [--symmetry u1|broken] [--latex] [--out FILE]
     cumex models                      the registered models, their axes, scalings and orders
 
@@ -86,6 +88,8 @@ def build_parser(model: str | None = None) -> argparse.ArgumentParser:
     solve.add_argument("--strict", action="store_true", help="exit with status 1 when the point failed or timed out")
     solve.add_argument("--quiet", action="store_true", help="print nothing on success")
 
+    _add_evolve(sub, model)
+
     derive = sub.add_parser("derive", help="derive (and cache) the cumulant equations of a model")
     derive.add_argument("model", help="a model with operator data for the cumulant engine")
     derive.add_argument("--order", type=int, required=True, help="cumulant order M >= 1")
@@ -96,6 +100,70 @@ def build_parser(model: str | None = None) -> argparse.ArgumentParser:
 
     sub.add_parser("models", help="list the registered models")
     return parser
+
+
+def _add_evolve(sub, model: str | None) -> None:
+    """``cumex evolve``: the point options of ``solve`` plus the time window."""
+    from cumex.models import model_names
+
+    evolve = sub.add_parser("evolve", help="evolve one grid point from the model's initial state and write its time traces",
+                            formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_model_help())
+    evolve.add_argument("model", help=f"a registered model ({', '.join(model_names())}) or path/to/file.py:NAME")
+    evolve.add_argument("--order", required=True, help="'exact', 'limit' or a cumulant order the model can evolve")
+    evolve.add_argument("--scaling", help="how parameters scale with N (default: the model's default scaling)")
+    if model is not None:
+        from cumex.models import get_model
+
+        try:
+            spec = get_model(model)
+        except CumexInputError:
+            spec = None
+        for axis in spec.axes if spec else ():
+            evolve.add_argument(f"--{axis.name.replace('_', '-')}", dest=f"axis_{axis.name}", type=_parse_value,
+                                help=f"{axis.description} (default {axis.default:g})")
+    evolve.add_argument("--set", dest="overrides", action="append", type=_key_value, default=[], metavar="NAME=VALUE",
+                        help="override a model parameter (repeatable), e.g. --set g0=3")
+    evolve.add_argument("--setting", dest="settings", action="append", type=_key_value, default=[], metavar="NAME=VALUE",
+                        help="dynamics setting (repeatable), e.g. --setting krylov_tol=1e-12 --setting ode_method=Radau")
+    evolve.add_argument("--t-stop", dest="t_stop", type=float, required=True, help="the last output time (> 0)")
+    evolve.add_argument("--t-num", dest="t_num", type=int, required=True, help="number of equally spaced output times from 0 (>= 2)")
+    evolve.add_argument("--out", required=True, help="output NetCDF file (written atomically)")
+    evolve.add_argument("--strict", action="store_true", help="exit with status 1 when the run failed or timed out")
+    evolve.add_argument("--quiet", action="store_true", help="print nothing on success")
+
+
+def _point_and_overrides(args, model) -> tuple[dict, dict]:
+    """Axis values (``--AXIS`` options and ``--set AXIS=VALUE``) and parameter overrides of a point."""
+    point = {a.name: getattr(args, f"axis_{a.name}") for a in model.axes if getattr(args, f"axis_{a.name}", None) is not None}
+    overrides = {}
+    for key, value in args.overrides:
+        if key in model.axis_names:
+            point[key] = _parse_value(value)
+        else:
+            overrides[key] = value
+    return point, overrides
+
+
+def _evolve(args) -> int:
+    from cumex.dynamics import evolve_dataset, time_grid
+    from cumex.io import write_dataset
+    from cumex.models import get_model
+
+    out = check_output_path(args.out)
+    model = get_model(args.model)
+    times = time_grid(args.t_stop, args.t_num)
+    point, overrides = _point_and_overrides(args, model)
+    settings = {k: _parse_value(v) for k, v in args.settings}
+    ds = evolve_dataset(model=model, order=args.order, scaling=args.scaling, times=times, overrides=overrides,
+                        settings=settings, **point)
+    write_dataset(ds, out)
+    status = str(ds["status"].values.ravel()[0])
+    if not args.quiet:
+        head = ds[model.headline].values.ravel()
+        print(f"{out}: status={status} {model.headline}(t={times[-1]:g})={float(head[-1]):.12g} times={times.size} "
+              f"time={float(ds['solve_seconds'].values.ravel()[0]):.3g}s"
+              + ("" if status == "ok" else f" ({ds['status_detail'].values.ravel()[0]})"))
+    return 1 if args.strict and status != "ok" else 0
 
 
 def check_output_path(out: str) -> Path:
@@ -162,12 +230,14 @@ def _models() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    first = build_parser().parse_known_args(argv)[0] if "solve" in argv else None
+    first = build_parser().parse_known_args(argv)[0] if {"solve", "evolve"} & set(argv) else None
     args = build_parser(getattr(first, "model", None)).parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "solve":
             return _solve(args)
+        if args.command == "evolve":
+            return _evolve(args)
         return _derive(args) if args.command == "derive" else _models()
     except CumexInputError as exc:
         print(f"cumex: error: {exc}", file=sys.stderr)

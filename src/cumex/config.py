@@ -41,6 +41,7 @@ __all__ = [
     "settings_for",
     "canonical_value",
     "study_model",
+    "study_times",
 ]
 
 #: the study schema, shipped inside the package (so that the workflow also runs as a Snakemake module)
@@ -167,7 +168,8 @@ def _check_semantics(config: dict) -> None:
                         raise CumexInputError(f"grids[{i}].orders[{j}]", order,
                                               f"an order other than 'limit' under scaling {name!r}, which has no known N -> infinity limit")
         values = _grid_axes(model, grid, f"grids[{i}]", _fixed_by_all(model, grid["orders"]))
-        _check_cost(model, grid, values, f"grids[{i}]")
+        if config.get("study_type", "steady") != "dynamics":  # the estimate is the steady solve's
+            _check_cost(model, grid, values, f"grids[{i}]")
         size = len(grid["scalings"]) * len(grid["orders"]) * math.prod(len(v) for v in values.values())
         total += size
         if total > MAX_POINTS:
@@ -181,11 +183,46 @@ def _check_semantics(config: dict) -> None:
                        else f"a parameter of {model.name}: {', '.join(sorted(model.all_parameter_names()))}")
             raise CumexInputError(f"parameters.{key}", value, allowed)
         next(q for s in scalings for name, q in model.parameters_of(s).items() if name == key).check(value, f"parameters.{key}")
-    check_settings(model, methods.values(), config.get("settings", {}))
+    if _check_study_type(config, model, methods):
+        from cumex.dynamics import check_dynamics_settings
+
+        check_dynamics_settings(model, methods.values(), config.get("settings", {}))
+    else:
+        check_settings(model, methods.values(), config.get("settings", {}))
     group_by = config.get("batching", {}).get("group_by", "order")
     if group_by != "order" and group_by not in model.axis_names:
         raise CumexInputError("batching.group_by", group_by, f"'order' or an axis of {model.name}: {', '.join(model.axis_names)}")
     check_figures(model, config.get("figures", {}))
+
+
+def _check_study_type(config: Mapping[str, Any], model: Model, methods: Mapping[str, Method]) -> bool:
+    """True for a dynamics study, after checking its ``times`` and that every order has dynamics."""
+    if config.get("study_type", "steady") != "dynamics":
+        if "times" in config:
+            raise CumexInputError("times", config["times"], "no times in a steady study (set study_type: dynamics)")
+        return False
+    from cumex.dynamics import dynamics_engine, time_grid
+
+    if "times" not in config:
+        raise CumexInputError("times", None, "a mapping {stop, num} of output times (required for study_type: dynamics)")
+    time_grid(config["times"]["stop"], config["times"]["num"])
+    engine = str(config.get("settings", {}).get("engine", "auto"))
+    for i, grid in enumerate(config["grids"]):
+        for j, order in enumerate(grid["orders"]):
+            try:
+                dynamics_engine(model, methods[parse_method(order, model).label], engine)
+            except CumexInputError as exc:
+                raise CumexInputError(f"grids[{i}].orders[{j}]", order, exc.allowed) from None
+    return True
+
+
+def study_times(config: Mapping[str, Any]):
+    """The output times of a validated dynamics study (None for a steady study)."""
+    if config.get("study_type", "steady") != "dynamics":
+        return None
+    from cumex.dynamics import time_grid
+
+    return time_grid(config["times"]["stop"], config["times"]["num"])
 
 
 def _check_cost(model: Model, grid: Mapping[str, Any], values: Mapping[str, list[float]], where: str) -> None:
@@ -277,12 +314,16 @@ def _range_values(axis, spec: Any, key: str) -> list[float]:
     return [canonical_value(start + i * step) for i in range(num)]
 
 
-def settings_for(order: str, settings: Mapping[str, object], model: Model | str = "central_spin") -> dict[str, object]:
+def settings_for(order: str, settings: Mapping[str, object], model: Model | str = "central_spin",
+                 study_type: str = "steady") -> dict[str, object]:
     """The study's settings that the engine of ``order`` reads (a study's settings are those of all its
-    orders' engines; a job passes each point only its own, which its engine checks strictly)."""
+    orders' engines; a job passes each point only its own, which its engine checks strictly); for
+    ``study_type="dynamics"`` those its time evolution reads."""
     from cumex.methods import known_settings
 
     spec = get_model(model)
+    if study_type == "dynamics":
+        from cumex.dynamics import known_dynamics_settings as known_settings  # noqa: F811
     known = known_settings(spec, [parse_method(order, spec)], str(settings.get("engine", "auto")))
     return {k: v for k, v in settings.items() if k in known}
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["Engine", "COMMON_SETTINGS", "EXACT_CENTRAL_SPIN", "HANDWRITTEN_CENTRAL_SPIN", "CUMULANTS",
            "LMG_MEAN_FIELD", "LMG_EXACT", "LIMIT",
            "EXACT_TAVIS_CUMMINGS", "MEAN_FIELD_TAVIS_CUMMINGS", "EXACT_SYMMETRIC", "symmetric_model_of", "MEAN_FIELD_MULTIMODE_DICKE",
-           "steady_settings"]
+           "steady_settings", "LIMIT_ALIASES", "limit_aliases"]
 
 #: settings every point reads (cumex.study.solve_point): a wall-time limit and the choice of equations
 COMMON_SETTINGS: dict[str, object] = {"timeout_seconds": None, "engine": "auto"}
@@ -37,6 +37,22 @@ class Engine:
     #: False when one compiled call can run for minutes (a sparse LU): a time limit then runs the solve
     #: in a child process that can be killed (cumex.timeouts)
     interruptible: bool = True
+    #: time evolution from the model's initial state, or None when the engine has no dynamics:
+    #: (model, method, concrete parameters, times, settings, scaling=..., point=..., overrides=...) ->
+    #: cumex.dynamics.TimeTraces; with the settings it reads (defaults) and their check (cumex.dynamics)
+    evolve: Callable[..., object] | None = None
+    evolve_defaults: Callable[[], Mapping[str, object]] = dict
+    evolve_check: Callable[[Mapping[str, object]], object] = lambda settings: None
+
+
+def _dynamics(name: str) -> Callable[..., object]:
+    """The object ``name`` of :mod:`cumex.dynamics.engines`, imported when first called (engines stay cheap)."""
+    def call(*args, **kwargs):
+        from cumex.dynamics import engines
+
+        return getattr(engines, name)(*args, **kwargs)
+
+    return call
 
 
 # -- the steady-state analysis (Newton + stability + attractors), read by the ODE engines -----------
@@ -89,7 +105,7 @@ def _check_exact(settings):
 EXACT_CENTRAL_SPIN = Engine(
     "exact_central_spin", _solve_exact_central_spin, _exact_defaults, _check_exact,
     "U(1)-reduced permutation-symmetric Liouvillian of a central spin and N satellites (cumex.exact)",
-    interruptible=False,
+    interruptible=False, evolve=_dynamics("evolve_exact_central_spin"),
 )
 
 
@@ -135,6 +151,8 @@ def _check_cumulants(settings):
 CUMULANTS = Engine(
     "cumulants", _solve_cumulants, lambda: {**steady_settings(), **_CUMULANT_SETTINGS}, _check_cumulants,
     "cumulant expansions of any order, derived from the model's operator data (cumex.cumulants)",
+    evolve=_dynamics("evolve_cumulants"), evolve_defaults=_dynamics("cumulant_defaults"),
+    evolve_check=_dynamics("check_cumulant_settings"),
 )
 
 
@@ -180,7 +198,20 @@ def _solve_limit(model, method, params, settings, *, scaling, point, overrides, 
     from cumex.limits.api import solve_limit
 
     values = {**dict(overrides), **{k: v for k, v in point.items() if k != model.size_axis}}
-    return solve_limit(model.name, scaling, values, settings)
+    result = solve_limit(model.name, scaling, values, settings)
+    for state in result.states:
+        state.observables.update(limit_aliases(state.observables))
+    return result
+
+
+#: the limit's names of the bath quadrature's moments -> the finite-N names (cumex.exact.symmetric.observables)
+LIMIT_ALIASES = {"quadrature": "quadrature_mean", "quadrature_fourth_moment": "quadrature_central4",
+                 "quadrature_fourth_cumulant": "quadrature_cumulant4"}
+
+
+def limit_aliases(observables: Mapping[str, object]) -> dict[str, object]:
+    """The finite-N names of the limit's quadrature observables (:data:`LIMIT_ALIASES`), for the one schema."""
+    return {LIMIT_ALIASES[k]: v for k, v in observables.items() if k in LIMIT_ALIASES}
 
 
 def _limit_defaults():
@@ -197,7 +228,8 @@ def _check_limit(settings):
 
 LIMIT = Engine("limit", _solve_limit, _limit_defaults, _check_limit,
                "the exact N -> infinity limit of the point's scaling: an open Jaynes-Cummings model (g ~ 1/sqrt(N)) "
-               "solved in an adaptive Fock cutoff, or the N -> infinity mean-field state (cumex.limits)")
+               "solved in an adaptive Fock cutoff, or the N -> infinity mean-field state (cumex.limits)",
+               evolve=_dynamics("evolve_limit_engine"), evolve_defaults=_limit_defaults, evolve_check=_check_limit)
 
 
 # -- Tavis-Cummings: exact (permutation symmetry + U(1) + Fock cutoff) and mean-field closed form -----
@@ -294,6 +326,8 @@ EXACT_SYMMETRIC = Engine(
     "exact_symmetric", _solve_exact_symmetric, _symmetric_defaults, _check_symmetric,
     "a central spin-1/2 and N spins-1/2 from the model's operator data, without U(1): the whole "
     "permutation-symmetric space of 4 C(N+3, 3) elements (cumex.exact.symmetric)", interruptible=False,
+    evolve=_dynamics("evolve_exact_symmetric"), evolve_defaults=_dynamics("symmetric_defaults"),
+    evolve_check=_dynamics("check_symmetric_settings"),
 )
 
 

@@ -23,7 +23,9 @@ STUDY = config["study"]
 RESULTS = f"results/{STUDY}"
 MODEL = study_model(config)
 BATCHES = plan_batches(config)
-FIGURES = tuple(f.name for f in MODEL.figures)
+# a dynamics study (study_type: dynamics) evolves every point over `times` and draws the model's dynamics figures
+DYNAMICS = config["study_type"] == "dynamics"
+FIGURES = tuple(f.name for f in (MODEL.dynamics_figures if DYNAMICS else MODEL.figures))
 
 
 report: "../report/workflow.rst"
@@ -68,10 +70,14 @@ def _batch(wildcards):
 def _derived(order):
     """(M, symmetry) when the order's equations come from the cumulant engine, else None."""
     method = parse_method(order, MODEL)
-    if (
-        engine_for(MODEL, method, config["settings"].get("engine", "auto")).name
-        != "cumulants"
-    ):
+    engine = config["settings"].get("engine", "auto")
+    if DYNAMICS:
+        from cumex.dynamics import dynamics_engine
+
+        chosen = dynamics_engine(MODEL, method, engine)
+    else:
+        chosen = engine_for(MODEL, method, engine)
+    if chosen.name != "cumulants":
         return None
     return method.order, method.symmetry
 
@@ -92,12 +98,20 @@ def solve_job(wildcards):
     """Everything one solve job needs; a change of any of it reruns the job (params rerun trigger)."""
     batch = _batch(wildcards)
     # only the settings its engine reads (a study's settings are those of all its orders' engines)
-    settings = settings_for(batch.order, config["settings"], MODEL)
+    settings = settings_for(
+        batch.order, config["settings"], MODEL, config["study_type"]
+    )
     if _derived(batch.order):
         settings["compiled"] = derived_path(batch.order)
         # lower orders (Newton starts) are compiled into the study's folder, never the home cache
         settings["cache_dir"] = f"{RESULTS}/derived/cache"
+    job = (
+        {}
+        if not DYNAMICS
+        else {"study_type": "dynamics", "times": dict(config["times"])}
+    )
     return {
+        **job,
         "model": config["model"],
         "scaling": batch.scaling,
         "order": batch.order,
@@ -151,5 +165,9 @@ def figure_outputs():
 
 
 def figure_caption(wildcards):
-    spec = next(f for f in MODEL.figures if f.name == wildcards.figure)
+    spec = next(
+        f
+        for f in (*MODEL.figures, *MODEL.dynamics_figures)
+        if f.name == wildcards.figure
+    )
     return spec.caption or spec.name

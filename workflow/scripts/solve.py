@@ -17,6 +17,7 @@ from cumex.assemble import assemble  # noqa: E402
 from cumex.integrity import DamagedFileError  # noqa: E402
 from cumex.io import write_dataset  # noqa: E402
 from cumex.study import solve_point  # noqa: E402
+from cumex.dynamics import evolve_dataset, time_grid  # noqa: E402
 
 job = dict(snakemake.params.job)  # noqa: F821
 log = logging.getLogger("cumex.workflow.solve")
@@ -24,10 +25,16 @@ points = []
 for k, values in enumerate(job["points"], 1):
     point = dict(zip(job["axes"], values))
     try:
-        ds = solve_point(
-            model=job["model"], order=job["order"], scaling=job["scaling"], overrides=job["overrides"],
-            settings=job["settings"], **point,
-        )
+        if job.get("study_type") == "dynamics":  # time traces from the model's initial state
+            ds = evolve_dataset(
+                model=job["model"], order=job["order"], scaling=job["scaling"], overrides=job["overrides"],
+                settings=job["settings"], times=time_grid(job["times"]["stop"], job["times"]["num"]), **point,
+            )
+        else:
+            ds = solve_point(
+                model=job["model"], order=job["order"], scaling=job["scaling"], overrides=job["overrides"],
+                settings=job["settings"], **point,
+            )
     except DamagedFileError as exc:
         # the compiled system is damaged: remove it so that the next run derives it again; this job fails
         log.error("%s; removed it: run the same command again", exc)

@@ -227,6 +227,15 @@ MODEL = Model(
             "per scaling and one column per method. A symmetry-broken (lasing) solution has one neutral phase mode, "
             "which does not count as unstable. Hatched cells: the solve failed; white cells: not part of the study.")),
     ),
+    dynamics_figures=(
+        FigureSpec("traces", "trace", x="time", observables=("central_population", "sz_satellite", "corr_central_satellite_re"),
+                   caption=("p0(t), <sigma_n^z>(t) and Re<sigma_0^+ sigma_n^->(t) from central spin down with the satellites "
+                            "in their uncoupled steady state: a row per method, a line per N, the N -> infinity limit "
+                            "dashed (fixed_g_sqrtN: open Jaynes-Cummings; fixed_gN: the lone central spin).")),
+        FigureSpec("deviation", "deviation", x="N", observables=("central_population",), caption=(
+            "Largest deviation of p0(t) from the N -> infinity limit over the time window against N (log-log), with the "
+            "fitted power law of each method.")),
+    ),
     decorations={"threshold": _threshold_line, "scaling_title": _scaling_title},
     figure_defaults={"pump_ratio": 0.75, "N": None},
     operators=CENTRAL_SPIN,

@@ -56,6 +56,8 @@ OPERATORS = ManyToOneModel(
     observables={
         "central_population": Observable("Z", (), "re", 0.5, 0.5),
         "sz_central": Observable("Z", ()),
+        "sx_central": Observable("P", (), "re", 2.0),  # τ^x = τ^+ + τ^-: 2 Re⟨τ^+⟩
+        "sy_central": Observable("P", (), "im", 2.0),  # τ^y = −i(τ^+ − τ^-): 2 Im⟨τ^+⟩
         "sz_satellite": Observable("I", ("Z",)),
         "corr_central_satellite_re": Observable("P", ("M",), "re"),
         "corr_central_satellite_im": Observable("P", ("M",), "im"),
@@ -100,9 +102,13 @@ MODEL = Model(
         ObservableInfo("sx_central", "<tau^x>"),
         ObservableInfo("sy_central", "<tau^y>"),
         ObservableInfo("sz_satellite", "bath spin polarisation <sigma_k^z>"),
-        ObservableInfo("quadrature_mean", "bath quadrature q_N = sqrt(2) Re<S^-> / sqrt(|eps| N)"),
+        ObservableInfo("quadrature_mean", "bath quadrature q_N = sqrt(2) Re<S^-> / sqrt(|eps| N)",
+                       label=r"$\langle q_N\rangle$"),
         ObservableInfo("quadrature_variance", "variance of the bath quadrature Q_N"),
-        ObservableInfo("quadrature_cumulant4", "fourth cumulant of Q_N (0 for a Gaussian state)"),
+        ObservableInfo("quadrature_central4", "fourth moment <Q_N^4> of the centred quadrature Q_N = q_N - <q_N>",
+                       label=r"$\langle Q_N^4\rangle$"),
+        ObservableInfo("quadrature_cumulant4", "fourth cumulant <Q_N^4> - 3<Q_N^2>^2 of Q_N (0 for a Gaussian state)",
+                       label=r"$\langle Q_N^4\rangle - 3\langle Q_N^2\rangle^2$"),
         ObservableInfo("corr_central_satellite_re", "Re <tau^+ sigma_k^->"),
         ObservableInfo("corr_central_satellite_im", "Im <tau^+ sigma_k^->"),
     ),
@@ -118,6 +124,17 @@ MODEL = Model(
             "<tau^z> of the steady state against 1/N, a panel per scaling, a line per method; the exact N -> infinity "
             "limit is the marker at 1/N = 0 with its dashed level (Carollo 2023).")),
         FigureSpec("error", "error", x="N", caption="Absolute error of <tau^z> of each approximate method against N."),
+    ),
+    dynamics_figures=(
+        FigureSpec("traces", "trace", x="time", observables=("sz_central", "quadrature_mean", "quadrature_central4",
+                                                              "quadrature_cumulant4"), caption=(
+            "Carollo 2023, Fig. 2a-c: <tau^z>(t), the bath quadrature <q_N>(t) (q_N = sqrt(2) Re S^- / sqrt(|eps| N)), "
+            "the fourth moment <Q_N^4> of the centred quadrature and its fourth cumulant <Q_N^4> - 3<Q_N^2>^2 (zero for "
+            "a Gaussian state), from central spin up with the bath in its own steady state; a line per N, the exact "
+            "N -> infinity limit (open Jaynes-Cummings model) dashed.")),
+        FigureSpec("deviation", "deviation", x="N", observables=("sz_central", "quadrature_mean", "quadrature_central4"),
+                   caption=("Insets of Carollo's Fig. 2: the largest deviation from the N -> infinity limit over the "
+                            "time window against N (log-log), with the fitted power law N^s of each method.")),
     ),
     operators=OPERATORS,
 )

@@ -192,6 +192,8 @@ class FigureSpec:
     caption: str = ""
     lines: str | None = None
     panels: tuple[Mapping[str, float], ...] = ()
+    #: dynamics figures (kinds ``trace`` and ``deviation``, :mod:`cumex.plots.dynamics`): a panel per observable
+    observables: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,8 @@ class Model:
     #: how many steady states per point are stored individually (n_steady_states counts them all)
     state_slots: int = 8
     figures: tuple[FigureSpec, ...] = ()
+    #: the figures of a dynamics study (``study_type: dynamics``; kinds ``trace`` and ``deviation``)
+    dynamics_figures: tuple[FigureSpec, ...] = ()
     #: the value at which line figures slice an axis when the study does not say (None: best covered)
     figure_defaults: Mapping[str, float | None] = field(default_factory=dict)
     #: name -> function(ax, panel dataset, fixed axis values) drawing closed-form lines on a figure;

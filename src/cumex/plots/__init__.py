@@ -14,15 +14,18 @@ from collections.abc import Mapping
 
 import xarray as xr
 
+from cumex.plots.dynamics import plot_deviation, plot_traces
 from cumex.plots.lines import plot_error_series, plot_series
 from cumex.plots.slicing import dataset_model
 from cumex.plots.stability import plot_map
 from cumex.plots.style import save_figure
 
-__all__ = ["draw_figure", "figure_names", "plot_series", "plot_error_series", "plot_map", "save_figure",
+__all__ = ["draw_figure", "figure_names", "plot_series", "plot_traces", "plot_deviation", "plot_error_series", "plot_map", "save_figure",
            "plot_convergence", "plot_error", "plot_pump_ratio", "plot_stability", "FIGURES"]
 
 KINDS = {"series": plot_series, "error": plot_error_series, "map": plot_map}
+# dynamics studies (cumex.plots.dynamics): time traces and the deviation from the N -> infinity limit
+KINDS.update({"trace": plot_traces, "deviation": plot_deviation})
 
 
 def figure_names(ds: xr.Dataset) -> list[str]:
@@ -32,9 +35,10 @@ def figure_names(ds: xr.Dataset) -> list[str]:
 def draw_figure(ds: xr.Dataset, name: str, choices: Mapping[str, object] | None = None):
     """The model's figure ``name`` of the study dataset ``ds``; ``choices``: the study's ``figures``."""
     model = dataset_model(ds)
-    spec = next((f for f in model.figures if f.name == name), None)
+    figures = (*model.figures, *model.dynamics_figures)
+    spec = next((f for f in figures if f.name == name), None)
     if spec is None:
-        raise KeyError(f"{name!r} is not a figure of {model.name}: {', '.join(f.name for f in model.figures)}")
+        raise KeyError(f"{name!r} is not a figure of {model.name}: {', '.join(f.name for f in figures)}")
     return KINDS[spec.kind](ds, model, spec, {k: v for k, v in (choices or {}).items() if k != "formats"})
 
 

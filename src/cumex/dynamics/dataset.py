@@ -1,0 +1,89 @@
+"""One grid point's :class:`~cumex.dynamics.traces.TimeTraces` as an ``xarray.Dataset`` of the common schema.
+
+The layout is that of :mod:`cumex.dataset` with a ``time`` dimension: dimensions ``(scaling, order, *model
+axes)``, each of length 1 in a point's file (so :func:`cumex.assemble.assemble` combines a study's files as
+for steady studies), and ``time`` (coordinate ``time`` in the model's ``time_units``; times[0] is the time of
+the model's initial state). Variables:
+
+    <observable>      (…, time) each of the model's observables along the trajectory (NaN where the method
+                      does not give it, e.g. the quadrature moments of cumulant orders)
+    converged         1 if the run succeeded and every physical bound held (cumex.dynamics.traces), else 0
+    status, status_detail   short code (ok, inaccurate, failed, timeout, error) and the solver's words
+    solve_seconds     wall time of the run
+    <concrete parameter>    every concrete parameter of the point (after scaling with N)
+
+Attributes as in :mod:`cumex.dataset` (model, parameters, overrides, solver settings, provenance) and
+``study_type = "dynamics"``. Written with :func:`cumex.io.write_dataset` like every result file.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import xarray as xr
+
+from cumex.dataset import grid_dims
+from cumex.dynamics.traces import TimeTraces
+from cumex.io import provenance, to_json
+from cumex.models.spec import Model
+from cumex.results import status_code
+
+__all__ = ["traces_dataset", "STUDY_TYPE_ATTR"]
+
+STUDY_TYPE_ATTR = "study_type"
+
+
+def traces_dataset(
+    traces: TimeTraces,
+    *,
+    model: Model,
+    order: str,
+    scaling: str,
+    point: Mapping[str, float],
+    params: Mapping[str, float],
+    overrides: Mapping[str, object],
+    settings: Mapping[str, object],
+    solve_seconds: float,
+) -> xr.Dataset:
+    """Lay out one point's traces (module docstring); ``point`` holds the axis values."""
+    dims = grid_dims(model)
+    shape = (1,) * len(dims)
+    times = np.asarray(traces.times, dtype=float)
+
+    def scalar(value, dtype=None) -> np.ndarray:
+        return np.full(shape, value, dtype=dtype)
+
+    coords: dict[str, object] = {"scaling": ("scaling", [scaling]), "order": ("order", [order]), "model": model.name,
+                                 "time": ("time", times, {"long_name": "time since the initial state",
+                                                          "units": model.time_units, "standard_name": "time"})}
+    for axis in model.axes:
+        coords[axis.name] = (axis.name, [point[axis.name]], {"long_name": axis.description, "units": axis.units})
+    data: dict[str, tuple] = {}
+    for obs in model.observables:
+        if obs.dim:  # vector observables have no dynamics here
+            continue
+        values = traces.observables.get(obs.name)
+        trace = np.full(times.size, np.nan) if values is None or len(values) != times.size else values
+        data[obs.name] = (dims + ("time",), np.asarray(trace, dtype=float).reshape(shape + (times.size,)),
+                          {"long_name": obs.description + " along the trajectory", "units": obs.units})
+    data["converged"] = (dims, scalar(np.int8(traces.converged)),
+                         {"long_name": "1 if the run succeeded within the physical bounds, else 0 (NaN in a study: not one of its points)"})
+    data["status"] = (dims, scalar(status_code(traces.status), dtype=object), {"long_name": "solver status code"})
+    data["status_detail"] = (dims, scalar(traces.status, dtype=object), {"long_name": "solver status in words"})
+    data["solve_seconds"] = (dims, scalar(solve_seconds), {"long_name": "wall time of the run", "units": "s"})
+    for q in model.concrete_parameters:
+        data[q.name] = (dims, scalar(float(params.get(q.name, np.nan))), {"long_name": q.description, "units": q.units})
+    attrs = {
+        "title": f"cumex {model.name} dynamics, order {order}",
+        "Conventions": "CF-1.10",
+        "history": f"evolved by cumex.dynamics.evolve_dataset ({model.title})",
+        "model": model.name,
+        STUDY_TYPE_ATTR: "dynamics",
+        "parameters": to_json(dict(params)),
+        "overrides": to_json(dict(overrides)),
+        "solver_settings": to_json({**dict(settings), **dict(traces.settings)}),
+        "run_info": to_json(dict(traces.info)),
+        **provenance(),
+    }
+    return xr.Dataset(data, coords=coords, attrs=attrs)
