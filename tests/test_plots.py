@@ -58,7 +58,7 @@ def failed_markers(ax) -> list[float]:
 
 
 def test_convergence_plots_the_data(study: xr.Dataset) -> None:
-    fig = plot_convergence(study, pump_ratio=0.75)
+    fig = plot_convergence(study, pump_ratio=0.75, n_axis="inverse_n")
     axes = fig.axes
     assert len(axes) == len(SCALINGS)
     for ax, scaling in zip(axes, SCALINGS):
