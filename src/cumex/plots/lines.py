@@ -175,7 +175,9 @@ def plot_error_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: M
     choices = dict(choices or {})
     at, fixed = slice_axes(ds, model, (spec.x,), choices)
     title = "Error against the exact steady state"
-    values = np.asarray(values_with_results(at, spec.x), dtype=float)
+    have_exact = "exact" in set(map(str, at["order"].values))
+    # errors exist where exact results do: the x range of the figure
+    values = np.asarray(values_with_results(at.sel(order=["exact"]) if have_exact else at, spec.x), dtype=float)
     finite = _finite_positive(values) if spec.x == model.size_axis else values[np.isfinite(values)]
     if finite.size < 2:
         return _one_value_notice(model, spec.x, finite, title)
@@ -183,8 +185,7 @@ def plot_error_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: M
     x_of = (lambda v: 1.0 / np.asarray(v, dtype=float)) if mode == "inverse_n" else (lambda v: np.asarray(v, dtype=float))
     scalings = panels_with_a_line(at, spec.x)
     fig, axes = new_figure(len(scalings), sharey=False)  # errors differ by scaling: no clipped panel
-    orders = [o for o in sorted_orders(at["order"].values) if o != "exact"]
-    have_exact = "exact" in set(map(str, at["order"].values))
+    orders = [o for o in sorted_orders(at["order"].values) if o not in ("exact", "limit")]
     any_failed = False
     for ax, scaling in zip(axes, scalings):
         panel = at.sel(scaling=scaling)
@@ -203,7 +204,7 @@ def plot_error_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: M
             ax.text(0.5, 0.5, "no exact results in this study", transform=ax.transAxes, ha="center", va="center")
             continue
         exact = panel.sel(order="exact")
-        drawn: list[float] = []
+        lines: list[tuple] = []
         x = np.asarray(panel[spec.x].values, dtype=float)
         exact_ok = np.asarray((present(exact) & ~failed(exact)).values, dtype=bool)
         for order in orders:
@@ -215,13 +216,16 @@ def plot_error_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: M
             if not both.any() and not fail.any():
                 continue
             style = {**order_style(order), "markevery": None, "markersize": 3} if both.sum() < 40 else order_style(order)
-            ax.plot(x_of(x[both]), err[both], label=order_label(order), **style)
+            lines.append((x_of(x[both]), err[both], order, style))
             any_failed |= mark_failed(ax, x_of(x[fail]), style["color"])
-            drawn.extend(err[both])
-        visible = [e for e in drawn if e > _ROUNDING]
-        if visible:  # errors span decades: a log axis; rounding-level errors (an order exact at small N) sit on its lower edge
+        visible = [e for _, err, *_ in lines for e in err if e > _ROUNDING]
+        # errors span decades: a log axis; rounding-level errors (an order exact at small N) on its lower edge
+        bottom = 0.3 * min(visible) if visible else 0.0
+        for xs, err, order, style in lines:
+            ax.plot(xs, np.maximum(err, bottom), label=order_label(order), **style)
+        if visible:
             ax.set_yscale("log")
-            ax.set_ylim(bottom=0.3 * min(visible), top=3.0 * max(visible))
+            ax.set_ylim(bottom=bottom, top=3.0 * max(visible))
         else:
             ax.set_ylim(bottom=0)
     axes[0].set_ylabel(f"error in {observable_label(model, variable)}")

@@ -15,9 +15,9 @@ from typing import Iterable
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-__all__ = ["N_AXIS_CHOICES", "n_axis_mode", "infinity_position", "set_log_n_axis", "number_text", "log_ticks"]
+from cumex.figure_choices import N_AXIS_CHOICES
 
-N_AXIS_CHOICES = ("auto", "log_n", "inverse_n")
+__all__ = ["N_AXIS_CHOICES", "n_axis_mode", "infinity_position", "set_log_n_axis", "number_text", "log_ticks"]
 
 
 def n_axis_mode(choice: object, values: Iterable[float]) -> str:

@@ -36,6 +36,9 @@ def notice_figure(title: str, why: str):
 
 
 def add_note(fig, note: str) -> None:
-    """A line of text under a figure (what it adapted, or what the whole figure shows)."""
+    """Text under the figure's title (what it adapted, or what the whole figure shows): part of the
+    suptitle, so that the constrained layout keeps room for it above the panels."""
     if note:
-        fig.text(0.5, 0.0, textwrap.fill(note, 110), ha="center", va="top", fontsize=8, style="italic")
+        title = fig.get_suptitle()
+        width = max(60, int(14 * fig.get_size_inches()[0]))
+        fig.suptitle((title + "\n" if title else "") + textwrap.fill(note, width), fontsize=9)
