@@ -23,6 +23,15 @@ FAILED = {("fixed_g_sqrtN", "2", 4, 0.75), ("fixed_kappa_over_N", "exact", 2, 0.
 MISSING = {("fixed_kappa_over_N", "1", 50, 0.25)}  # never part of the study
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Figures are closed after each test (pyplot keeps them; more than 20 open is a warning, an error here)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 def p0(order: str, N: int, r: float) -> float:
     """Made-up values, distinct per point, so that a plotted line can be traced back to the data."""
     return 0.2 + OFFSET[order] + 0.1 * r + 0.3 / N

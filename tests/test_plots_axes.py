@@ -28,6 +28,15 @@ from synthetic import OBSERVABLES, central_spin_point
 LIMIT = {"fixed_g_sqrtN": 0.61, "fixed_kappa_over_N": 0.44}
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Figures are closed after each test (pyplot keeps them; more than 20 open is a warning, an error here)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 def made_up(order: str, N: float, r: float, mf_constant: bool) -> float:
     """Distinct made-up values; mean-field independent of N when ``mf_constant`` (as under fixed κ/N)."""
     if order == "1" and mf_constant:
