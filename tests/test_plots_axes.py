@@ -144,7 +144,7 @@ def test_map_with_one_row_becomes_lines_and_says_why_and_that_it_is_uniform() ->
     fig = draw_figure(study((1, 10, 100, 1000)), "stability")
     assert len(fig.axes) == 2  # a panel per scaling, not a 1-row strip of maps
     title = fig.get_suptitle()
-    assert "One value of pump ratio" in title and "drawn as lines" in title and "one stable steady state" in title
+    assert "Only" in title and "0.75" in title and "drawn as lines" in title and "one stable steady state" in title
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and all(labels(ax.xaxis))
     exact = next(line for line in ax.get_lines() if line.get_label() == "exact")

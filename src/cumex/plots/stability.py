@@ -119,7 +119,7 @@ def _uniform_note(ds: xr.Dataset) -> str:
         return ""
     n = int(counts[0])
     what = "no stable steady state" if n == 0 else "one stable steady state" if n == 1 else f"{n} stable steady states"
-    return f"Uniform map: {what} at every solved grid point of every panel."
+    return f"Uniform: {what} at every solved grid point of every panel."
 
 
 def _bounded(width: float, height: float) -> tuple[float, float]:
@@ -131,6 +131,8 @@ def _map_as_lines(ds: xr.Dataset, model: Model, spec: FigureSpec, along: str, si
     """A map with one value of ``single``: the count against ``along``, a panel per scaling, a line per order."""
     scalings = [str(s) for s in ds["scaling"].values]
     fig, axes = new_figure(len(scalings))
+    if fig.get_size_inches()[0] < 6.4:  # room for the note above a single panel
+        fig.set_size_inches(6.4, fig.get_size_inches()[1])
     value = np.asarray(ds[single].values).ravel()[0]
     for ax, scaling in zip(axes, scalings):
         cut = ds.sel(scaling=scaling).squeeze(single, drop=True)
@@ -147,9 +149,8 @@ def _map_as_lines(ds: xr.Dataset, model: Model, spec: FigureSpec, along: str, si
     shared_legend(axes, any_failed)
     symbol = model.axis(single).symbol or single
     fig.suptitle("Stable steady states", fontsize=10)
-    add_note(fig, " ".join([f"One value of {axis_label(model, single)} (${symbol} = {float(value):.4g}$): the map "
-                            f"is drawn as lines of the count against {axis_label(model, along)}.", *notes,
-                            _uniform_note(ds)]))
+    add_note(fig, " ".join([f"Only ${symbol} = {float(value):.4g}$ in this study: the map is drawn as lines of the "
+                            f"count against {axis_label(model, along)}.", *notes, _uniform_note(ds)]))
     return fig
 
 
