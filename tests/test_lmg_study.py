@@ -108,7 +108,7 @@ def test_stability_map_is_numeric_hatched_and_decorated(tiny_dataset):
     (ax,) = fig.axes  # exact has no points at S = inf: mean-field's column only
     mesh = next(c for c in ax.collections if isinstance(c, QuadMesh))
     mf = ds.sel(scaling="none", order="1", S=math.inf)
-    # numeric cells centred on the grid values (J step 1.5; lambda 0, 0.3, 1.0 is uneven: categories)
+    # numeric cells centred on the grid values (J step 1.5)
     assert ax.get_xlim() == pytest.approx((-2.25, 2.25))
     np.testing.assert_array_equal(mesh.get_array().reshape(3, 3), np.minimum(mf["n_stable"].transpose("lambda", "J").values, 3))
     # J = ±1.5 beyond J_c(λ) (eq. 12): the two LMG fixed points; J = 0, λ ≤ 0.3 < γ: the normal state alone
@@ -117,8 +117,9 @@ def test_stability_map_is_numeric_hatched_and_decorated(tiny_dataset):
     kind = str(mf["attractor"].sel(J=0.0, **{"lambda": 1.0}).item())
     assert kind in ("limit_cycle", "irregular") and mf["n_stable"].sel(J=0.0, **{"lambda": 1.0}).item() == 0
     assert any(c.get_hatch() for c in ax.collections if not isinstance(c, QuadMesh))
-    # categorical lambda: no decoration (lines would not sit at their values); numeric grids get them
-    assert not ax.get_lines()
+    # uneven lambda 0, 0.3, 1.0 is drawn true (cells reach halfway to the neighbours), so decorations sit right
+    assert ax.get_ylim() == pytest.approx((-0.15, 1.35))
+    assert ax.get_lines()
 
 
 def test_stability_map_draws_boundaries_on_a_uniform_grid(tiny_dataset):

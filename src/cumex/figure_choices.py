@@ -3,6 +3,8 @@ of a line figure. Read by :mod:`cumex.config` (checked before any job) and :mod:
 
     figures:
       formats: [png, pdf]          # file formats of every figure
+      n_axis: auto                 # N in convergence and error figures: auto (log N where N spans more than
+                                   # a decade, else 1/N), log_n (N -> infinity at "∞" beyond a break), inverse_n
       N: 50                        # an axis: the value figures slice it at (nearest in the data; null: best covered)
       panels:                      # a series figure's panels (cuts), each fixing axes (FigureSpec.panels)
         cuts: [{lambda: 0.2}, {J: 0}]
@@ -17,7 +19,10 @@ from typing import Any
 from cumex.errors import CumexInputError
 from cumex.models.spec import FigureSpec, Model
 
-__all__ = ["check_figures", "figure_panels", "panel_axis"]
+__all__ = ["check_figures", "figure_panels", "panel_axis", "N_AXIS_CHOICES"]
+
+#: the views of the N axis a study may pick with ``figures.n_axis`` (:mod:`cumex.plots.n_axis`)
+N_AXIS_CHOICES = ("auto", "log_n", "inverse_n")
 
 
 def _check_value(model: Model, axis: str, value: Any, key: str) -> None:
@@ -33,8 +38,12 @@ def check_figures(model: Model, figures: Mapping[str, Any]) -> None:
             continue
         if key == "panels":
             _check_panel_sets(model, value)
+        elif key == "n_axis":
+            if value not in N_AXIS_CHOICES:
+                raise CumexInputError("figures.n_axis", value, "one of auto (log N where the N plotted span more than a "
+                                      "decade, else 1/N), log_n, inverse_n")
         elif key not in model.axis_names:
-            raise CumexInputError(f"figures.{key}", value, f"formats, panels, or an axis of {model.name}: {', '.join(model.axis_names)}")
+            raise CumexInputError(f"figures.{key}", value, f"formats, n_axis, panels, or an axis of {model.name}: {', '.join(model.axis_names)}")
         elif value is not None:
             _check_value(model, key, value, f"figures.{key}")
 

@@ -41,6 +41,7 @@ __all__ = [
     "resolve_parameters",
     "allowed_overrides",
     "mean_field_threshold",
+    "mean_field_population",
 ]
 
 
@@ -118,20 +119,53 @@ def mean_field_threshold(g: float, kappa: float, N: float, gamma_T: float) -> fl
     return 0.5 * (1.0 + gamma_T * kappa / (4.0 * g * g * N))
 
 
+def mean_field_population(pump_ratio, g: float, kappa: float, N: float, gamma_T: float):
+    """Closed-form mean-field central population p0 = (1 + z0)/2 at resonance ω = ε (stable branch).
+
+    Mean-field equations (rotating frame, α = <σ0^->, β = <σn^->, z0 = <σ0^z>, zn = <σn^z>):
+    dα/dt = i g N z0 β − κα/2, dβ/dt = i g zn α − Γ_T β/2, dz0/dt = 4gN Im(α*β) − κ(1 + z0),
+    dzn/dt = −4g Im(α*β) + Γ_Δ − Γ_T zn. Below R_c (:func:`mean_field_threshold`) the normal state
+    α = β = 0, z0 = −1 is the steady state: p0 = 0. Above it the lasing state has z0 zn = −c with
+    c = Γ_T κ/(4g²N), and κ(1 + z0)/N = Γ_Δ − Γ_T zn, i.e. k z0² + (k − Γ_Δ) z0 − Γ_T c = 0 (k = κ/N,
+    Γ_Δ = Γ_T(2r − 1)); its negative root, z0 = −2Γ_T c / ((Γ_Δ − k) + √((Γ_Δ − k)² + 4kΓ_T c)), equals −1
+    at r = R_c and is the branch continuous with the normal state. Depends on N only through κ/N and g²N.
+    """
+    import numpy as np
+
+    r = np.asarray(pump_ratio, dtype=float)
+    k = kappa / N
+    c = gamma_T * kappa / (4.0 * g * g * N)
+    delta = gamma_T * (2.0 * r - 1.0)
+    z0 = -2.0 * gamma_T * c / ((delta - k) + np.sqrt((delta - k) ** 2 + 4.0 * k * gamma_T * c))
+    return np.where(r > mean_field_threshold(g, kappa, N, gamma_T), 0.5 * (1.0 + z0), 0.0)
+
+
 def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
-    """Dashed line at the mean-field threshold R_c of the panel's parameters (at resonance only)."""
+    """The mean-field threshold R_c of the panel's parameters as a dashed line (or a note that it is off
+    the axis), and the closed-form mean-field population over the whole axis (at resonance only)."""
     import numpy as np
 
     from cumex.plots.slicing import first_finite
+    from cumex.plots.style import order_style
 
     def first(name):
         return first_finite(panel[name].values)
 
     g, kappa, gamma_T = first("g"), first("kappa"), first("gamma_up") + first("gamma_down")
-    if np.isclose(first("omega"), first("epsilon")) and np.isfinite(g * kappa * gamma_T) and g != 0:
-        rc = mean_field_threshold(g, kappa, float(fixed["N"]), gamma_T)
-        if 0.0 <= rc <= 1.0:
-            ax.axvline(rc, color="0.6", linestyle="--", linewidth=0.9, label=r"MF threshold $R_c$")
+    if not (np.isclose(first("omega"), first("epsilon")) and np.isfinite(g * kappa * gamma_T) and g != 0):
+        return
+    N = float(fixed["N"])
+    rc = mean_field_threshold(g, kappa, N, gamma_T)
+    lo, hi = ax.get_xlim()
+    r = np.linspace(max(lo, 0.0), min(hi, 1.0), 801)
+    ax.plot(r, mean_field_population(r, g, kappa, N, gamma_T), color=order_style("1")["color"], linewidth=0.9,
+            alpha=0.8, zorder=1, label="mean-field, closed form")
+    if lo <= rc <= hi:
+        ax.axvline(rc, color="0.6", linestyle="--", linewidth=0.9, label=rf"MF threshold $R_c = {rc:.3g}$")
+    else:
+        side = "left of" if rc < lo else "right of"
+        ax.text(0.03 if rc < lo else 0.97, 0.97, f"MF threshold $R_c = {rc:.3g}$\n{side} the axis",
+                transform=ax.transAxes, ha="left" if rc < lo else "right", va="top", fontsize=8, color="0.35")
 
 
 def _scaling_title(ds, scaling: str) -> str:
@@ -159,7 +193,7 @@ def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
     N = float(point["N"])
     if method == "exact":
         return 0.05 + 3e-9 * N**3, 400 + 4e-4 * N**2
-    if method == "1":
+    if method in ("1", "limit"):  # the limit solves a few-mode problem: as cheap as mean-field
         return 0.5, 600
     return 0.3 + 0.002 * int(method.split("_")[0]) ** 3, 600
 
@@ -206,22 +240,27 @@ MODEL = Model(
     state_slots=8,
     figures=(
         FigureSpec("convergence", "series", x="N", x_transform="inverse", caption=(
-            r"Central-spin population :math:`p_0^\uparrow = (1 + \langle\sigma_0^z\rangle)/2` against :math:`1/N` at "
+            r"Central-spin population :math:`p_0^\uparrow = (1 + \langle\sigma_0^z\rangle)/2` against :math:`N` at "
             "the pump ratio given in the title, one panel per scaling of the parameters with :math:`N`, one line per "
-            "method (mean-field MF, cumulant expansion of order M = CM); exact results are dots. :math:`N \\to \\infty` "
-            "is on the left. Crosses on the lower edge mark grid points whose solve failed. Compare Fowler-Wright "
+            "method (mean-field MF, cumulant expansion of order M = CM); exact results are dots. :math:`N` is on a log "
+            "axis where it spans more than a decade, the :math:`N \\to \\infty` value (the exact limit, or a "
+            "mean-field line independent of :math:`N` where the limit is mean-field) a star at the tick "
+            ":math:`\\infty` beyond the axis break, with a dashed level; with ``figures.n_axis: inverse_n`` (or a "
+            "narrower span) against :math:`1/N`, :math:`N \\to \\infty` on the left. Crosses on the lower edge mark grid points whose solve failed. Compare Fowler-Wright "
             "et al., PRL 2023, Fig. 2(a, b).")),
         FigureSpec("error", "error", x="N", caption=(
             r"Absolute error :math:`|p_0^\uparrow - p_0^{\uparrow,\mathrm{exact}}|` of each approximate method against "
-            "the number of satellites :math:`N`, at the pump ratio given in the title, one panel per scaling. Crosses "
+            "the number of satellites :math:`N` (log axes), at the pump ratio given in the title, one panel per scaling. Crosses "
             "on the lower edge mark points where the method or the exact solve failed. Compare Fowler-Wright et al., "
             "PRL 2023, Fig. 2(d).")),
         FigureSpec("pump_ratio", "series", x="pump_ratio", decoration="threshold", caption=(
             r"Central-spin population :math:`p_0^\uparrow` against the pump ratio :math:`\Gamma_\uparrow/\Gamma_T` at "
             "the fixed :math:`N` given in the title, one panel per scaling, one line per method (exact: dots, or a "
             "line when densely sampled). The dashed grey line is the mean-field threshold "
-            r":math:`R_c = (1 + \Gamma_T\kappa/(4g^2N))/2` (at resonance, :math:`\omega = \epsilon`); below it the "
-            "mean-field population vanishes. Compare Fowler-Wright et al., PRL 2023, Fig. 2(c).")),
+            r":math:`R_c = (1 + \Gamma_T\kappa/(4g^2N))/2` (at resonance, :math:`\omega = \epsilon`; a note in the "
+            "panel when it lies off the axis); below it the mean-field population vanishes. The thin line is the "
+            "closed-form mean-field population (stable branch), drawn between the grid's pump ratios too. Compare "
+            "Fowler-Wright et al., PRL 2023, Fig. 2(c).")),
         FigureSpec("stability", "map", x="N", y="pump_ratio", caption=(
             "Number of linearly stable steady states found at each grid point of :math:`N` and pump ratio, one row "
             "per scaling and one column per method. A symmetry-broken (lasing) solution has one neutral phase mode, "

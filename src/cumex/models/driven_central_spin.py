@@ -121,8 +121,9 @@ MODEL = Model(
     max_order=6,
     figures=(
         FigureSpec("convergence", "series", x="N", x_transform="inverse", caption=(
-            "<tau^z> of the steady state against 1/N, a panel per scaling, a line per method; the exact N -> infinity "
-            "limit is the marker at 1/N = 0 with its dashed level (Carollo 2023).")),
+            "<tau^z> of the steady state against N (log N; 1/N with figures.n_axis: inverse_n), a panel per scaling, a "
+            "line per method; the exact N -> infinity limit is the marker at N = inf (or 1/N = 0) with its dashed "
+            "level (Carollo 2023).")),
         FigureSpec("error", "error", x="N", caption="Absolute error of <tau^z> of each approximate method against N."),
     ),
     dynamics_figures=(

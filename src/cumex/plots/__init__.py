@@ -42,12 +42,12 @@ def draw_figure(ds: xr.Dataset, name: str, choices: Mapping[str, object] | None 
     return KINDS[spec.kind](ds, model, spec, {k: v for k, v in (choices or {}).items() if k != "formats"})
 
 
-def plot_convergence(ds: xr.Dataset, pump_ratio: float | None = 0.75):
-    return draw_figure(ds, "convergence", {"pump_ratio": pump_ratio})
+def plot_convergence(ds: xr.Dataset, pump_ratio: float | None = 0.75, n_axis: str = "auto"):
+    return draw_figure(ds, "convergence", {"pump_ratio": pump_ratio, "n_axis": n_axis})
 
 
-def plot_error(ds: xr.Dataset, pump_ratio: float | None = 0.75):
-    return draw_figure(ds, "error", {"pump_ratio": pump_ratio})
+def plot_error(ds: xr.Dataset, pump_ratio: float | None = 0.75, n_axis: str = "auto"):
+    return draw_figure(ds, "error", {"pump_ratio": pump_ratio, "n_axis": n_axis})
 
 
 def plot_pump_ratio(ds: xr.Dataset, N: int | None = 50):

@@ -65,8 +65,12 @@ def _band(ax, s: Series, x_of, colour: str) -> None:
 def draw_orders(
     ax, panel: xr.Dataset, variable: str, along: str,
     x_of: Callable[[np.ndarray], np.ndarray] = lambda x: x, dense_exact_as_line: bool = False,
+    limit_x: float | None = None,
 ) -> bool:
     """One line per order of ``panel`` along ``along`` (x drawn as ``x_of(x)``); failed points marked.
+
+    The ``limit`` order (N = ∞) is a marker at ``limit_x`` (default ``x_of(∞)``, where finite) and a
+    dashed level across the panel.
 
     Sparse lines mark every point with the order's marker; with ``dense_exact_as_line`` an exact series of 40 points or more is
     drawn as a line, as the paper does. Returns whether any point failed.
@@ -78,11 +82,12 @@ def draw_orders(
         if s.empty:
             continue
         style = order_style(order)
-        if order == "limit":  # N = inf: a marker where x_of puts it (1/N = 0) and a dashed level across
-            finite = np.isfinite(x_of(s.x))
+        if order == "limit":  # N = inf: a marker at the axis' infinity (1/N = 0, or "∞") and a dashed level
+            x = np.full(s.y.shape, limit_x) if limit_x is not None else x_of(s.x)
+            finite = np.isfinite(x)
             for y in s.y:
                 ax.axhline(y, color=style["color"], linestyle="--", linewidth=0.8, alpha=0.7)
-            ax.plot(x_of(s.x)[finite], s.y[finite], label=order_label(order), **{**style, "linestyle": "none", "clip_on": False})
+            ax.plot(x[finite], s.y[finite], label=order_label(order), **{**style, "linestyle": "none", "clip_on": False})
             continue
         if order == "exact" and dense_exact_as_line and s.x.size >= 40:
             style = {**style, "marker": None, "markevery": None, "linestyle": "-", "linewidth": 2.2, "alpha": 0.6}

@@ -3,10 +3,13 @@
 One panel per (scaling, order) with results: rows are scalings, columns orders. Cells are coloured by
 ``n_stable`` (0, 1, 2, 3 or more); where the attractor reached from the fixed initial state is a limit
 cycle the cell is hatched //, where it is irregular xx; failed solves are grey and hatched; white cells
-are not in the study. An axis whose values (those with results) are evenly spaced is drawn as numbers,
-cells centred on the grid values, so that closed-form lines (``FigureSpec.decoration``, drawn from the
-model file's ``decorations``) sit where they belong; any other axis is drawn as categories (equal-width
-cells labelled with their values). Other axes of the model are held at one value.
+are not in the study. A numeric axis is drawn true to its values (uneven grids unevenly; a log scale
+where the values span more than a decade), each cell reaching halfway to its neighbours, so that
+closed-form lines (``FigureSpec.decoration``, drawn from the model file's ``decorations``) sit where they
+belong; only non-numeric values become categories. Infinite values (N = inf of the ``limit`` order) are
+left out, and the figure says so. A map with one row or one column is drawn as lines (the count against
+the other axis); a map of one count everywhere says so under the figure. The figure size is bounded
+(:data:`cumex.plots.notice.MAX_FIGURE_INCHES`). Other axes of the model are held at one value.
 """
 
 from __future__ import annotations
@@ -16,10 +19,24 @@ import numpy as np
 import xarray as xr
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch
+from matplotlib.ticker import NullLocator
 
 from cumex.models.spec import FigureSpec, Model
-from cumex.plots.slicing import axis_label, slice_axes
-from cumex.plots.style import RC_PARAMS, failed, order_label, present, scaling_title, sorted_orders, styled
+from cumex.plots._series import draw_orders
+from cumex.plots.n_axis import log_ticks, number_text
+from cumex.plots.notice import MAX_FIGURE_INCHES, add_note, notice_figure
+from cumex.plots.slicing import axis_label, fixed_text, slice_axes
+from cumex.plots.style import (
+    RC_PARAMS,
+    failed,
+    new_figure,
+    order_label,
+    present,
+    scaling_title,
+    shared_legend,
+    sorted_orders,
+    styled,
+)
 
 __all__ = ["plot_map", "cell_edges", "ATTRACTOR_HATCHES"]
 
@@ -34,19 +51,26 @@ def _tick_positions(n: int, max_ticks: int = 10) -> np.ndarray:
     return np.arange(0, n, step)
 
 
-def cell_edges(values) -> tuple[np.ndarray, bool]:
-    """Cell edges of an axis and whether they are numeric: midpoints of evenly spaced finite values
-    (cells centred on the values), else 0, 1, ..., n (categories)."""
+def _as_numbers(values) -> np.ndarray | None:
     try:
         v = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        v = np.array([])
-    n = len(values)
-    if n >= 2 and v.size == n and np.all(np.isfinite(v)):
-        step = np.diff(v)
-        if step.min() > 0 and np.allclose(step, step.mean(), rtol=1e-6, atol=0):
-            return np.concatenate([v[:1] - step[0] / 2, v[:-1] + step / 2, v[-1:] + step[-1] / 2]), True
-    return np.arange(n + 1, dtype=float), False
+        return None
+    return v if v.size == len(values) and np.all(np.isfinite(v)) and np.all(np.diff(v) > 0) else None
+
+
+def cell_edges(values) -> tuple[np.ndarray, str]:
+    """Cell edges of an axis and its scale: ``"log"`` for positive values spanning more than a decade
+    (edges at geometric midpoints), ``"linear"`` for other increasing numbers (edges at midpoints; the
+    end cells as wide as their neighbours' gap), else ``"category"`` (edges 0, 1, ..., n)."""
+    v = _as_numbers(values)
+    if v is None or v.size < 2:
+        return np.arange(len(values) + 1, dtype=float), "category"
+    log = bool(v[0] > 0 and v[-1] > 10.0 * v[0])
+    w = np.log(v) if log else v
+    step = np.diff(w)
+    edges = np.concatenate([w[:1] - step[0] / 2, w[:-1] + step / 2, w[-1:] + step[-1] / 2])
+    return (np.exp(edges), "log") if log else (edges, "linear")
 
 
 def _with_results(ds: xr.Dataset, spec: FigureSpec) -> xr.Dataset:
@@ -61,15 +85,80 @@ def _with_results(ds: xr.Dataset, spec: FigureSpec) -> xr.Dataset:
     return ds
 
 
-def _ticks(ax, which: str, values, numeric: bool, max_ticks: int) -> None:
-    if numeric:
-        return  # matplotlib's own ticks on a numeric axis
+def _ticks(ax, which: str, values, scale: str, max_ticks: int) -> None:
+    """Every tick labelled: matplotlib's ticks on a linear axis, 1-2-5 or decades on a log axis (no
+    unlabelled minor ticks), the values themselves on a categorical axis."""
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    if scale == "linear":
+        return
+    if scale == "log":
+        v = np.asarray(values, dtype=float)
+        ticks = log_ticks(v.min(), v.max())
+        axis.set_ticks(ticks, [number_text(t) for t in ticks])
+        axis.set_minor_locator(NullLocator())
+        return
     positions = _tick_positions(len(values), max_ticks)
     labels = [f"{float(v):.4g}" for v in np.asarray(values)[positions]]
-    if which == "x":
-        ax.set_xticks(positions + 0.5, labels, rotation=90 if len(values) > 6 else 0)
-    else:
-        ax.set_yticks(positions + 0.5, labels)
+    axis.set_ticks(positions + 0.5, labels, rotation=90 if which == "x" and len(values) > 6 else 0)
+
+
+def _drop_infinite(ds: xr.Dataset, spec: FigureSpec, model: Model) -> tuple[xr.Dataset, list[str]]:
+    """``ds`` without infinite values of x and y (no cell has a width there); notes saying what was left out."""
+    notes = []
+    for axis in (spec.x, spec.y):
+        v = np.asarray(ds[axis].values, dtype=float)
+        bad = ~np.isfinite(v)
+        if bad.any():
+            held = bool(present(ds.isel({axis: np.flatnonzero(bad)})).any())
+            ds = ds.isel({axis: np.flatnonzero(~bad)})
+            if held:
+                notes.append(f"Results at ${model.axis(axis).symbol or axis} = \\infty$ are not cells of the map.")
+    return ds, notes
+
+
+def _uniform_note(ds: xr.Dataset) -> str:
+    """'One stable state everywhere' (or what the one count is) when every solved cell holds the same
+    count and the same kind of attractor; empty otherwise."""
+    ok = np.asarray((present(ds) & ~failed(ds)).values, dtype=bool)
+    counts = np.asarray(ds["n_stable"].values, dtype=float)[ok]
+    kinds = set(np.asarray(ds["attractor"].values).astype(str)[ok])
+    if counts.size < 2 or np.unique(counts).size != 1 or len(kinds & set(ATTRACTOR_HATCHES)) > 0:
+        return ""
+    n = int(counts[0])
+    what = "no stable steady state" if n == 0 else "one stable steady state" if n == 1 else f"{n} stable steady states"
+    return f"Uniform: {what} at every solved grid point of every panel."
+
+
+def _bounded(width: float, height: float) -> tuple[float, float]:
+    shrink = min(1.0, MAX_FIGURE_INCHES[0] / width, MAX_FIGURE_INCHES[1] / height)
+    return width * shrink, height * shrink
+
+
+def _map_as_lines(ds: xr.Dataset, model: Model, spec: FigureSpec, along: str, single: str, notes: list[str]):
+    """A map with one value of ``single``: the count against ``along``, a panel per scaling, a line per order."""
+    scalings = [str(s) for s in ds["scaling"].values]
+    fig, axes = new_figure(len(scalings))
+    if fig.get_size_inches()[0] < 6.4:  # room for the note above a single panel
+        fig.set_size_inches(6.4, fig.get_size_inches()[1])
+    value = np.asarray(ds[single].values).ravel()[0]
+    for ax, scaling in zip(axes, scalings):
+        cut = ds.sel(scaling=scaling).squeeze(single, drop=True)
+        any_failed = draw_orders(ax, cut, "n_stable", along)
+        v = _as_numbers(cut[along].values)
+        if v is not None and v.size >= 2 and v[0] > 0 and v[-1] > 10 * v[0]:
+            ax.set_xscale("log")
+            _ticks(ax, "x", v, "log", 10)
+        ax.set_title(scaling_title(ds, scaling))
+        ax.set_xlabel(axis_label(model, along))
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_ylim(bottom=-0.2)
+    axes[0].set_ylabel("stable steady states")
+    shared_legend(axes, any_failed)
+    symbol = model.axis(single).symbol or single
+    fig.suptitle("Stable steady states", fontsize=10)
+    add_note(fig, " ".join([f"Only ${symbol} = {float(value):.4g}$ in this study: the map is drawn as lines of the "
+                            f"count against {axis_label(model, along)}.", *notes, _uniform_note(ds)]))
+    return fig
 
 
 @styled
@@ -77,18 +166,27 @@ def plot_map(ds: xr.Dataset, model: Model, spec: FigureSpec, choices=None):
     """Map of ``n_stable`` over (``spec.x``, ``spec.y``), a panel per scaling (rows) and order (columns)."""
     assert spec.y is not None
     ds, fixed = slice_axes(ds, model, (spec.x, spec.y), choices or {})
+    ds, notes = _drop_infinite(ds, spec, model)
     ds = _with_results(ds, spec)
+    xs, ys = ds[spec.x].values, ds[spec.y].values
+    if len(xs) < 2 and len(ys) < 2 or not present(ds).any():
+        where = fixed_text(model, {spec.x: xs[0], spec.y: ys[0]}) if len(xs) and len(ys) else "no grid point"
+        return notice_figure("Stable steady states", f"Not drawn: the study has results at one grid point only "
+                                                     f"({where}); a map needs two or more values of an axis.")
+    if len(ys) < 2 or len(xs) < 2:
+        along, single = (spec.x, spec.y) if len(ys) < 2 else (spec.y, spec.x)
+        return _map_as_lines(ds, model, spec, along, single, notes)
     scalings = [str(s) for s in ds["scaling"].values]
     orders = sorted_orders(ds["order"].values)
-    xs, ys = ds[spec.x].values, ds[spec.y].values
-    (x_edges, x_numeric), (y_edges, y_numeric) = cell_edges(xs), cell_edges(ys)
+    (x_edges, x_scale), (y_edges, y_scale) = cell_edges(xs), cell_edges(ys)
+    x_numeric, y_numeric = x_scale != "category", y_scale != "category"
     cmap = ListedColormap(_LEVEL_COLOURS)
     cmap.set_bad("white")
     norm = BoundaryNorm(np.arange(-0.5, _MAX_LEVEL + 1.0), cmap.N)
     hatched: set[str] = set()
     with plt.rc_context(RC_PARAMS):
         fig, axes = plt.subplots(
-            len(scalings), len(orders), figsize=(2.6 * len(orders) + 1.2, 2.3 * len(scalings) + 0.6),
+            len(scalings), len(orders), figsize=_bounded(2.6 * len(orders) + 1.2, 2.3 * len(scalings) + 0.6),
             squeeze=False, sharex=True, sharey=True, layout="constrained",
         )
         if x_numeric and y_numeric and len(orders) == 1 and len(scalings) == 1:
@@ -96,6 +194,10 @@ def plot_map(ds: xr.Dataset, model: Model, spec: FigureSpec, choices=None):
         for i, scaling in enumerate(scalings):
             for j, order in enumerate(orders):
                 ax = axes[i][j]
+                if x_scale == "log":
+                    ax.set_xscale("log")
+                if y_scale == "log":
+                    ax.set_yscale("log")
                 cell = ds[["converged", "n_stable", "attractor"]].sel(scaling=scaling, order=order).transpose(spec.y, spec.x)
                 ok = np.asarray((present(cell) & ~failed(cell)).values, dtype=bool)
                 counts = np.where(ok, np.minimum(np.asarray(cell["n_stable"].values, dtype=float), _MAX_LEVEL), np.nan)
@@ -125,8 +227,8 @@ def plot_map(ds: xr.Dataset, model: Model, spec: FigureSpec, choices=None):
                     ax.set_ylabel(scaling_title(ds, scaling) + "\n" + axis_label(model, spec.y))
                 if i == len(scalings) - 1:
                     ax.set_xlabel(axis_label(model, spec.x))
-                _ticks(ax, "x", xs, x_numeric, 10)
-                _ticks(ax, "y", ys, y_numeric, 8)
+                _ticks(ax, "x", xs, x_scale, 10)
+                _ticks(ax, "y", ys, y_scale, 8)
                 ax.tick_params(length=2)
         handles = [Patch(color=c, label=f"{k}" if k < _MAX_LEVEL else f"{k} or more") for k, c in enumerate(_LEVEL_COLOURS)]
         handles += [Patch(facecolor="white", edgecolor="0.15", hatch=ATTRACTOR_HATCHES[k], label=k.replace("_", " "))
@@ -135,4 +237,5 @@ def plot_map(ds: xr.Dataset, model: Model, spec: FigureSpec, choices=None):
         lines, labels = axes[0][0].get_legend_handles_labels()
         fig.legend(handles=handles + lines, labels=[h.get_label() for h in handles] + labels,
                    title="stable steady states", loc="outside right center", frameon=False)
+        add_note(fig, " ".join(n for n in [*notes, _uniform_note(ds)] if n))
     return fig
