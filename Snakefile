@@ -36,4 +36,4 @@ rule all:
     input:
         dataset_path(),
         figure_paths(),
-        explore_path(),
+        rules.explore.output,

@@ -108,6 +108,28 @@ class Browser:
             raise BrowserError(f"JavaScript: {details.get('exception', {}).get('description') or details.get('text')}")
         return result["result"].get("value")
 
+    def frames(self) -> list[dict]:
+        """Every frame of the page (the page first): {"id", "url"}."""
+        def walk(node: dict) -> list[dict]:
+            frame = node["frame"]
+            return [{"id": frame["id"], "url": frame.get("url", "")}] + [f for c in node.get("childFrames", []) for f in walk(c)]
+
+        return walk(self.call("Page.getFrameTree", session=True)["frameTree"])
+
+    def evaluate_in_frame(self, frame_id: str, expression: str) -> Any:
+        """The value of ``expression`` in a separate JavaScript world of one frame: its DOM, not its globals
+        (works across origins, e.g. a report's iframe of a file)."""
+        context = self.call("Page.createIsolatedWorld", session=True, frameId=frame_id, worldName="cumex-test")["executionContextId"]
+        result = self.call("Runtime.evaluate", session=True, expression=expression, contextId=context, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise BrowserError(f"JavaScript in frame: {result['exceptionDetails'].get('text')}")
+        return result["result"].get("value")
+
+    def click_at(self, x: float, y: float) -> None:
+        """A real left click (mouse pressed and released) at page coordinates (CSS pixels)."""
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", session=True, type=kind, x=x, y=y, button="left", clickCount=1)
+
     def wait_for(self, expression: str, timeout: float | None = None) -> Any:
         """Poll until ``expression`` is truthy in the page; its value."""
         deadline = time.monotonic() + (timeout or self.timeout)

@@ -1,14 +1,10 @@
-def explore_path():
-    return f"{RESULTS}/explore.html"
-
-
 rule explore:
     """The study's interactive page: the whole dataset, its configuration and provenance in one HTML file."""
     input:
         dataset_path(),
     output:
         report(
-            explore_path(),
+            f"{RESULTS}/explore.html",
             caption="../report/explore.rst",
             category=f"Study {STUDY}",
             labels={"figure": "interactive page (explore.html)"},
