@@ -21,12 +21,14 @@ validate(config, str(SCHEMA_PATH))
 include: "workflow/rules/solve.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plot.smk"
+include: "workflow/rules/report.smk"
 
 
-# merging files and drawing figures are quick: on a cluster they run where Snakemake runs
+# merging files, drawing figures and the interactive page are quick: on a cluster they run where Snakemake runs
 localrules:
     aggregate,
     plot,
+    explore,
 
 
 rule all:
@@ -34,3 +36,4 @@ rule all:
     input:
         dataset_path(),
         figure_paths(),
+        rules.explore.output,
