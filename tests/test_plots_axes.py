@@ -227,3 +227,14 @@ def test_pdf_embeds_truetype_fonts_and_math_uses_the_text_font(tmp_path) -> None
     with rc_context(RC_PARAMS):
         text_font = font_manager.findfont(font_manager.FontProperties(family=RC_PARAMS["font.family"]))
     assert "DejaVuSans" in text_font  # the family mathtext's dejavusans set uses
+
+
+def test_tavis_cummings_closed_form_mean_field_equals_its_solver() -> None:
+    from cumex.models.tavis_cummings import mean_field_photon_number_per_N, mean_field_threshold as tc_threshold
+
+    for N, r in ((20, 0.5), (20, 0.6), (200, 0.95)):
+        ds = solve_point("tavis_cummings", "1", "fixed_g_sqrtN", N=N, pump_ratio=r)
+        g = float(ds["g"].values.ravel()[0])
+        assert tc_threshold(g, 1.0, N, 0.5) == pytest.approx(0.5 * (1 + 0.5 / (4 * 0.81)))  # g²N = 0.81
+        solved = float(ds["photon_number_per_N"].values.ravel()[0])
+        assert float(mean_field_photon_number_per_N(r, g, 1.0, N, 0.5)) == pytest.approx(solved, abs=1e-9)

@@ -1,8 +1,11 @@
 """Line figures of any model: an observable against one axis (a line per order, a panel per scaling),
 and its distance to the exact result.
 
-``series`` figures reproduce Fowler-Wright et al. (PRL 2023) Fig. 2(a-c): against 1/N (N -> infinity on
-the left, N itself on the top axis) or against the pump ratio; ``error`` figures Fig. 2(d). Every other
+``series`` figures reproduce Fowler-Wright et al. (PRL 2023) Fig. 2(a-c): against N -- log N with the
+N -> infinity value at "∞" beyond an axis break, or the paper's 1/N (N -> infinity on the left, N on the
+top axis), as the study's ``figures.n_axis`` says (:mod:`cumex.plots.n_axis`) -- or against the pump
+ratio, over the range of the data; ``error`` figures Fig. 2(d). A figure whose x axis holds results at one
+value only is a notice saying so (:mod:`cumex.plots.notice`). Every other
 axis of the model is held at one value (:func:`cumex.plots.slicing.slice_axes`), said in the title --
 except a figure's ``lines`` axis, each of whose values is a line (the LMG dimer's spin length S). A
 series figure with ``panels`` draws a panel per cut (Kothe & Kirton 2025, Fig. 3: Z_B along J at fixed
