@@ -238,3 +238,14 @@ def test_tavis_cummings_closed_form_mean_field_equals_its_solver() -> None:
         assert tc_threshold(g, 1.0, N, 0.5) == pytest.approx(0.5 * (1 + 0.5 / (4 * 0.81)))  # g²N = 0.81
         solved = float(ds["photon_number_per_N"].values.ravel()[0])
         assert float(mean_field_photon_number_per_N(r, g, 1.0, N, 0.5)) == pytest.approx(solved, abs=1e-9)
+
+
+def test_many_line_panels_wrap_into_rows_not_a_strip() -> None:
+    scalings = ("fixed_g_sqrtN", "fixed_kappa_over_N", "fixed_gN", "none")
+    fig = draw_figure(study((1, 4, 16, 64), scalings=scalings), "convergence", {"pump_ratio": 0.75})
+    assert len(fig.axes) == 4
+    width, height = fig.get_size_inches()
+    assert width <= MAX_FIGURE_INCHES[0] and height <= MAX_FIGURE_INCHES[1] and width / height < 3
+    rows = {ax.get_subplotspec().rowspan.start for ax in fig.axes}
+    assert rows == {0, 1}
+    assert all(ax.get_ylabel() for ax in fig.axes if ax.get_subplotspec().is_first_col())

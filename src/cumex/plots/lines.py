@@ -26,7 +26,7 @@ from cumex.plots.n_axis import n_axis_mode, set_log_n_axis
 from cumex.plots.notice import notice_figure, values_with_results
 from cumex.plots.slicing import axis_label, fixed_text, observable_label, slice_axes
 from cumex.plots.style import (
-    failed, mark_failed, new_figure, order_label, order_style, panels_with_a_line, present, scaling_title,
+    failed, label_rows, mark_failed, new_figure, order_label, order_style, panels_with_a_line, present, scaling_title,
     shared_legend, sorted_orders, styled,
 )
 
@@ -158,7 +158,7 @@ def plot_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapping
             ax.set_xlabel(axis_label(model, x) + " (log scale)")
         else:
             ax.set_xlabel(axis_label(model, x))
-    axes[0].set_ylabel(observable_label(model, variable))
+    label_rows(axes, observable_label(model, variable))
     shared_legend(axes, any_failed)
     if any(cut for cut, *_ in cells):
         rest = {a: v for a, v in cells[0][3].items() if not any(a in c for c, *_ in cells)}
@@ -231,7 +231,7 @@ def plot_error_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: M
             ax.set_ylim(bottom=bottom, top=3.0 * max(visible))
         else:
             ax.set_ylim(bottom=0)
-    axes[0].set_ylabel(f"error in {observable_label(model, variable)}")
+    label_rows(axes, f"error in {observable_label(model, variable)}")
     shared_legend(axes, any_failed)
     fig.suptitle(f"{title} at {fixed_text(model, fixed)}" if fixed else title, fontsize=10)
     return fig
