@@ -7,7 +7,6 @@ import pytest
 import xarray as xr
 from matplotlib.collections import QuadMesh
 
-from cumex.models.central_spin import resolve_parameters
 from cumex.plots import FIGURES, plot_convergence, plot_error, plot_pump_ratio, plot_stability, save_figure
 from cumex.models.central_spin import mean_field_threshold
 from cumex.results import MethodResult, SteadyState

@@ -144,8 +144,9 @@ def _map_as_lines(ds: xr.Dataset, model: Model, spec: FigureSpec, along: str, si
     shared_legend(axes, any_failed)
     symbol = model.axis(single).symbol or single
     fig.suptitle("Stable steady states", fontsize=10)
-    add_note(fig, " ".join([f"Only ${symbol} = {float(value):.4g}$ in this study: the map is drawn as lines of the "
-                            f"count against {axis_label(model, along)}.", *notes, _uniform_note(ds)]))
+    adapted = (f"Only ${symbol} = {float(value):.4g}$ in this study: the map is drawn as lines of the "
+               f"count against {axis_label(model, along)}.")
+    add_note(fig, " ".join([adapted, *notes, _uniform_note(ds)]))
     return fig
 
 
