@@ -220,10 +220,32 @@ def test_pdf_embeds_truetype_fonts_and_math_uses_the_text_font(tmp_path) -> None
     # g sqrt(N) comes from matplotlib's STIX size fonts
     fonts = {name.split(b"+")[-1] for name in re.findall(rb"/BaseFont /([\w+-]+)", pdf)}
     assert {b"DejaVuSans", b"DejaVuSans-Oblique"} <= fonts
-    assert all(f.startswith(b"DejaVuSans") or f.startswith(b"STIXSize") for f in fonts)
+    assert all(f.startswith((b"DejaVuSans", b"STIXSize")) for f in fonts)
     assert RC_PARAMS["pdf.fonttype"] == 42 and RC_PARAMS["mathtext.fontset"] == "dejavusans"
     from matplotlib import font_manager, rc_context
 
     with rc_context(RC_PARAMS):
         text_font = font_manager.findfont(font_manager.FontProperties(family=RC_PARAMS["font.family"]))
     assert "DejaVuSans" in text_font  # the family mathtext's dejavusans set uses
+
+
+def test_tavis_cummings_closed_form_mean_field_equals_its_solver() -> None:
+    from cumex.models.tavis_cummings import mean_field_photon_number_per_N, mean_field_threshold as tc_threshold
+
+    for N, r in ((20, 0.5), (20, 0.6), (200, 0.95)):
+        ds = solve_point("tavis_cummings", "1", "fixed_g_sqrtN", N=N, pump_ratio=r)
+        g = float(ds["g"].values.ravel()[0])
+        assert tc_threshold(g, 1.0, N, 0.5) == pytest.approx(0.5 * (1 + 0.5 / (4 * 0.81)))  # g²N = 0.81
+        solved = float(ds["photon_number_per_N"].values.ravel()[0])
+        assert float(mean_field_photon_number_per_N(r, g, 1.0, N, 0.5)) == pytest.approx(solved, abs=1e-9)
+
+
+def test_many_line_panels_wrap_into_rows_not_a_strip() -> None:
+    scalings = ("fixed_g_sqrtN", "fixed_kappa_over_N", "fixed_gN", "none")
+    fig = draw_figure(study((1, 4, 16, 64), scalings=scalings), "convergence", {"pump_ratio": 0.75})
+    assert len(fig.axes) == 4
+    width, height = fig.get_size_inches()
+    assert width <= MAX_FIGURE_INCHES[0] and height <= MAX_FIGURE_INCHES[1] and width / height < 3
+    rows = {ax.get_subplotspec().rowspan.start for ax in fig.axes}
+    assert rows == {0, 1}
+    assert all(ax.get_ylabel() for ax in fig.axes if ax.get_subplotspec().is_first_col())

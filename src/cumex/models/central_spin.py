@@ -145,8 +145,8 @@ def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
     the axis), and the closed-form mean-field population over the whole axis (at resonance only)."""
     import numpy as np
 
+    from cumex.plots.closed_form import draw_threshold_and_curve
     from cumex.plots.slicing import first_finite
-    from cumex.plots.style import order_style
 
     def first(name):
         return first_finite(panel[name].values)
@@ -155,17 +155,8 @@ def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
     if not (np.isclose(first("omega"), first("epsilon")) and np.isfinite(g * kappa * gamma_T) and g != 0):
         return
     N = float(fixed["N"])
-    rc = mean_field_threshold(g, kappa, N, gamma_T)
-    lo, hi = ax.get_xlim()
-    r = np.linspace(max(lo, 0.0), min(hi, 1.0), 801)
-    ax.plot(r, mean_field_population(r, g, kappa, N, gamma_T), color=order_style("1")["color"], linewidth=0.9,
-            alpha=0.8, zorder=1, label="mean-field, closed form")
-    if lo <= rc <= hi:
-        ax.axvline(rc, color="0.6", linestyle="--", linewidth=0.9, label=rf"MF threshold $R_c = {rc:.3g}$")
-    else:
-        side = "left of" if rc < lo else "right of"
-        ax.text(0.03 if rc < lo else 0.97, 0.97, f"MF threshold $R_c = {rc:.3g}$\n{side} the axis",
-                transform=ax.transAxes, ha="left" if rc < lo else "right", va="top", fontsize=8, color="0.35")
+    draw_threshold_and_curve(ax, mean_field_threshold(g, kappa, N, gamma_T),
+                             lambda r: mean_field_population(np.clip(r, 0.0, 1.0), g, kappa, N, gamma_T))
 
 
 def _scaling_title(ds, scaling: str) -> str:

@@ -167,7 +167,8 @@ class FigureSpec:
     """A figure of a study, drawn by :mod:`cumex.plots` from the dataset alone.
 
     kind ``series``: the headline observable (or ``observable``) against axis ``x``, a line per order, a
-    panel per scaling (``x_transform="inverse"`` plots against 1/x, the paper's view of N → ∞), with a
+    panel per scaling (``x_transform="inverse"`` marks a convergence figure in N: drawn against log N with
+    the N → ∞ value at "∞", or against 1/N, the paper's view, as the study's ``figures.n_axis`` says), with a
     band of ± ``<observable>_error`` where the data has it (time averages on cycles); ``error``:
     |value − exact| against ``x``; ``map``: the number of stable steady states over axes ``x`` and ``y``,
     a row per scaling and a column per order, hatched where the attractor is a limit cycle or irregular.

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from cumex.models.spec import Axis, FigureSpec, Model, ObservableInfo, Quantity, Scaling
 from cumex.models.tavis_cummings_operators import TAVIS_CUMMINGS
 
-__all__ = ["MODEL"]
+__all__ = ["MODEL", "mean_field_photon_number_per_N", "mean_field_threshold"]
 
 _G = Quantity("g", 0.9 / math.sqrt(10.0), "cavity-emitter coupling g")
 
@@ -33,6 +33,45 @@ _G = Quantity("g", 0.9 / math.sqrt(10.0), "cavity-emitter coupling g")
 def _concrete(p: Mapping[str, float]) -> dict[str, float]:
     return {"N": p["N"], "omega": p["omega"], "epsilon": p["epsilon"], "g": p["g"], "kappa": p["kappa"],
             "gamma_up": p["pump_ratio"] * p["gamma_T"], "gamma_down": (1.0 - p["pump_ratio"]) * p["gamma_T"]}
+
+
+def mean_field_threshold(g: float, kappa: float, N: float, gamma_T: float) -> float:
+    """Mean-field lasing threshold in the pump ratio at resonance ω = ε: Γ_Δ/Γ_T > κΓ_T/(4g²N), i.e.
+    R_c = (1 + κΓ_T/(4g²N))/2 (Γ_Δ = Γ↑ − Γ↓ = Γ_T(2r − 1))."""
+    return 0.5 * (1.0 + kappa * gamma_T / (4.0 * g * g * N))
+
+
+def mean_field_photon_number_per_N(pump_ratio, g: float, kappa: float, N: float, gamma_T: float):
+    """Closed-form mean-field <a†a>/N at resonance ω = ε (stable branch).
+
+    Mean field (α = <a>, β = <σn^->, z = <σn^z>): dα/dt = −i g N β − κα/2, dβ/dt = i g z α − Γ_T β/2
+    give a lasing state (α ≠ 0) only with z = κΓ_T/(4g²N); the excitation balance κ<a†a> = N(Γ_Δ − Γ_T z)/2
+    then gives <a†a>/N = (Γ_Δ − Γ_T z)/(2κ) above R_c (:func:`mean_field_threshold`), 0 below it.
+    """
+    import numpy as np
+
+    r = np.asarray(pump_ratio, dtype=float)
+    z = kappa * gamma_T / (4.0 * g * g * N)
+    n = (gamma_T * (2.0 * r - 1.0) - gamma_T * z) / (2.0 * kappa)
+    return np.where(r > mean_field_threshold(g, kappa, N, gamma_T), n, 0.0)
+
+
+def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
+    """R_c (or a note that it is off the axis) and the closed-form mean-field <a†a>/N, at resonance only."""
+    import numpy as np
+
+    from cumex.plots.closed_form import draw_threshold_and_curve
+    from cumex.plots.slicing import first_finite
+
+    def first(name):
+        return first_finite(panel[name].values)
+
+    g, kappa, gamma_T = first("g"), first("kappa"), first("gamma_up") + first("gamma_down")
+    if not (np.isclose(first("omega"), first("epsilon")) and np.isfinite(g * kappa * gamma_T) and g != 0):
+        return
+    N = float(fixed["N"])
+    draw_threshold_and_curve(ax, mean_field_threshold(g, kappa, N, gamma_T),
+                             lambda r: mean_field_photon_number_per_N(np.clip(r, 0.0, 1.0), g, kappa, N, gamma_T))
 
 
 def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
@@ -95,11 +134,15 @@ MODEL = Model(
             "per method (mean-field MF, cumulant order M = CM); exact results are dots. Compare Fowler-Wright et al., "
             "PRL 2023, Fig. 3(b).")),
         FigureSpec("error", "error", x="N", caption="Absolute error of <a^dagger a>/N of each approximate method against N."),
-        FigureSpec("pump_ratio", "series", x="pump_ratio", caption="<a^dagger a>/N against the pump ratio at fixed N."),
+        FigureSpec("pump_ratio", "series", x="pump_ratio", decoration="threshold", caption=(
+            "<a^dagger a>/N against the pump ratio at fixed N; the dashed grey line is the mean-field threshold "
+            "R_c = (1 + kappa Gamma_T/(4 g^2 N))/2 and the thin line the closed-form mean-field <a^dagger a>/N "
+            "(at resonance omega = epsilon; a note in the panel when R_c is off the axis).")),
         FigureSpec("stability", "map", x="N", y="pump_ratio", caption=(
             "Number of linearly stable steady states over N and the pump ratio, a row per scaling, a column per method.")),
     ),
     figure_defaults={"pump_ratio": 0.75, "N": None},
+    decorations={"threshold": _threshold_line},
     operators=TAVIS_CUMMINGS,
     cost=_cost,
 )

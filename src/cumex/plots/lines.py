@@ -1,8 +1,11 @@
 """Line figures of any model: an observable against one axis (a line per order, a panel per scaling),
 and its distance to the exact result.
 
-``series`` figures reproduce Fowler-Wright et al. (PRL 2023) Fig. 2(a-c): against 1/N (N -> infinity on
-the left, N itself on the top axis) or against the pump ratio; ``error`` figures Fig. 2(d). Every other
+``series`` figures reproduce Fowler-Wright et al. (PRL 2023) Fig. 2(a-c): against N -- log N with the
+N -> infinity value at "∞" beyond an axis break, or the paper's 1/N (N -> infinity on the left, N on the
+top axis), as the study's ``figures.n_axis`` says (:mod:`cumex.plots.n_axis`) -- or against the pump
+ratio, over the range of the data; ``error`` figures Fig. 2(d). A figure whose x axis holds results at one
+value only is a notice saying so (:mod:`cumex.plots.notice`). Every other
 axis of the model is held at one value (:func:`cumex.plots.slicing.slice_axes`), said in the title --
 except a figure's ``lines`` axis, each of whose values is a line (the LMG dimer's spin length S). A
 series figure with ``panels`` draws a panel per cut (Kothe & Kirton 2025, Fig. 3: Z_B along J at fixed
@@ -24,6 +27,7 @@ from cumex.plots.notice import notice_figure, values_with_results
 from cumex.plots.slicing import axis_label, fixed_text, observable_label, slice_axes
 from cumex.plots.style import (
     failed,
+    label_rows,
     mark_failed,
     new_figure,
     order_label,
@@ -164,7 +168,7 @@ def plot_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapping
             ax.set_xlabel(axis_label(model, x) + " (log scale)")
         else:
             ax.set_xlabel(axis_label(model, x))
-    axes[0].set_ylabel(observable_label(model, variable))
+    label_rows(axes, observable_label(model, variable))
     shared_legend(axes, any_failed)
     if any(cut for cut, *_ in cells):
         rest = {a: v for a, v in cells[0][3].items() if not any(a in c for c, *_ in cells)}
@@ -237,7 +241,7 @@ def plot_error_series(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: M
             ax.set_ylim(bottom=bottom, top=3.0 * max(visible))
         else:
             ax.set_ylim(bottom=0)
-    axes[0].set_ylabel(f"error in {observable_label(model, variable)}")
+    label_rows(axes, f"error in {observable_label(model, variable)}")
     shared_legend(axes, any_failed)
     fig.suptitle(f"{title} at {fixed_text(model, fixed)}" if fixed else title, fontsize=10)
     return fig

@@ -40,8 +40,8 @@ def number_text(value: float) -> str:
     if value >= 1e4:
         exponent = math.log10(value)
         if abs(exponent - round(exponent)) < 1e-9:
-            return rf"$10^{{{int(round(exponent))}}}$"
-        return rf"${value / 10 ** math.floor(exponent):g}\times10^{{{int(math.floor(exponent))}}}$"
+            return rf"$10^{{{round(exponent)}}}$"
+        return rf"${value / 10 ** math.floor(exponent):g}\times10^{{{math.floor(exponent)}}}$"
     return f"{value:g}"
 
 

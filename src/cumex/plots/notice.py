@@ -9,13 +9,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
-from cumex.plots.style import RC_PARAMS, present
+from cumex.plots.style import MAX_FIGURE_INCHES, RC_PARAMS, present
 
 __all__ = ["values_with_results", "notice_figure", "add_note", "MAX_FIGURE_INCHES"]
-
-#: no figure is wider or taller than this (inches; 2400 x 1800 px at the style's 200 dpi)
-MAX_FIGURE_INCHES = (12.0, 9.0)
-
 
 def values_with_results(ds: xr.Dataset, axis: str) -> np.ndarray:
     """The values of ``axis`` at which ``ds`` holds any result (solved or failed)."""

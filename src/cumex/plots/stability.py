@@ -24,11 +24,13 @@ from matplotlib.ticker import NullLocator
 from cumex.models.spec import FigureSpec, Model
 from cumex.plots._series import draw_orders
 from cumex.plots.n_axis import log_ticks, number_text
-from cumex.plots.notice import MAX_FIGURE_INCHES, add_note, notice_figure
+from cumex.plots.notice import add_note, notice_figure
 from cumex.plots.slicing import axis_label, fixed_text, slice_axes
 from cumex.plots.style import (
     RC_PARAMS,
+    bounded_size,
     failed,
+    label_rows,
     new_figure,
     order_label,
     present,
@@ -129,11 +131,6 @@ def _uniform_note(ds: xr.Dataset) -> str:
     return f"Uniform: {what} at every solved grid point of every panel."
 
 
-def _bounded(width: float, height: float) -> tuple[float, float]:
-    shrink = min(1.0, MAX_FIGURE_INCHES[0] / width, MAX_FIGURE_INCHES[1] / height)
-    return width * shrink, height * shrink
-
-
 def _map_as_lines(ds: xr.Dataset, model: Model, spec: FigureSpec, along: str, single: str, notes: list[str]):
     """A map with one value of ``single``: the count against ``along``, a panel per scaling, a line per order."""
     scalings = [str(s) for s in ds["scaling"].values]
@@ -152,12 +149,13 @@ def _map_as_lines(ds: xr.Dataset, model: Model, spec: FigureSpec, along: str, si
         ax.set_xlabel(axis_label(model, along))
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_ylim(bottom=-0.2)
-    axes[0].set_ylabel("stable steady states")
+    label_rows(axes, "stable steady states")
     shared_legend(axes, any_failed)
     symbol = model.axis(single).symbol or single
     fig.suptitle("Stable steady states", fontsize=10)
-    add_note(fig, " ".join([f"Only ${symbol} = {float(value):.4g}$ in this study: the map is drawn as lines of the "
-                            f"count against {axis_label(model, along)}.", *notes, _uniform_note(ds)]))
+    adapted = (f"Only ${symbol} = {float(value):.4g}$ in this study: the map is drawn as lines of the "
+               f"count against {axis_label(model, along)}.")
+    add_note(fig, " ".join([adapted, *notes, _uniform_note(ds)]))
     return fig
 
 
@@ -186,7 +184,7 @@ def plot_map(ds: xr.Dataset, model: Model, spec: FigureSpec, choices=None):
     hatched: set[str] = set()
     with plt.rc_context(RC_PARAMS):
         fig, axes = plt.subplots(
-            len(scalings), len(orders), figsize=_bounded(2.6 * len(orders) + 1.2, 2.3 * len(scalings) + 0.6),
+            len(scalings), len(orders), figsize=bounded_size(2.6 * len(orders) + 1.2, 2.3 * len(scalings) + 0.6),
             squeeze=False, sharex=True, sharey=True, layout="constrained",
         )
         if x_numeric and y_numeric and len(orders) == 1 and len(scalings) == 1:

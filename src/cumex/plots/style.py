@@ -31,7 +31,19 @@ __all__ = [
     "panels_with_a_line",
     "shared_legend",
     "failed_legend_handle",
+    "MAX_FIGURE_INCHES",
+    "bounded_size",
+    "label_rows",
 ]
+
+#: no figure is wider or taller than this (inches; 2400 x 1800 px at the style's 200 dpi)
+MAX_FIGURE_INCHES = (12.0, 9.0)
+
+
+def bounded_size(width: float, height: float) -> tuple[float, float]:
+    """(width, height) scaled down, aspect kept, to fit :data:`MAX_FIGURE_INCHES`."""
+    shrink = min(1.0, MAX_FIGURE_INCHES[0] / width, MAX_FIGURE_INCHES[1] / height)
+    return width * shrink, height * shrink
 
 #: the house style (src/cumex/data/cumex.mplstyle): one font for text and mathematics, Type 42 fonts
 STYLE_FILE = Path(__file__).resolve().parents[1] / "data" / "cumex.mplstyle"
@@ -154,13 +166,27 @@ def panels_with_a_line(ds: xr.Dataset, along: str) -> list[str]:
     return keep or scalings
 
 
-def new_figure(n_panels: int, width_per_panel: float = 3.4, height: float = 3.4, sharey: bool = True):
+def new_figure(n_panels: int, width_per_panel: float = 3.4, height: float = 3.4, sharey: bool = True, max_columns: int = 3):
+    """A figure of ``n_panels`` panels (constrained layout) in rows of at most ``max_columns``, so that
+    many panels never make a strip; its size bounded by :data:`MAX_FIGURE_INCHES`."""
+    columns = min(n_panels, max_columns)
+    rows = -(-n_panels // columns)
     with plt.rc_context(RC_PARAMS):
         fig, axes = plt.subplots(
-            1, n_panels, figsize=(width_per_panel * n_panels + 0.4, height), sharey=sharey, squeeze=False,
-            layout="constrained",
+            rows, columns, figsize=bounded_size(width_per_panel * columns + 0.4, height * rows - 0.4 * (rows - 1)),
+            sharey=sharey, squeeze=False, layout="constrained",
         )
-    return fig, list(axes[0])
+    flat = list(axes.ravel())
+    for extra in flat[n_panels:]:
+        fig.delaxes(extra)
+    return fig, flat[:n_panels]
+
+
+def label_rows(axes, label: str) -> None:
+    """The y label on the first panel of each row."""
+    for ax in axes:
+        if ax.get_subplotspec().is_first_col():
+            ax.set_ylabel(label)
 
 
 def mark_failed(ax, x: np.ndarray, colour: str) -> bool:
