@@ -12,12 +12,12 @@ held at one value as in the steady figures (:func:`cumex.plots.slicing.slice_axe
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import NullFormatter
 import numpy as np
 import xarray as xr
+from matplotlib.ticker import NullFormatter
 
 from cumex.models.spec import FigureSpec, Model
 from cumex.plots.slicing import fixed_text, observable_label, slice_axes
