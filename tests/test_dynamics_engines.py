@@ -137,3 +137,21 @@ def test_orders_without_dynamics_are_refused_by_name():
 def test_hand_written_orders_evolve_with_the_equal_derived_equations():
     traces = evolve_point("central_spin", None, "2", {"N": 5}, time_grid(2.0, 5))
     assert traces.converged and traces.settings["ode_method"] == "DOP853"
+
+
+def test_limit_quadrature_moments_carry_the_finite_N_names():
+    from cumex.limits.api import evolve_limit
+    from cumex.study import solve_point
+
+    times = time_grid(2.0, 11)
+    _, raw = evolve_limit("driven_central_spin", "fixed_g_sqrtN", {}, times)
+    traces = evolve_point("driven_central_spin", None, "limit", {}, times)
+    np.testing.assert_array_equal(traces.observables["quadrature_mean"], raw["quadrature"])
+    np.testing.assert_array_equal(traces.observables["quadrature_central4"], raw["quadrature_fourth_moment"])
+    steady = solve_point(model="driven_central_spin", order="limit")
+    assert np.isfinite(steady["quadrature_cumulant4"].item()) and steady["quadrature_cumulant4"].item() < 0  # non-Gaussian
+
+
+def test_a_run_past_its_time_limit_is_a_result():
+    traces = evolve_point("driven_central_spin", None, "exact", {"N": 60}, time_grid(4.0, 801), {"timeout_seconds": 0.5})
+    assert not traces.converged and traces.status.startswith("timeout") and traces.observables == {}

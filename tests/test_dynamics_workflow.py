@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_workflow import planned_jobs, snakemake
 
 from cumex.dynamics import evolve_point, time_grid
 from cumex.io import read_dataset
-
-from test_workflow import planned_jobs, snakemake
 
 STUDY = {
     "study": "dyn",

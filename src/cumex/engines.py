@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cumex.results import MethodResult
@@ -45,7 +45,7 @@ class Engine:
     evolve_check: Callable[[Mapping[str, object]], object] = lambda settings: None
 
 
-def _dynamics(name: str) -> Callable[..., object]:
+def _dynamics(name: str) -> Callable[..., Any]:
     """The object ``name`` of :mod:`cumex.dynamics.engines`, imported when first called (engines stay cheap)."""
     def call(*args, **kwargs):
         from cumex.dynamics import engines
@@ -209,7 +209,7 @@ LIMIT_ALIASES = {"quadrature": "quadrature_mean", "quadrature_fourth_moment": "q
                  "quadrature_fourth_cumulant": "quadrature_cumulant4"}
 
 
-def limit_aliases(observables: Mapping[str, object]) -> dict[str, object]:
+def limit_aliases(observables: Mapping[str, Any]) -> dict[str, Any]:
     """The finite-N names of the limit's quadrature observables (:data:`LIMIT_ALIASES`), for the one schema."""
     return {LIMIT_ALIASES[k]: v for k, v in observables.items() if k in LIMIT_ALIASES}
 

@@ -14,10 +14,10 @@ logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %
 import _library  # noqa: E402,F401 (cumex from this checkout when run in the conda env)
 
 from cumex.assemble import assemble  # noqa: E402
+from cumex.dynamics import evolve_dataset, time_grid  # noqa: E402
 from cumex.integrity import DamagedFileError  # noqa: E402
 from cumex.io import write_dataset  # noqa: E402
 from cumex.study import solve_point  # noqa: E402
-from cumex.dynamics import evolve_dataset, time_grid  # noqa: E402
 
 job = dict(snakemake.params.job)  # noqa: F821
 log = logging.getLogger("cumex.workflow.solve")

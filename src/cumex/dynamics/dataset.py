@@ -18,7 +18,7 @@ Attributes as in :mod:`cumex.dataset` (model, parameters, overrides, solver sett
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import xarray as xr

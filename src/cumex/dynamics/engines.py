@@ -24,7 +24,7 @@ dρ/dt = −i[H, ρ] + Σ_j γ_j D[L_j]ρ, D[x]ρ = xρx† − {x†x, ρ}/2.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

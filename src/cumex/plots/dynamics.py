@@ -122,9 +122,9 @@ def plot_traces(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapping
             if label not in labels:
                 handles.append(handle)
                 labels.append(label)
-    order = sorted(range(len(labels)), key=lambda k: (labels[k].startswith("exact"), float(labels[k].split("=")[-1].strip(" $"))
-                                                       if "=" in labels[k] else 0.0))
-    handles, labels = [handles[k] for k in order], [labels[k] for k in order]
+    ranking = sorted(range(len(labels)), key=lambda k: (labels[k].startswith("exact"), float(labels[k].split("=")[-1].strip(" $"))
+                                                         if "=" in labels[k] else 0.0))
+    handles, labels = [handles[k] for k in ranking], [labels[k] for k in ranking]
     if handles:
         fig.legend(handles, labels, frameon=False, loc="outside lower center", ncols=min(len(handles), 6))
     return fig
