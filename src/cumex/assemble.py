@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -99,6 +100,7 @@ def _provenance_of_parts(tables: Sequence[Table], common: dict) -> dict[str, str
     (``solver_settings_by_order``, JSON) and the history (the parts' lines in time order, then this step)."""
     by_order: dict[str, set[str]] = {}
     lines: dict[str, None] = {}  # ordered and unique
+    hidden = 0  # records the parts left out already
     for table in tables:
         orders = table.coords["order"][1].tolist() if "order" in table.coords else []
         settings = table.attrs.get("solver_settings")
@@ -107,11 +109,17 @@ def _provenance_of_parts(tables: Sequence[Table], common: dict) -> dict[str, str
         elif "solver_settings_by_order" in table.attrs:  # a part that is itself an assembly
             for order, value in json.loads(table.attrs["solver_settings_by_order"]).items():
                 by_order.setdefault(order, set()).update(json.dumps(v, sort_keys=True) for v in _as_list(value))
-        lines.update(dict.fromkeys(line for line in str(table.attrs.get("history", "")).splitlines() if line.strip()))
+        for line in str(table.attrs.get("history", "")).splitlines():
+            elided = re.fullmatch(r"\.\.\. \((\d+) more records\)", line.strip())
+            if elided:
+                hidden += int(elided.group(1))
+            elif line.strip():
+                lines[line] = None
     settings_json = {order: _one_or_all([json.loads(v) for v in sorted(values)]) for order, values in sorted(by_order.items())}
     ordered = sorted(lines, key=lambda line: line[:25])  # by their time stamps
-    if len(ordered) > 6:  # 10,000 batch files: the first and last two solve records
-        ordered = ordered[:2] + [f"... ({len(ordered) - 4} more records)"] + ordered[-2:]
+    if len(ordered) > 6 or hidden:  # 10,000 batch files: the first and last two records
+        hidden += max(len(ordered) - 4, 0)
+        ordered = ordered[:2] + [f"... ({hidden} more records)"] + ordered[2:][-2:]
     now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     ordered.append(f"{now} assembled by cumex.assemble from {len(tables)} parts")
     out = {"history": "\n".join(ordered)}

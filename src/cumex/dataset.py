@@ -189,7 +189,7 @@ def to_dataset(
         "title": f"cumex: {model.title}",
         "Conventions": "CF-1.10",
         "history": f"{prov['created']} solved by cumex {prov['cumex_version']} (cumex.study.solve_point: {model.name}, "
-                   f"order {order}, scaling {scaling})",
+                   f"order {order}, scaling {scaling}, " + ", ".join(f"{a}={point[a]}" for a in model.axis_names) + ")",
         "model": model.name,
         "energy_units": E,
         "units_note": UNITS_NOTE,
