@@ -38,9 +38,10 @@ MODEL = replace(
     name="central_spin_dephasing",
     title="central spin model with satellite dephasing (a user model)",
     description=__doc__,
-    parameters=CENTRAL_SPIN.parameters + (Quantity("gamma_phi", 0.5, "satellite dephasing rate gamma_phi", minimum=0.0),),
+    parameters=CENTRAL_SPIN.parameters + (Quantity("gamma_phi", 0.5, "satellite dephasing rate gamma_phi", units="omega", minimum=0.0),),
     concrete=lambda p: {k: float(v) for k, v in _concrete(p).items()},
-    concrete_parameters=CENTRAL_SPIN.concrete_parameters + (Quantity("gamma_phi_half", 0.25, "rate of D[sigma_n^z], gamma_phi / 2"),),
+    concrete_parameters=CENTRAL_SPIN.concrete_parameters
+    + (Quantity("gamma_phi_half", 0.25, "rate of D[sigma_n^z], gamma_phi / 2", units="omega"),),
     engines={"cumulant": "cumex.engines:CUMULANTS"},
     operators=_OPERATORS,
 )

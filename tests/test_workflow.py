@@ -6,6 +6,7 @@ land in the checkout.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -144,6 +145,18 @@ def test_dataset_has_the_grid(tiny_run: Path) -> None:
     np.testing.assert_allclose(g.sel(scaling="fixed_g_sqrtN").values, 2.5 / np.sqrt([1, 4]), rtol=1e-12)
     np.testing.assert_allclose(g.sel(scaling="fixed_kappa_over_N").values, [0.75, 0.75], rtol=1e-12)
     assert ds.attrs["study"] == "tiny"
+
+
+def test_dataset_is_cf_described(tiny_run: Path) -> None:
+    """The workflow's dataset.nc: every variable described, units, flags, title with the study, history."""
+    from test_dataset_cf import check_cf
+
+    from cumex.models import get_model
+
+    ds = read_dataset(tiny_run / "results/tiny/dataset.nc")
+    check_cf(ds, get_model("central_spin"))
+    assert ds.attrs["title"].startswith("cumex study tiny: ")
+    assert sorted(json.loads(ds.attrs["solver_settings_by_order"])) == sorted(ORDERS)
 
 
 def test_aggregate_equals_xarray_reading_of_the_job_files(tiny_run: Path) -> None:

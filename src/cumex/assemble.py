@@ -13,7 +13,10 @@ files takes seconds (benchmarks/workflow.py).
 
 from __future__ import annotations
 
+import datetime as _dt
+import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -72,13 +75,66 @@ def assemble(parts: Sequence[xr.Dataset | Table]) -> xr.Dataset:
             arrays[name][idx] = block
         attrs = {k: v for k, v in attrs.items() if k in table.attrs and _same(table.attrs[k], v)}
 
-    coords = {d: (d, axes[d], first.coords[d][2]) for d in grid_dims}
+    coords: dict[str, tuple] = {d: (d, axes[d], first.coords[d][2]) for d in grid_dims}
     coords.update({d: (d, v, first.coords[d][2]) for d, v in extra.items()})
-    for name, (dims, values, _) in first.coords.items():
+    for name, (dims, values, var_attrs) in first.coords.items():
         if name not in coords and not dims:
-            coords[name] = values.item()
+            coords[name] = (dims, values.item(), var_attrs)
+        elif name not in coords and len(dims) == 1 and dims[0] in grid_dims and all(name in t.coords for t in tables):
+            coords[name] = (dims, _auxiliary(name, dims[0], tables, positions), var_attrs)  # e.g. cumulant_order
     data = {name: (dims, arrays[name], var_attrs) for name, (dims, _, var_attrs) in first.data_vars.items()}
+    attrs.update(_provenance_of_parts(tables, attrs))
     return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def _auxiliary(name: str, dim: str, tables: Sequence[Table], positions: dict[str, dict]) -> np.ndarray:
+    """An auxiliary coordinate along a grid dimension, gathered by position from every part."""
+    out = np.zeros(len(positions[dim]), dtype=tables[0].coords[name][1].dtype)
+    for table in tables:
+        out[[positions[dim][v] for v in table.coords[dim][1].tolist()]] = table.coords[name][1]
+    return out
+
+
+def _provenance_of_parts(tables: Sequence[Table], common: dict) -> dict[str, str]:
+    """What the parts say that their common attributes lost: the resolved solver settings of every order
+    (``solver_settings_by_order``, JSON) and the history (the parts' lines in time order, then this step)."""
+    by_order: dict[str, set[str]] = {}
+    lines: dict[str, None] = {}  # ordered and unique
+    hidden = 0  # records the parts left out already
+    for table in tables:
+        orders = table.coords["order"][1].tolist() if "order" in table.coords else []
+        settings = table.attrs.get("solver_settings")
+        if settings is not None and len(orders) == 1:
+            by_order.setdefault(str(orders[0]), set()).add(str(settings))
+        elif "solver_settings_by_order" in table.attrs:  # a part that is itself an assembly
+            for order, value in json.loads(table.attrs["solver_settings_by_order"]).items():
+                by_order.setdefault(order, set()).update(json.dumps(v, sort_keys=True) for v in _as_list(value))
+        for line in str(table.attrs.get("history", "")).splitlines():
+            elided = re.fullmatch(r"\.\.\. \((\d+) more records\)", line.strip())
+            if elided:
+                hidden += int(elided.group(1))
+            elif line.strip():
+                lines[line] = None
+    settings_json = {order: _one_or_all([json.loads(v) for v in sorted(values)]) for order, values in sorted(by_order.items())}
+    ordered = sorted(lines, key=lambda line: line[:25])  # by their time stamps
+    if len(ordered) > 6 or hidden:  # 10,000 batch files: the first and last two records
+        hidden += max(len(ordered) - 4, 0)
+        ordered = ordered[:2] + [f"... ({hidden} more records)"] + ordered[2:][-2:]
+    now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+    ordered.append(f"{now} assembled by cumex.assemble from {len(tables)} parts")
+    out = {"history": "\n".join(ordered)}
+    if settings_json:
+        out["solver_settings_by_order"] = json.dumps(settings_json, sort_keys=True)
+    return out
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _one_or_all(values: list):
+    """One settings mapping, or the list of them where parts of one order were solved with different ones."""
+    return values[0] if len(values) == 1 else values
 
 
 def _same(a, b) -> bool:

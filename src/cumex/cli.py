@@ -1,24 +1,33 @@
 """Command line: solve one grid point of any model, or derive a cumulant system, outside Snakemake.
 
-    cumex solve MODEL --order ORDER [--scaling SCALING] [--AXIS VALUE ...] [--set NAME=VALUE ...]
-                [--setting NAME=VALUE ...] --out FILE.nc [--strict] [--quiet]
-    cumex evolve MODEL --order ORDER [--scaling S] [--AXIS VALUE ...] [--set NAME=VALUE ...]
-                [--setting NAME=VALUE ...] --t-stop T --t-num K --out FILE.nc [--strict] [--quiet]
+    cumex [-v|-vv] solve MODEL --order ORDER [--scaling SCALING] [--AXIS VALUE [VALUE ...] ...]
+                [--set NAME=VALUE ...] [--setting NAME=VALUE ...] --out FILE.nc [--strict] [--quiet | -v]
+    cumex [-v|-vv] evolve MODEL --order ORDER [--scaling S] [--AXIS VALUE ...] [--set NAME=VALUE ...]
+                [--setting NAME=VALUE ...] --t-stop T --t-num K --out FILE.nc [--strict] [--quiet | -v]
     cumex derive MODEL --order M [--symmetry u1|broken] [--latex] [--out FILE]
     cumex models                      the registered models, their axes, scalings and orders
 
 MODEL is a registered name (``cumex models``) or a model file ``path/to/file.py:NAME``. The axes of the
 model are options of their own (central_spin: ``--N 50 --pump-ratio 0.75``; lmg_dimer: ``--J 1 --lambda 0.5``);
-``--set AXIS=VALUE`` works for an axis too.
+``--set AXIS=VALUE`` works for an axis too. Several values of an axis (``--N 10 20 40``) solve every
+combination as one batch written to one file.
+
+Output: one line per point on stdout (where, status, the model's headline observable, steady states found
+and stable, residual, time); for a batch a counter on stderr (``[k/n]``, in place on a terminal). ``-v``
+logs the solvers' progress to stderr (exact cutoff passes, continuation steps; ``-vv``: every factorisation),
+``--quiet`` prints nothing but errors.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import itertools
 import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -62,7 +71,8 @@ def build_parser(model: str | None = None) -> argparse.ArgumentParser:
         description="Exact, mean-field and cumulant-expansion steady states of open collective spin models.",
     )
     parser.add_argument("--version", action="version", version=f"cumex {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log solver progress to stderr")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log solver progress to stderr (-vv: in detail)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     solve = sub.add_parser("solve", help="solve one grid point and write one NetCDF file",
@@ -78,15 +88,17 @@ def build_parser(model: str | None = None) -> argparse.ArgumentParser:
         except CumexInputError:
             spec = None
         for axis in spec.axes if spec else ():
-            solve.add_argument(f"--{axis.name.replace('_', '-')}", dest=f"axis_{axis.name}", type=_parse_value,
-                               help=f"{axis.description} (default {axis.default:g})")
+            solve.add_argument(f"--{axis.name.replace('_', '-')}", dest=f"axis_{axis.name}", type=_parse_value, nargs="+",
+                               metavar="VALUE", help=f"{axis.description} (default {axis.default:g}; several: a batch)")
     solve.add_argument("--set", dest="overrides", action="append", type=_key_value, default=[], metavar="NAME=VALUE",
                        help="override a model parameter (repeatable), e.g. --set g=0.5")
     solve.add_argument("--setting", dest="settings", action="append", type=_key_value, default=[], metavar="NAME=VALUE",
                        help="solver setting (repeatable), e.g. --setting timeout_seconds=60 --setting engine=derived")
     solve.add_argument("--out", required=True, help="output NetCDF file (written atomically)")
     solve.add_argument("--strict", action="store_true", help="exit with status 1 when the point failed or timed out")
-    solve.add_argument("--quiet", action="store_true", help="print nothing on success")
+    solve.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    # also after the subcommand (SUPPRESS: an absent option must not reset the top-level -v)
+    solve.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="as cumex -v")
 
     _add_evolve(sub, model)
 
@@ -129,7 +141,8 @@ def _add_evolve(sub, model: str | None) -> None:
     evolve.add_argument("--t-num", dest="t_num", type=int, required=True, help="number of equally spaced output times from 0 (>= 2)")
     evolve.add_argument("--out", required=True, help="output NetCDF file (written atomically)")
     evolve.add_argument("--strict", action="store_true", help="exit with status 1 when the run failed or timed out")
-    evolve.add_argument("--quiet", action="store_true", help="print nothing on success")
+    evolve.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    evolve.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="as cumex -v")
 
 
 def _point_and_overrides(args, model) -> tuple[dict, dict]:
@@ -179,26 +192,54 @@ def check_output_path(out: str) -> Path:
 
 
 def _solve(args) -> int:
+    from cumex.assemble import assemble
     from cumex.io import write_dataset
     from cumex.models import get_model
     from cumex.study import solve_point
 
     out = check_output_path(args.out)
     model = get_model(args.model)
-    point = {a.name: getattr(args, f"axis_{a.name}") for a in model.axes if getattr(args, f"axis_{a.name}", None) is not None}
+    values = {a.name: getattr(args, f"axis_{a.name}") for a in model.axes if getattr(args, f"axis_{a.name}", None) is not None}
     overrides = {}
     for key, value in args.overrides:
         if key in model.axis_names:
-            point[key] = _parse_value(value)
+            values[key] = [_parse_value(value)]
         else:
             overrides[key] = value
     settings = {k: _parse_value(v) for k, v in args.settings}
-    ds = solve_point(model=model, order=args.order, scaling=args.scaling, overrides=overrides, settings=settings, **point)
-    write_dataset(ds, out)
-    status = str(ds["status"].values.ravel()[0])
-    if not args.quiet:
-        print(summary(ds, model, str(out)))
-    return 1 if args.strict and status != "ok" else 0
+    points = [dict(zip(values, combo, strict=True)) for combo in itertools.product(*values.values())]
+    progress = _Progress(len(points), enabled=not args.quiet and len(points) > 1)
+    solved = []
+    for point in points:
+        ds = solve_point(model=model, order=args.order, scaling=args.scaling, overrides=overrides, settings=settings, **point)
+        solved.append(ds)
+        progress.step(" ".join(f"{k}={v}" for k, v in point.items()), str(ds["status"].values.item()))
+        if not args.quiet:
+            where = str(out) if len(points) == 1 else f"{out} " + " ".join(f"{k}={v}" for k, v in point.items())
+            print(summary(ds, model, where), flush=True)
+    progress.close()
+    write_dataset(solved[0] if len(solved) == 1 else assemble(solved), out)
+    failed = sum(str(ds["status"].values.item()) != "ok" for ds in solved)
+    return 1 if args.strict and failed else 0
+
+
+class _Progress:
+    """A counter of a batch's points on stderr: in place on a terminal, a line per point otherwise."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.done, self.enabled, self.t0 = total, 0, enabled, time.perf_counter()
+        self.in_place = enabled and sys.stderr.isatty()
+
+    def step(self, what: str, status: str) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        line = f"[{self.done}/{self.total}] {what}: {status} ({time.perf_counter() - self.t0:.1f} s)"
+        print(("\r\033[K" + line) if self.in_place else line, end="" if self.in_place else "\n", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.in_place:
+            print(file=sys.stderr)
 
 
 def summary(ds, model, out: str) -> str:
@@ -232,16 +273,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     first = build_parser().parse_known_args(argv)[0] if {"solve", "evolve"} & set(argv) else None
     args = build_parser(getattr(first, "model", None)).parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        if args.command == "solve":
-            return _solve(args)
-        if args.command == "evolve":
-            return _evolve(args)
-        return _derive(args) if args.command == "derive" else _models()
-    except CumexInputError as exc:
-        print(f"cumex: error: {exc}", file=sys.stderr)
+    quiet = getattr(args, "quiet", False)
+    if quiet and args.verbose:
+        print("cumex: error: --quiet and -v exclude each other", file=sys.stderr)
         return 2
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+    with _logging_to_stderr(level):
+        try:
+            if args.command == "solve":
+                return _solve(args)
+            if args.command == "evolve":
+                return _evolve(args)
+            return _derive(args) if args.command == "derive" else _models()
+        except CumexInputError as exc:
+            print(f"cumex: error: {exc}", file=sys.stderr)
+            return 2
+
+
+@contextlib.contextmanager
+def _logging_to_stderr(level: int):
+    """cumex's log records at ``level`` and above to stderr, for this call only (main may run in-process)."""
+    log = logging.getLogger("cumex")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    saved = log.level, log.propagate
+    log.addHandler(handler)
+    log.setLevel(level)
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(saved[0])
+        log.propagate = saved[1]
 
 
 if __name__ == "__main__":

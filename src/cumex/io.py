@@ -111,7 +111,7 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike, format: str = "NETCDF
     try:
         # drop_encoding: string variables read from another file keep that file's fixed width, which
         # would truncate longer strings written beside them ('fixed_kappa_over_N' -> 'fixed_kappa_o')
-        ds = ds.drop_encoding()
+        ds = _flags_in_own_type(ds.drop_encoding())
         ds.attrs[CHECKSUM_ATTR] = dataset_checksum(ds)
         ds.to_netcdf(tmp, engine=cast(Literal["netcdf4", "scipy"], _WRITERS[format]),
                      format=cast(Literal["NETCDF4", "NETCDF3_64BIT"], format), encoding=_encoding(ds, format))
@@ -121,6 +121,16 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike, format: str = "NETCDF
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _flags_in_own_type(ds: xr.Dataset) -> xr.Dataset:
+    """CF: ``flag_values`` have the type of their variable (an int8 flag becomes float64 with NaN holes
+    when a study is assembled); ``ds`` is not modified."""
+    ds = ds.copy(deep=False)
+    for var in ds.variables.values():
+        if "flag_values" in var.attrs and var.dtype.kind in "fiu":
+            var.attrs = {**var.attrs, "flag_values": np.asarray(var.attrs["flag_values"]).astype(var.dtype)}
+    return ds
 
 
 def _encoding(ds: xr.Dataset, format: str) -> dict[Hashable, dict[str, Any]]:

@@ -24,6 +24,7 @@ except DamagedFileError as exc:
     Path(exc.path).unlink(missing_ok=True)
     raise
 ds.attrs["study"] = snakemake.params.study  # noqa: F821
+ds.attrs["title"] = f"cumex study {snakemake.params.study}: " + ds.attrs.get("title", "").removeprefix("cumex: ")  # noqa: F821
 ds.attrs["study_config"] = json.dumps(dict(snakemake.config), sort_keys=True, default=str)  # noqa: F821
 logging.getLogger("cumex.workflow.aggregate").info(
     "%d files -> dims %s, %d points solved, %d failed", len(snakemake.input), dict(ds.sizes),  # noqa: F821

@@ -73,26 +73,26 @@ class CentralSpinParameters:
         return asdict(self)
 
 
-_G = Quantity("g", 0.75, "central-satellite coupling g")
-_KAPPA = Quantity("kappa", 1.0, "central spin decay rate kappa", minimum=0.0, exclusive=True)
+_G = Quantity("g", 0.75, "central-satellite coupling g", units="omega")
+_KAPPA = Quantity("kappa", 1.0, "central spin decay rate kappa", units="omega", minimum=0.0, exclusive=True)
 
 _SCALINGS = (
     Scaling("fixed_g_sqrtN", "g = g_sqrtN / sqrt(N), kappa fixed (Fig. 2a; N -> infinity: open Jaynes-Cummings limit)",
-            (Quantity("g_sqrtN", 3.0, "g * sqrt(N) under fixed_g_sqrtN"), _KAPPA),
+            (Quantity("g_sqrtN", 3.0, "g * sqrt(N) under fixed_g_sqrtN", units="omega"), _KAPPA),
             lambda p: {"g": p["g_sqrtN"] / math.sqrt(p["N"])}, limit="jaynes_cummings"),
     Scaling("fixed_kappa_over_N", "kappa = kappa_over_N * N, g fixed (Figs. 2b-d, 3a)",
-            (Quantity("kappa_over_N", 1.0 / 16.0, "kappa / N under fixed_kappa_over_N", minimum=0.0, exclusive=True), _G),
+            (Quantity("kappa_over_N", 1.0 / 16.0, "kappa / N under fixed_kappa_over_N", units="omega", minimum=0.0, exclusive=True), _G),
             lambda p: {"kappa": p["kappa_over_N"] * p["N"]}, limit="mean_field"),
     Scaling("fixed_gN", "g = gN / N, kappa fixed (Carollo 2023: mean-field limit)",
-            (Quantity("gN", 3.0, "g * N under fixed_gN"), _KAPPA),
+            (Quantity("gN", 3.0, "g * N under fixed_gN", units="omega"), _KAPPA),
             lambda p: {"g": p["gN"] / p["N"]}, limit="mean_field"),
     Scaling("none", "g and kappa fixed", (_G, _KAPPA)),
 )
 
 _BASE = (
-    Quantity("omega", 1.0, "central spin frequency omega", "1"),
-    Quantity("epsilon", 1.0, "satellite frequency epsilon", "1"),
-    Quantity("gamma_T", 2.0, "total satellite rate Gamma_up + Gamma_down", minimum=0.0, exclusive=True),
+    Quantity("omega", 1.0, "central spin frequency omega", "omega"),
+    Quantity("epsilon", 1.0, "satellite frequency epsilon", "omega"),
+    Quantity("gamma_T", 2.0, "total satellite rate Gamma_up + Gamma_down", units="omega", minimum=0.0, exclusive=True),
 )
 
 #: Parameters that do not depend on the scaling.
@@ -203,12 +203,12 @@ MODEL = Model(
     scalings=_SCALINGS,
     concrete=_concrete,
     concrete_parameters=(
-        Quantity("omega", 1.0, "central spin frequency omega"),
-        Quantity("epsilon", 1.0, "satellite frequency epsilon"),
-        Quantity("g", 0.75, "central-satellite coupling g (after scaling with N)"),
-        Quantity("kappa", 1.0, "central spin decay rate kappa (after scaling with N)"),
-        Quantity("gamma_up", 1.5, "satellite pump rate Gamma_up"),
-        Quantity("gamma_down", 0.5, "satellite loss rate Gamma_down"),
+        Quantity("omega", 1.0, "central spin frequency omega", units="omega"),
+        Quantity("epsilon", 1.0, "satellite frequency epsilon", units="omega"),
+        Quantity("g", 0.75, "central-satellite coupling g (after scaling with N)", units="omega"),
+        Quantity("kappa", 1.0, "central spin decay rate kappa (after scaling with N)", units="omega"),
+        Quantity("gamma_up", 1.5, "satellite pump rate Gamma_up", units="omega"),
+        Quantity("gamma_down", 0.5, "satellite loss rate Gamma_down", units="omega"),
     ),
     observables=(
         ObservableInfo("central_population", "central spin excited-state population (1 + <sigma_0^z>)/2",
@@ -220,6 +220,8 @@ MODEL = Model(
         ObservableInfo("corr_satellite_satellite", "<sigma_n^+ sigma_m^-> for n != m"),
     ),
     headline="central_population",
+    energy_units="omega",
+    time_units="1/omega",
     engines={
         "exact": "cumex.engines:EXACT_CENTRAL_SPIN",
         "1": "cumex.engines:HANDWRITTEN_CENTRAL_SPIN",

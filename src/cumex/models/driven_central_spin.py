@@ -65,7 +65,7 @@ OPERATORS = ManyToOneModel(
     initial_sites=_initial_sites,
 )
 
-_G0 = Quantity("g0", 4.0, "the coupling constant g0 of g = g0/sqrt(N) or g0/N")
+_G0 = Quantity("g0", 4.0, "the coupling constant g0 of g = g0/sqrt(N) or g0/N", units="omega_x")
 
 MODEL = Model(
     name="driven_central_spin",
@@ -74,13 +74,13 @@ MODEL = Model(
     axes=(Axis("N", "a number of bath spins", integer=True, minimum=1, default=10, allow_infinite=True,
                label=r"number of bath spins $N$", symbol="N"),),
     parameters=(
-        Quantity("omega_x", 1.0, "transverse field omega_x on the central spin"),
-        Quantity("omega_y", 0.0, "field omega_y on the central spin"),
-        Quantity("omega_z", 0.5, "longitudinal field omega_z on the central spin"),
-        Quantity("gamma_up_central", 0.8, "central gain rate", minimum=0.0),
-        Quantity("gamma_down_central", 0.1, "central loss rate", minimum=0.0),
-        Quantity("gamma_up", 0.2, "bath pump rate Gamma_up", minimum=0.0),
-        Quantity("gamma_down", 1.0, "bath loss rate Gamma_down", minimum=0.0),
+        Quantity("omega_x", 1.0, "transverse field omega_x on the central spin", units="omega_x"),
+        Quantity("omega_y", 0.0, "field omega_y on the central spin", units="omega_x"),
+        Quantity("omega_z", 0.5, "longitudinal field omega_z on the central spin", units="omega_x"),
+        Quantity("gamma_up_central", 0.8, "central gain rate", units="omega_x", minimum=0.0),
+        Quantity("gamma_down_central", 0.1, "central loss rate", units="omega_x", minimum=0.0),
+        Quantity("gamma_up", 0.2, "bath pump rate Gamma_up", units="omega_x", minimum=0.0),
+        Quantity("gamma_down", 1.0, "bath loss rate Gamma_down", units="omega_x", minimum=0.0),
     ),
     scalings=(
         Scaling("fixed_g_sqrtN", "g = g0 / sqrt(N) (N -> infinity: open Jaynes-Cummings limit)", (_G0,),
@@ -91,10 +91,14 @@ MODEL = Model(
     concrete=lambda p: {k: p[k] for k in ("N", "omega_x", "omega_y", "omega_z", "g", "gamma_up_central",
                                           "gamma_down_central", "gamma_up", "gamma_down")},
     concrete_parameters=(
-        Quantity("omega_x", 1.0, "transverse field omega_x"), Quantity("omega_y", 0.0, "field omega_y"),
-        Quantity("omega_z", 0.5, "longitudinal field omega_z"), Quantity("g", 1.26, "coupling g (after scaling with N)"),
-        Quantity("gamma_up_central", 0.8, "central gain rate"), Quantity("gamma_down_central", 0.1, "central loss rate"),
-        Quantity("gamma_up", 0.2, "bath pump rate"), Quantity("gamma_down", 1.0, "bath loss rate"),
+        Quantity("omega_x", 1.0, "transverse field omega_x", units="omega_x"),
+        Quantity("omega_y", 0.0, "field omega_y", units="omega_x"),
+        Quantity("omega_z", 0.5, "longitudinal field omega_z", units="omega_x"),
+        Quantity("g", 1.26, "coupling g (after scaling with N)", units="omega_x"),
+        Quantity("gamma_up_central", 0.8, "central gain rate", units="omega_x"),
+        Quantity("gamma_down_central", 0.1, "central loss rate", units="omega_x"),
+        Quantity("gamma_up", 0.2, "bath pump rate", units="omega_x"),
+        Quantity("gamma_down", 1.0, "bath loss rate", units="omega_x"),
     ),
     observables=(
         ObservableInfo("sz_central", "central spin polarisation <tau^z>", label=r"$\langle\tau^z\rangle$"),
@@ -113,6 +117,8 @@ MODEL = Model(
         ObservableInfo("corr_central_satellite_im", "Im <tau^+ sigma_k^->"),
     ),
     headline="sz_central",
+    energy_units="omega_x",
+    time_units="1/omega_x",
     engines={
         "exact": "cumex.engines:EXACT_SYMMETRIC",
         "cumulant": "cumex.engines:CUMULANTS",

@@ -150,13 +150,13 @@ MODEL = Model(
              allow_infinite=True, multiple_of=0.5, label=r"spin length $S$", symbol="S"),
     ),
     parameters=(
-        Quantity("g", 1.0, "field g (the energy unit)"),
+        Quantity("g", 1.0, "field g (the energy unit)", units="g"),
         Quantity("gamma", 0.5, "loss/gain rate gamma", units="g", minimum=0.0, exclusive=True),
     ),
     scalings=(Scaling("none", "parameters fixed; the mean-field equations do not depend on S"),),
     concrete=lambda p: {"J": p["J"], "lambda": p["lambda"], "g": p["g"], "gamma": p["gamma"], "S": p["S"]},
     concrete_parameters=(
-        Quantity("g", 1.0, "field g"),
+        Quantity("g", 1.0, "field g", units="g"),
         Quantity("gamma", 0.5, "loss/gain rate gamma", units="g"),
     ),
     observables=(
@@ -172,6 +172,7 @@ MODEL = Model(
     # at most 20 fixed points were found on a 17 x 11 survey of the study's (J, lambda) range; stable ones come first
     state_slots=24,
     error_observables=("Z_A", "Z_B"),
+    energy_units="g",
     time_units="1/g",
     # mean-field is the S -> infinity limit: its points carry S = inf
     method_axes={"1": {"S": math.inf}},

@@ -156,6 +156,8 @@ class ObservableInfo:
     units: str = "1"
     #: plot label (LaTeX allowed); default: the description
     label: str = ""
+    #: short name in result files (CF long_name); default: the description up to a parenthesis or comma
+    long_name: str = ""
     #: a vector observable: values along its own dimension ``dim`` (coordinate 1..size), which an engine
     #: reports as ``<name>_1`` .. ``<name>_<size>`` (NaN where a point has fewer, e.g. patterns beyond M)
     dim: str | None = None
@@ -237,7 +239,9 @@ class Model:
     validate: Callable[[Mapping[str, float]], None] | None = None
     #: observables whose time averages carry a block standard error ``<name>_error`` in the data
     error_observables: tuple[str, ...] = ()
-    #: units of time (periods of cycles): the inverse of the model's energy unit
+    #: the unit of every energy and rate (the parameter that is 1 by default, e.g. "omega"), and of time
+    #: (periods of cycles): its inverse ("1/omega"); "1" where the model names none
+    energy_units: str = "1"
     time_units: str = "1"
     #: resource estimate per point: (method label, axis values) -> (seconds, MB); None: a generic guess
     cost: Callable[[str, Mapping[str, float]], tuple[float, float]] | None = None

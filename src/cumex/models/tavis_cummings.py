@@ -27,7 +27,7 @@ from cumex.models.tavis_cummings_operators import TAVIS_CUMMINGS
 
 __all__ = ["MODEL", "mean_field_photon_number_per_N", "mean_field_threshold"]
 
-_G = Quantity("g", 0.9 / math.sqrt(10.0), "cavity-emitter coupling g")
+_G = Quantity("g", 0.9 / math.sqrt(10.0), "cavity-emitter coupling g", units="omega")
 
 
 def _concrete(p: Mapping[str, float]) -> dict[str, float]:
@@ -92,25 +92,26 @@ MODEL = Model(
              label=r"pump ratio $\Gamma_\uparrow/\Gamma_T$", symbol=r"\Gamma_\uparrow/\Gamma_T"),
     ),
     parameters=(
-        Quantity("omega", 1.0, "cavity frequency omega"),
-        Quantity("epsilon", 1.0, "emitter splitting epsilon"),
-        Quantity("kappa", 1.0, "photon loss rate kappa", minimum=0.0, exclusive=True),
-        Quantity("gamma_T", 0.5, "total emitter rate Gamma_up + Gamma_down", minimum=0.0, exclusive=True),
+        Quantity("omega", 1.0, "cavity frequency omega", units="omega"),
+        Quantity("epsilon", 1.0, "emitter splitting epsilon", units="omega"),
+        Quantity("kappa", 1.0, "photon loss rate kappa", units="omega", minimum=0.0, exclusive=True),
+        Quantity("gamma_T", 0.5, "total emitter rate Gamma_up + Gamma_down", units="omega", minimum=0.0, exclusive=True),
     ),
     scalings=(
         Scaling("fixed_g_sqrtN", "g = g_sqrtN / sqrt(N) (Fig. 3b: g sqrt(N) = 9/10)",
-                (Quantity("g_sqrtN", 0.9, "g * sqrt(N) under fixed_g_sqrtN"),), lambda p: {"g": p["g_sqrtN"] / math.sqrt(p["N"])}),
-        Scaling("fixed_gN", "g = gN / N", (Quantity("gN", 0.9, "g * N under fixed_gN"),), lambda p: {"g": p["gN"] / p["N"]}),
+                (Quantity("g_sqrtN", 0.9, "g * sqrt(N) under fixed_g_sqrtN", units="omega"),),
+                lambda p: {"g": p["g_sqrtN"] / math.sqrt(p["N"])}),
+        Scaling("fixed_gN", "g = gN / N", (Quantity("gN", 0.9, "g * N under fixed_gN", units="omega"),), lambda p: {"g": p["gN"] / p["N"]}),
         Scaling("none", "g fixed", (_G,)),
     ),
     concrete=_concrete,
     concrete_parameters=(
-        Quantity("omega", 1.0, "cavity frequency omega"),
-        Quantity("epsilon", 1.0, "emitter splitting epsilon"),
-        Quantity("g", 0.28, "cavity-emitter coupling g (after scaling with N)"),
-        Quantity("kappa", 1.0, "photon loss rate kappa"),
-        Quantity("gamma_up", 0.375, "emitter pump rate Gamma_up"),
-        Quantity("gamma_down", 0.125, "emitter loss rate Gamma_down"),
+        Quantity("omega", 1.0, "cavity frequency omega", units="omega"),
+        Quantity("epsilon", 1.0, "emitter splitting epsilon", units="omega"),
+        Quantity("g", 0.28, "cavity-emitter coupling g (after scaling with N)", units="omega"),
+        Quantity("kappa", 1.0, "photon loss rate kappa", units="omega"),
+        Quantity("gamma_up", 0.375, "emitter pump rate Gamma_up", units="omega"),
+        Quantity("gamma_down", 0.125, "emitter loss rate Gamma_down", units="omega"),
     ),
     observables=(
         ObservableInfo("photon_number_per_N", "scaled photon number <a^dagger a>/N", label=r"$\langle a^\dagger a\rangle/N$"),
@@ -122,6 +123,8 @@ MODEL = Model(
         ObservableInfo("photon_number_variance", "photon-number variance <(a^dagger a)^2> - <a^dagger a>^2"),
     ),
     headline="photon_number_per_N",
+    energy_units="omega",
+    time_units="1/omega",
     engines={
         "exact": "cumex.engines:EXACT_TAVIS_CUMMINGS",
         "1": "cumex.engines:MEAN_FIELD_TAVIS_CUMMINGS",
