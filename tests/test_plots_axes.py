@@ -166,6 +166,21 @@ def test_map_axes_are_numeric_uneven_and_log_and_every_tick_labelled() -> None:
     assert "Uniform" not in fig.get_suptitle()  # mean-field has two states above 0.5: not uniform
 
 
+def test_map_counts_beyond_three_get_their_own_colours_and_integer_axes_their_values() -> None:
+    Ns = (2, 3, 4)
+    ds = study(Ns, ratios=(0.2, 0.5, 0.8), orders=("1",), n_stable=lambda o, N, r: 2 * N if r > 0.4 else 1)
+    fig = draw_figure(ds, "stability")
+    ax = fig.axes[0]
+    mesh = next(c for c in ax.collections if isinstance(c, QuadMesh))
+    shown = mesh.get_array().reshape(3, len(Ns))
+    np.testing.assert_array_equal(shown[1:], [[4, 6, 7], [4, 6, 7]])  # 8 states: the top level "7 or more"
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[:8] == ["0", "1", "2", "3", "4", "5", "6", "7 or more"]
+    colours = {tuple(h.get_facecolor()) for h in fig.legends[0].legend_handles[:8]}
+    assert len(colours) == 8
+    assert labels(fig.axes[-1].xaxis) == ["2", "3", "4"]  # the bottom row: N's values, not 2.5
+
+
 def test_map_size_is_bounded_with_many_columns() -> None:
     orders = ("exact", "1", "2", "3", "4", "5", "6", "3_broken")
     fig = draw_figure(study((1, 2, 4), ratios=(0.5, 0.75), orders=orders), "stability")

@@ -42,8 +42,16 @@ from cumex.plots.style import (
 
 __all__ = ["plot_map", "cell_edges", "ATTRACTOR_HATCHES"]
 
-_LEVEL_COLOURS = ["#f0e442", "#56b4e9", "#e69f00", "#cc79a7"]  # 0, 1, 2, >= 3 stable states
-_MAX_LEVEL = len(_LEVEL_COLOURS) - 1
+# Okabe-Ito: 0, 1, 2, 3, ... stable states; the last level holds "that many or more"
+_LEVEL_COLOURS = ["#f0e442", "#56b4e9", "#e69f00", "#cc79a7", "#009e73", "#0072b2", "#d55e00", "#000000"]
+_MIN_LEVELS = 4  # 0, 1, 2, 3+ at least, so maps of different studies share colours
+
+
+def _levels(ds: xr.Dataset) -> int:
+    """Number of count levels drawn: up to the largest count found (at least 0-3), at most the palette."""
+    counts = np.asarray(ds["n_stable"].values, dtype=float)
+    top = int(np.nanmax(counts)) if np.isfinite(counts).any() else 0
+    return int(np.clip(top + 1, _MIN_LEVELS, len(_LEVEL_COLOURS)))
 #: attractor kinds drawn as hatching over the count (the common schema's ``attractor`` variable)
 ATTRACTOR_HATCHES = {"limit_cycle": "//", "irregular": "xx"}
 
@@ -92,6 +100,9 @@ def _ticks(ax, which: str, values, scale: str, max_ticks: int) -> None:
     unlabelled minor ticks), the values themselves on a categorical axis."""
     axis = ax.xaxis if which == "x" else ax.yaxis
     if scale == "linear":
+        v = np.asarray(values, dtype=float)
+        if len(v) <= 12 and np.all(v == np.round(v)):
+            axis.set_ticks(v, [number_text(t) for t in v])  # integer axes (M, N): the values, not 2.5
         return
     if scale == "log":
         v = np.asarray(values, dtype=float)
@@ -178,9 +189,11 @@ def plot_map(ds: xr.Dataset, model: Model, spec: FigureSpec, choices=None):
     orders = sorted_orders(ds["order"].values)
     (x_edges, x_scale), (y_edges, y_scale) = cell_edges(xs), cell_edges(ys)
     x_numeric, y_numeric = x_scale != "category", y_scale != "category"
-    cmap = ListedColormap(_LEVEL_COLOURS)
+    n_levels = _levels(ds)
+    top_level = n_levels - 1
+    cmap = ListedColormap(_LEVEL_COLOURS[:n_levels])
     cmap.set_bad("white")
-    norm = BoundaryNorm(np.arange(-0.5, _MAX_LEVEL + 1.0), cmap.N)
+    norm = BoundaryNorm(np.arange(-0.5, top_level + 1.0), cmap.N)
     hatched: set[str] = set()
     with plt.rc_context(RC_PARAMS):
         fig, axes = plt.subplots(
@@ -198,7 +211,7 @@ def plot_map(ds: xr.Dataset, model: Model, spec: FigureSpec, choices=None):
                     ax.set_yscale("log")
                 cell = ds[["converged", "n_stable", "attractor"]].sel(scaling=scaling, order=order).transpose(spec.y, spec.x)
                 ok = np.asarray((present(cell) & ~failed(cell)).values, dtype=bool)
-                counts = np.where(ok, np.minimum(np.asarray(cell["n_stable"].values, dtype=float), _MAX_LEVEL), np.nan)
+                counts = np.where(ok, np.minimum(np.asarray(cell["n_stable"].values, dtype=float), top_level), np.nan)
                 ax.pcolormesh(x_edges, y_edges, np.ma.masked_invalid(counts), cmap=cmap, norm=norm, edgecolors="face")
                 kinds = np.asarray(cell["attractor"].values).astype(str)
                 for kind, hatch in ATTRACTOR_HATCHES.items():
@@ -222,13 +235,15 @@ def plot_map(ds: xr.Dataset, model: Model, spec: FigureSpec, choices=None):
                 if j == 0:
                     # the row's scaling as the first line of the axis label: a separate annotation at a
                     # fixed offset collides with the label when tick labels are wide
-                    ax.set_ylabel(scaling_title(ds, scaling) + "\n" + axis_label(model, spec.y))
+                    row = "" if scalings == ["none"] else scaling_title(ds, scaling) + "\n"
+                    ax.set_ylabel(row + axis_label(model, spec.y))
                 if i == len(scalings) - 1:
                     ax.set_xlabel(axis_label(model, spec.x))
                 _ticks(ax, "x", xs, x_scale, 10)
                 _ticks(ax, "y", ys, y_scale, 8)
                 ax.tick_params(length=2)
-        handles = [Patch(color=c, label=f"{k}" if k < _MAX_LEVEL else f"{k} or more") for k, c in enumerate(_LEVEL_COLOURS)]
+        handles = [Patch(color=c, label=f"{k}" if k < top_level else f"{k} or more")
+                   for k, c in enumerate(_LEVEL_COLOURS[:n_levels])]
         handles += [Patch(facecolor="white", edgecolor="0.15", hatch=ATTRACTOR_HATCHES[k], label=k.replace("_", " "))
                     for k in ATTRACTOR_HATCHES if k in hatched]
         handles.append(Patch(facecolor="0.85", edgecolor="0.45", hatch="xxx", label="solve failed"))
