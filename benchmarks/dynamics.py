@@ -22,6 +22,8 @@ run, so the times are upper bounds; ``--qutip-N 4 6 8``):
        20      7084       4.0     12.4   5.2e-14   4.3e-14  -0.27054353   3.118238 ok
        40     49364       6.3    110.9   3.4e-14   3.4e-14  -0.27292260   3.354278 ok
        80    367524      36.5        -         -         -  -0.27335135   3.477648 ok
+      150   2341104     341.7        -         -         -  -0.27338724   3.536310 ok   (--large, separate run,
+                                                                        load 13-18, peak RSS 3.65 GB)
     # 2. exact beside QuTiP mesolve on the full Hilbert space; load average: 17.75, 14.60, 9.57
         N  hilbert  cumex s  qutip s  max|dtz|   max|dq|
         4       32     0.42     0.65   4.0e-11   5.6e-12

@@ -134,3 +134,23 @@ def test_trace_and_deviation_figures_state_the_fitted_slope():
     traces = draw_figure(ds, "traces")
     first = traces.axes[0]
     assert len(first.lines) == 4 and first.lines[-1].get_linestyle() == "--"  # N = 4, 8, 16 and the limit dashed
+
+
+def test_shipped_dynamics_study_is_carollo_fig2():
+    """config/carollo_dynamics.yaml as Snakemake reads it (extending config/config.yaml): N = 6..80 and the limit
+    over 0 <= t <= 4 (Carollo's window), both figures of the model's dynamics."""
+    from pathlib import Path
+
+    import yaml
+
+    from cumex.config import grid_points
+
+    root = Path(__file__).resolve().parents[1]
+    config = {**yaml.safe_load((root / "config" / "config.yaml").read_text()),
+              **yaml.safe_load((root / "config" / "carollo_dynamics.yaml").read_text())}
+    config = validate_study(config)
+    points = grid_points(config)
+    exact = sorted(p.values[0] for p in points if p.order == "exact")
+    assert exact[0] <= 10 and exact[-1] >= 80 and any(p.order == "limit" for p in points)
+    assert study_times(config)[-1] == 4.0
+    assert [f.name for f in get_model(config["model"]).dynamics_figures] == ["traces", "deviation"]

@@ -175,22 +175,21 @@ def plot_deviation(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapp
     window = f"{float(t[0]):g} \\leq t \\leq {float(t[-1]):g}"
     for ax, name in zip(axes[0], names):
         lines = [(key, value) for key, value in table.items() if key[2] == name]
-        for (scaling, order, _), (Ns, dev, slope) in lines:
-            style = {k: v for k, v in order_style(order).items() if k not in ("markevery",)}
+        several = len({s for (s, _, _), _ in lines}) > 1
+        for k, ((scaling, order, _), (Ns, dev, slope)) in enumerate(lines):
+            style = {key: v for key, v in order_style(order).items() if key not in ("markevery",)}
             style["linestyle"] = "-"
-            label = f"{order_label(order)}: slope {slope:.2f}" if np.isfinite(slope) else order_label(order)
-            if len({s for (s, _, _), _ in lines}) > 1:
-                label += f" ({scaling})"
+            label = order_label(order) + (f" ({scaling})" if several else "")
             ax.loglog(Ns, np.where(dev > 0, dev, np.nan), label=label, **style)
             if np.isfinite(slope):
                 ok = dev > 0
                 fit = np.exp(np.polyval(np.polyfit(np.log(Ns[ok]), np.log(dev[ok]), 1), np.log(Ns)))
                 ax.loglog(Ns, fit, color=style.get("color", "black"), lw=0.7, ls=":")
-        if lines:
-            text = "\n".join(f"$\\Delta \\propto N^{{{slope:.2f}}}$" for _, (_, _, slope) in lines if np.isfinite(slope))
-            ax.text(0.96, 0.94, text, transform=ax.transAxes, ha="right", va="top", fontsize=9)
-            ax.legend(frameon=False, fontsize=7, loc="lower left")
-        else:
+                short = "exact" if order == "exact" else f"C{order.split('_')[0]}" + (" broken" if "_" in order else "")
+                # lower left: decaying lines run from the upper left to the lower right
+                ax.text(0.03, 0.03 + 0.075 * k, f"{short}: $\\Delta \\propto N^{{{slope:.2f}}}$", transform=ax.transAxes,
+                        ha="left", va="bottom", fontsize=8, color=style.get("color", "black"))
+        if not lines:
             ax.text(0.5, 0.5, "no N -> infinity limit\nin this study", transform=ax.transAxes, ha="center", va="center")
         sizes = sorted({float(n) for (_, _, o), (Ns, _, _) in table.items() if o == name for n in Ns})
         if sizes:  # the N of the study as ticks (log axes' minor labels overlap)
@@ -200,4 +199,12 @@ def plot_deviation(ds: xr.Dataset, model: Model, spec: FigureSpec, choices: Mapp
         ax.set_title(f"max over ${window}$ of |{observable_label(model, name)} − limit|", fontsize=8)
     if fixed:
         fig.suptitle(fixed_text(model, fixed), fontsize=9)
+    handles, labels = [], []
+    for ax in axes[0]:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    if handles:
+        fig.legend(handles, labels, frameon=False, loc="outside lower center", ncols=min(len(handles), 3), fontsize=8)
     return fig
