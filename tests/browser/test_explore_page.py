@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import assert_not_blank, colour_pixels, image
+from explore_toy import FAILED, NS, signal, toy_study
+
 from cumex.explore import build_page
 from cumex.io import read_dataset
-from explore_toy import FAILED, NS, signal, toy_study
 
 pytestmark = pytest.mark.browser
 
@@ -92,7 +92,8 @@ def test_controls_change_the_plot(browser, study_run: Path, dataset) -> None:
     drawn = {t["name"]: t for t in traces(browser)}
     order = dataset["order"].values[state["sel"]["order"]]
     for s in dataset["scaling"].values:
-        np.testing.assert_allclose(drawn[f"scaling = {s}"]["y"], dataset["sz_satellite"].sel(scaling=s, order=order, pump_ratio=0.4).values, rtol=1e-6)
+        expected = dataset["sz_satellite"].sel(scaling=s, order=order, pump_ratio=0.4).values
+        np.testing.assert_allclose(drawn[f"scaling = {s}"]["y"], expected, rtol=1e-6)
 
     change(browser, "ctl-view", "map")
     (heatmap,) = [t for t in traces(browser) if t["type"] == "heatmap"]

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import STUDY, assert_not_blank, colour_pixels, image
 
 pytestmark = pytest.mark.browser
