@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import assert_not_blank, colour_pixels, image
+from browser_checks import assert_not_blank, colour_pixels, image
 from explore_toy import FAILED, NS, signal, toy_study
 
 from cumex.explore import build_page
@@ -168,3 +168,14 @@ def test_toy_page_infinite_size_failures_and_text_axes(browser, tmp_path: Path) 
     change(browser, "ctl-var", "g_eff")
     assert browser.evaluate("document.getElementById('dim-order').disabled") is True
     assert_not_blank(image(browser.screenshot(tmp_path / "toy.png")), "toy page")
+
+
+def test_the_screenshot_checks_tell_a_blank_page(browser, tmp_path: Path) -> None:
+    """The judges of the tests above: a white page is blank and has none of the line colours."""
+    page = tmp_path / "blank.html"
+    page.write_text("<!DOCTYPE html><html><body style='background: white'></body></html>")
+    browser.open(page.as_uri())
+    pixels = image(browser.screenshot())
+    with pytest.raises(AssertionError, match="looks blank"):
+        assert_not_blank(pixels, "a white page")
+    assert colour_pixels(pixels, ORANGE) == 0 and colour_pixels(pixels, SKY_BLUE) == 0

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import STUDY, assert_not_blank, colour_pixels, image
+from browser_checks import STUDY, assert_not_blank, colour_pixels, image
 
 pytestmark = pytest.mark.browser
 
