@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
+from explore_toy import CONFIG, NS, toy_study
 
 from cumex.explore import build_page, page_data
-from explore_toy import CONFIG, NS, toy_study
 
 VOID = {"meta", "br", "input", "img", "link", "hr", "col", "area", "base", "embed", "source", "track", "wbr"}
 
@@ -131,9 +131,10 @@ def test_variables_over_the_budget_are_left_out_and_named(toy) -> None:
 
 
 def test_a_registered_model_orders_the_menu_and_picks_the_headline() -> None:
-    from cumex.results import MethodResult, SteadyState
-    from synthetic import OBSERVABLES, central_spin_point
     import xarray as xr
+    from synthetic import OBSERVABLES, central_spin_point
+
+    from cumex.results import MethodResult, SteadyState
 
     def point(order, N):
         obs = {name: 0.1 * N for name in OBSERVABLES}

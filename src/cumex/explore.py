@@ -24,8 +24,9 @@ import base64
 import html
 import json
 import math
+from collections.abc import Mapping
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -161,7 +162,8 @@ def _best_index(ds: xr.Dataset, dim: str, target: Any, headline: str | None) -> 
     present = ds["converged"] if "converged" in ds else (ds[headline] if headline in ds else None)
     if present is None or dim not in present.dims:
         return 0
-    counts = np.isfinite(present.astype(float)).sum(dim=[d for d in present.dims if d != dim]).values
+    finite = np.isfinite(present.values.astype(float))
+    counts = finite.sum(axis=tuple(k for k, d in enumerate(present.dims) if d != dim))
     return int(np.argmax(counts))
 
 

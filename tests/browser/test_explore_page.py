@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from browser_checks import assert_not_blank, colour_pixels, image
+from explore_toy import FAILED, NS, signal, toy_study
 
-from conftest import assert_not_blank, colour_pixels, image
 from cumex.explore import build_page
 from cumex.io import read_dataset
-from explore_toy import FAILED, NS, signal, toy_study
 
 pytestmark = pytest.mark.browser
 
@@ -92,7 +92,8 @@ def test_controls_change_the_plot(browser, study_run: Path, dataset) -> None:
     drawn = {t["name"]: t for t in traces(browser)}
     order = dataset["order"].values[state["sel"]["order"]]
     for s in dataset["scaling"].values:
-        np.testing.assert_allclose(drawn[f"scaling = {s}"]["y"], dataset["sz_satellite"].sel(scaling=s, order=order, pump_ratio=0.4).values, rtol=1e-6)
+        expected = dataset["sz_satellite"].sel(scaling=s, order=order, pump_ratio=0.4).values
+        np.testing.assert_allclose(drawn[f"scaling = {s}"]["y"], expected, rtol=1e-6)
 
     change(browser, "ctl-view", "map")
     (heatmap,) = [t for t in traces(browser) if t["type"] == "heatmap"]
@@ -167,3 +168,14 @@ def test_toy_page_infinite_size_failures_and_text_axes(browser, tmp_path: Path) 
     change(browser, "ctl-var", "g_eff")
     assert browser.evaluate("document.getElementById('dim-order').disabled") is True
     assert_not_blank(image(browser.screenshot(tmp_path / "toy.png")), "toy page")
+
+
+def test_the_screenshot_checks_tell_a_blank_page(browser, tmp_path: Path) -> None:
+    """The judges of the tests above: a white page is blank and has none of the line colours."""
+    page = tmp_path / "blank.html"
+    page.write_text("<!DOCTYPE html><html><body style='background: white'></body></html>")
+    browser.open(page.as_uri())
+    pixels = image(browser.screenshot())
+    with pytest.raises(AssertionError, match="looks blank"):
+        assert_not_blank(pixels, "a white page")
+    assert colour_pixels(pixels, ORANGE) == 0 and colour_pixels(pixels, SKY_BLUE) == 0

@@ -6,9 +6,9 @@ import sys
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (injected by Snakemake)
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-import _library  # noqa: E402,F401 (cumex from this checkout when run in the conda env)
-
 from pathlib import Path  # noqa: E402
+
+import _library  # noqa: E402,F401 (cumex from this checkout when run in the conda env)
 
 from cumex.explore import build_page  # noqa: E402
 from cumex.io import read_dataset  # noqa: E402

@@ -14,7 +14,10 @@
     DIMS[d.name] = d;
   }
   for (const v of Object.values(DATA.variables)) {
-    const bytes = Uint8Array.from(atob(v.data), (c) => c.charCodeAt(0));
+    const text = atob(v.data);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i); // a plain loop: fast on 10^7 bytes
+    delete v.data;
     const Typed = { f4: Float32Array, f8: Float64Array, i4: Int32Array }[v.dtype];
     v.values = new Typed(bytes.buffer);
     v.strides = [];
@@ -126,7 +129,8 @@
     y: select("ctl-y", "y axis (map)", []),
   };
   ctl.logx = checkbox("ctl-logx", "log x");
-  ctl.logy = checkbox("ctl-logy", "log y (colour on maps)");
+  ctl.logy = checkbox("ctl-logy", "log y");
+  ctl.logy.title = "on a map: a log colour scale";
   const sliceCtl = {};
   for (const d of DATA.dims) sliceCtl[d.name] = select("dim-" + d.name, d.name, d.labels.map((l, k) => ({ value: String(k), text: l })), sliceRow);
 
@@ -186,7 +190,7 @@
   function linesFigure() {
     const x = state.x;
     const series = state.series ? DIMS[state.series].labels.map((_, k) => k) : [null];
-    const traces = [], failed = { x: [], text: [] }, rows = [];
+    const traces = [], failed = { x: [], text: [] }, rows = [], empty = [];
     const finite = DIMS[x].numbers.filter(Number.isFinite);
     let shown = 0, values = 0, nfailed = 0;
     const yFinite = [];
@@ -217,7 +221,9 @@
         trace.y.push(y);
         trace.text.push(hoverText(sel));
       });
-      traces.push(trace);
+      // lines with no value at all (e.g. the unused slots of the per-state variables) are left out
+      if (trace.y.some((v) => typeof v === "string" || Number.isFinite(v))) traces.push(trace);
+      else if (!atInfinity) empty.push(name);
       // a value at x = inf (the N -> infinity limit) as a dotted line across the finite range
       if (atInfinity && finite.length) {
         const ends = [Math.min(...finite), Math.max(...finite)];
@@ -232,12 +238,14 @@
         text: failed.text, hovertemplate: "failed<br>%{text}<extra></extra>", marker: { symbol: "x-thin-open", size: 11, color: "#555", line: { width: 2 } } });
     }
     const layout = {
-      title: { text: `${variableTitle()}${fixedText([x, state.series]) ? " at " + fixedText([x, state.series]) : ""}` },
-      xaxis: { title: { text: axisTitle(x) }, type: state.logx ? "log" : isNumeric(x) ? "linear" : "category", automargin: true },
+      title: { x: 0, xref: "paper", xanchor: "left", text: `${variableTitle()}${fixedText([x, state.series]) ? " at " + fixedText([x, state.series]) : ""}` },
+      xaxis: { title: { text: axisTitle(x) }, type: state.logx ? "log" : isNumeric(x) ? "linear" : "category", automargin: true,
+        dtick: state.logx ? "D2" : undefined },
       yaxis: { title: { text: variableTitle() }, type: state.logy ? "log" : "-", automargin: true, exponentformat: "power" },
-      legend: { orientation: "v" }, margin: { t: 60 },
+      showlegend: true, legend: { orientation: "v" }, margin: { t: 60 },
     };
-    return { traces, layout, rows, header: [state.series || "line", x, state.var], shown, values, nfailed };
+    const note = empty.length ? ` Not drawn, no value: ${empty.join(", ")}.` : "";
+    return { traces, layout, rows, header: [state.series || "line", x, state.var], shown, values, nfailed, note };
   }
 
   function mapFigure() {
@@ -277,7 +285,7 @@
     }
     const axis = (dim, log) => ({ title: { text: axisTitle(dim) }, type: log ? "log" : finiteCoords(dim) ? "linear" : "category", automargin: true });
     const layout = {
-      title: { text: `${variableTitle()}${fixedText([x, y]) ? " at " + fixedText([x, y]) : ""}` },
+      title: { x: 0, xref: "paper", xanchor: "left", text: `${variableTitle()}${fixedText([x, y]) ? " at " + fixedText([x, y]) : ""}` },
       xaxis: axis(x, state.logx), yaxis: axis(y, false), margin: { t: 60 },
     };
     return { traces, layout, rows, header: [y, x, state.var], shown, values, nfailed: failed.x.length };
@@ -301,7 +309,7 @@
     writeHash();
     const figure = state.view === "map" ? mapFigure() : linesFigure();
     document.getElementById("summary").textContent =
-      `${figure.shown} grid points in this view, ${figure.values} with a value, ${figure.nfailed} failed.`;
+      `${figure.shown} grid points in this view, ${figure.values} with a value, ${figure.nfailed} failed.${figure.note || ""}`;
     valueTable(figure);
     return Plotly.react("plot", figure.traces, figure.layout, { responsive: true, displaylogo: false }).then(() => {
       renders++;
@@ -312,7 +320,8 @@
   for (const key of ["var", "view", "x", "series", "y"]) ctl[key].addEventListener("change", () => { state[key] = ctl[key].value; render(); });
   for (const key of ["logx", "logy"]) ctl[key].addEventListener("change", () => { state[key] = ctl[key].checked; render(); });
   for (const d of DATA.dims) sliceCtl[d.name].addEventListener("change", () => { state.sel[d.name] = Number(sliceCtl[d.name].value); render(); });
-  window.addEventListener("hashchange", () => { readHash(); render(); });
+  // a new fragment (a link followed, or typed) is a whole view: what it leaves out is the initial view's
+  window.addEventListener("hashchange", () => { Object.assign(state, JSON.parse(JSON.stringify(DATA.initial))); readHash(); render(); });
 
   readHash();
   window.cumexExplore = { state, render, valueAt, data: DATA };
