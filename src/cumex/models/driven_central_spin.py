@@ -110,7 +110,7 @@ MODEL = Model(
                        label=r"$\langle q_N\rangle$"),
         ObservableInfo("quadrature_variance", "variance of the bath quadrature Q_N"),
         ObservableInfo("quadrature_central4", "fourth moment <Q_N^4> of the centred quadrature Q_N = q_N - <q_N>",
-                       label=r"$\langle Q_N^4\rangle$"),
+                       label=r"$\langle Q_N^4\rangle$", long_name="fourth central moment of the bath quadrature"),
         ObservableInfo("quadrature_cumulant4", "fourth cumulant <Q_N^4> - 3<Q_N^2>^2 of Q_N (0 for a Gaussian state)",
                        label=r"$\langle Q_N^4\rangle - 3\langle Q_N^2\rangle^2$"),
         ObservableInfo("corr_central_satellite_re", "Re <tau^+ sigma_k^->"),
