@@ -148,3 +148,15 @@ def test_a_registered_model_orders_the_menu_and_picks_the_headline() -> None:
     labels = [g["label"] for g in data["groups"]]
     assert labels.index("concrete parameters") < labels.index("per steady state")
     assert "g" in next(g for g in data["groups"] if g["label"] == "concrete parameters")["names"]
+
+
+def test_text_from_the_dataset_cannot_break_the_page() -> None:
+    ds = toy_study()
+    ds["signal"].attrs["long_name"] = "a </script> <!-- <script> tricky name"
+    ds.attrs["note"] = "<b>bold</b> & </details>"
+    page = build_page(ds)
+    parsed = parse(page)
+    assert parsed.errors == [] and parsed.stack == [], parsed.errors
+    data = json.loads(parsed.scripts["cumex-data"])
+    assert data["variables"]["signal"]["long_name"] == ds["signal"].attrs["long_name"]
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;/details&gt;" in page

@@ -254,8 +254,8 @@ def _dimension_rows(data: Mapping[str, Any]) -> str:
 
 
 def _script_json(obj: Any) -> str:
-    """JSON that is safe inside a <script> element (no '</' to end it early)."""
-    return json.dumps(obj, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    """JSON that is safe inside a <script> element: no '<' at all, so neither '</script' nor '<!--' occurs."""
+    return json.dumps(obj, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
 
 
 def build_page(dataset: xr.Dataset, config: Mapping[str, Any] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
