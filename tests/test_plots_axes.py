@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import xarray as xr
 from matplotlib.collections import QuadMesh
+from synthetic import OBSERVABLES, central_spin_point
 
 from cumex.assemble import assemble
 from cumex.config import validate_study
@@ -23,7 +24,6 @@ from cumex.plots.notice import MAX_FIGURE_INCHES
 from cumex.plots.style import RC_PARAMS, order_style
 from cumex.results import MethodResult, SteadyState
 from cumex.study import solve_point
-from synthetic import OBSERVABLES, central_spin_point
 
 LIMIT = {"fixed_g_sqrtN": 0.61, "fixed_kappa_over_N": 0.44}
 
@@ -61,7 +61,8 @@ def study(Ns, ratios=(0.75,), orders=("exact", "1", "2"), scalings=("fixed_g_sqr
                 obs = {name: 0.0 for name in OBSERVABLES}
                 obs["central_population"] = LIMIT[s]
                 state = SteadyState(obs, True, 1e-12)
-                points.append(central_spin_point(MethodResult([state], state, True, "ok"), order="limit", scaling=s, N=math.inf, pump_ratio=r))
+                result = MethodResult([state], state, True, "ok")
+                points.append(central_spin_point(result, order="limit", scaling=s, N=math.inf, pump_ratio=r))
     return assemble(points)
 
 
@@ -245,7 +246,8 @@ def test_pdf_embeds_truetype_fonts_and_math_uses_the_text_font(tmp_path) -> None
 
 
 def test_tavis_cummings_closed_form_mean_field_equals_its_solver() -> None:
-    from cumex.models.tavis_cummings import mean_field_photon_number_per_N, mean_field_threshold as tc_threshold
+    from cumex.models.tavis_cummings import mean_field_photon_number_per_N
+    from cumex.models.tavis_cummings import mean_field_threshold as tc_threshold
 
     for N, r in ((20, 0.5), (20, 0.6), (200, 0.95)):
         ds = solve_point("tavis_cummings", "1", "fixed_g_sqrtN", N=N, pump_ratio=r)

@@ -43,7 +43,8 @@ def check_figures(model: Model, figures: Mapping[str, Any]) -> None:
                 raise CumexInputError("figures.n_axis", value, "one of auto (log N where the N plotted span more than a "
                                       "decade, else 1/N), log_n, inverse_n")
         elif key not in model.axis_names:
-            raise CumexInputError(f"figures.{key}", value, f"formats, n_axis, panels, or an axis of {model.name}: {', '.join(model.axis_names)}")
+            allowed = f"formats, n_axis, panels, or an axis of {model.name}: {', '.join(model.axis_names)}"
+            raise CumexInputError(f"figures.{key}", value, allowed)
         elif value is not None:
             _check_value(model, key, value, f"figures.{key}")
 

@@ -239,8 +239,8 @@ MODEL = Model(
             "axis where it spans more than a decade, the :math:`N \\to \\infty` value (the exact limit, or a "
             "mean-field line independent of :math:`N` where the limit is mean-field) a star at the tick "
             ":math:`\\infty` beyond the axis break, with a dashed level; with ``figures.n_axis: inverse_n`` (or a "
-            "narrower span) against :math:`1/N`, :math:`N \\to \\infty` on the left. Crosses on the lower edge mark grid points whose solve failed. Compare Fowler-Wright "
-            "et al., PRL 2023, Fig. 2(a, b).")),
+            "narrower span) against :math:`1/N`, :math:`N \\to \\infty` on the left. "
+            "Crosses on the lower edge mark grid points whose solve failed. Compare Fowler-Wright et al., PRL 2023, Fig. 2(a, b).")),
         FigureSpec("error", "error", x="N", caption=(
             r"Absolute error :math:`|p_0^\uparrow - p_0^{\uparrow,\mathrm{exact}}|` of each approximate method against "
             "the number of satellites :math:`N` (log axes), at the pump ratio given in the title, one panel per scaling. Crosses "

@@ -133,7 +133,8 @@ MODEL = Model(
     max_order=6,
     figures=(
         FigureSpec("convergence", "series", x="N", x_transform="inverse", caption=(
-            "Scaled photon number <a^dagger a>/N against N (log N, or 1/N with figures.n_axis: inverse_n) at the pump ratio of the title, a panel per scaling, a line "
+            "Scaled photon number <a^dagger a>/N against N (log N, or 1/N with figures.n_axis: inverse_n) at the "
+            "pump ratio of the title, a panel per scaling, a line "
             "per method (mean-field MF, cumulant order M = CM); exact results are dots. Compare Fowler-Wright et al., "
             "PRL 2023, Fig. 3(b).")),
         FigureSpec("error", "error", x="N", caption="Absolute error of <a^dagger a>/N of each approximate method against N."),

@@ -3,7 +3,7 @@ curve over the whole visible axis and its threshold, or a note where the thresho
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

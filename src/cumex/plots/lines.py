@@ -56,7 +56,7 @@ def _top_axis_of_N(ax, n_min: float = 1.0) -> None:
     """N itself on the top axis, so that a point can be read off without inverting (ticks from the
     smallest N plotted: 1/N beyond it is not on the axis)."""
     top = ax.secondary_xaxis("top", functions=(_reciprocal, _reciprocal))
-    ticks = [n for n in (1, 2, 3, 5, 10, 50) if n >= n_min] or [n_min]
+    ticks = [float(n) for n in (1, 2, 3, 5, 10, 50) if n >= n_min] or [n_min]
     top.set_xticks(ticks, labels=[f"{n:g}" for n in ticks])
     top.tick_params(labelsize=7.5, length=2)
     top.set_xlabel(r"$N$", fontsize=8.5, labelpad=4)

@@ -118,6 +118,7 @@ def _ticks(ax, which: str, values, scale: str, max_ticks: int) -> None:
 def _drop_infinite(ds: xr.Dataset, spec: FigureSpec, model: Model) -> tuple[xr.Dataset, list[str]]:
     """``ds`` without infinite values of x and y (no cell has a width there); notes saying what was left out."""
     notes = []
+    assert spec.y is not None
     for axis in (spec.x, spec.y):
         v = np.asarray(ds[axis].values, dtype=float)
         bad = ~np.isfinite(v)
