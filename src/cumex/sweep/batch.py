@@ -29,10 +29,10 @@ import numpy as np
 from cumex.methods import check_settings, engine_for, parse_method
 from cumex.models import Model, get_model
 from cumex.results import MethodResult
-from cumex.steady.analysis import read_settings, recording_analyses
+from cumex.steady.analysis import find_steady_states, read_settings, recording_analyses
 from cumex.steady.system import RealODESystem
 from cumex.sweep.closed_form import central_spin_mean_field_states, central_spin_order2_states
-from cumex.sweep.step import Anchor, anchor_from_analysis, continue_states
+from cumex.sweep.step import Anchor, anchor_from_analysis, continue_states, physical_from_neighbour
 
 __all__ = ["BatchPoint", "solve_batch", "solve_batch_datasets", "serpentine_order", "continuable"]
 
@@ -48,6 +48,8 @@ class BatchPoint:
     seconds: float
     #: "full" (the point-by-point analysis) or "continued"
     how: str
+    #: why a continuation step was refused here ("" if none was tried or it was accepted)
+    note: str = ""
 
 
 def _central_spin_system(spec: Model, method, params, settings) -> RealODESystem:
@@ -64,6 +66,17 @@ def _cumulant_system(spec: Model, method, params, settings) -> RealODESystem:
     return model_system(spec.name, method.label, dict(params), settings)
 
 
+def _cumulant_guesses(spec: Model, method, params, settings) -> list[np.ndarray]:
+    """The extra Newton starts :func:`cumex.cumulants.solver.solve_model_order` gives its analysis."""
+    from cumex.cumulants.solver import lower_order_guesses
+
+    if settings.get("lower_order_guess", method.symmetry == "u1" and method.order >= 3):
+        return lower_order_guesses(method.label, dict(params), settings, spec.name)
+    return []
+
+
+#: engine name -> the extra Newton starts of its analysis (none if absent)
+GUESSES: dict[str, Callable[..., list]] = {"cumulants": _cumulant_guesses}
 #: engine name -> the bound ODE system its analysis solves (for the continuation steps)
 SYSTEM_BUILDERS: dict[str, Callable[..., RealODESystem]] = {
     "handwritten_central_spin": _central_spin_system,
@@ -112,11 +125,21 @@ def solve_batch(
     overrides: Mapping[str, object] | None = None,
     settings: Mapping[str, object] | None = None,
     continuation: bool = True,
+    states: str = "starts",
 ) -> list[BatchPoint]:
     """Solve ``points`` (axis values by name) of one (model, scaling, order); results in the given order.
 
-    ``continuation=False`` solves every point alone (:func:`cumex.study.solve_result`).
+    ``continuation=False`` solves every point alone (:func:`cumex.study.solve_result`). Where the model
+    gives no closed form, ``states`` says how a continued point finds its steady states: "starts" (the
+    default) runs the point-by-point Newton starts there, so it finds the same states, and takes only the
+    physical one from the neighbour (no integration); "continued" keeps only the neighbour's states
+    continued by Newton (faster; a state the starts would find elsewhere, e.g. an unstable one born away
+    from the known ones, is missed until the next full analysis).
     """
+    if states not in ("starts", "continued"):
+        from cumex.errors import CumexInputError
+
+        raise CumexInputError("states", states, "'starts' or 'continued'")
     from cumex.study import _method_point, solve_result
 
     spec = get_model(model)
@@ -135,18 +158,19 @@ def solve_batch(
     for i in visit:
         point = full_points[i]
         start = time.perf_counter()
-        got = None
+        got, note = None, ""
         if build is not None and anchors:
             near = _nearest(grid, i, anchors)
             if near is not None:
-                got = _continued(spec, method, engine, build, closed, scaling, point, overrides, given, cfg, anchors[near])
+                got, note = _continued(spec, method, engine.name, closed, scaling, point, overrides, given, cfg,
+                                       anchors[near], states)
         if got is not None:
             result, params, anchor = got
             out[i] = BatchPoint(point, result, params, used, time.perf_counter() - start, "continued")
         else:
             with recording_analyses() as record:
                 result, params, used_i, seconds = solve_result(spec, order, scaling, overrides, given, **point)
-            out[i] = BatchPoint(point, result, params, used_i, seconds, "full")
+            out[i] = BatchPoint(point, result, params, used_i, seconds, "full", note)
             anchor = anchor_from_analysis("", result, record[-1][1]) if (build and record) else None
         if anchor is not None:
             anchor.label = "the grid point " + " ".join(f"{a}={point[a]}" for a in spec.axis_names)
@@ -166,17 +190,24 @@ def _nearest(grid: np.ndarray, i: int, anchors: Mapping[int, Anchor]) -> int | N
     return int(keys[ok[-1]]) if ok.size else None
 
 
-def _continued(spec, method, engine, build, closed, scaling, point, overrides, settings, cfg, anchor):
+def _continued(spec, method, engine, closed, scaling, point, overrides, settings, cfg, anchor, states):
+    """((result, params, next anchor), "") or (None, why the step was refused)."""
     try:
         params = spec.resolve(scaling, point, overrides)
-        system = build(spec, method, params, settings)
-        starts = closed(params) if closed is not None else None
-        result, nxt, why = continue_states(system, anchor, cfg, starts)
-    except (np.linalg.LinAlgError, FloatingPointError, OverflowError, ZeroDivisionError, ValueError):
-        return None
+        system = SYSTEM_BUILDERS[engine](spec, method, params, settings)
+        if closed is not None:
+            result, nxt, why = continue_states(system, anchor, cfg, closed(params))
+        elif states == "continued":
+            result, nxt, why = continue_states(system, anchor, cfg)
+        else:
+            guesses = GUESSES[engine](spec, method, params, settings) if engine in GUESSES else []
+            analysis = find_steady_states(system, guesses, settings, find_physical=False)
+            result, nxt, why = physical_from_neighbour(system, analysis, anchor, cfg)
+    except (np.linalg.LinAlgError, FloatingPointError, OverflowError, ZeroDivisionError, ValueError) as exc:
+        return None, f"continuation raised {exc!r}"
     if result is None:
-        return None
-    return result, params, nxt
+        return None, why
+    return (result, params, nxt), ""
 
 
 def solve_batch_datasets(
@@ -187,6 +218,7 @@ def solve_batch_datasets(
     overrides: Mapping[str, object] | None = None,
     settings: Mapping[str, object] | None = None,
     continuation: bool = True,
+    states: str = "starts",
 ):
     """:func:`solve_batch` with each point laid out as :func:`cumex.study.solve_point` lays it out."""
     from cumex.dataset import to_dataset
@@ -197,5 +229,5 @@ def solve_batch_datasets(
     return [
         to_dataset(bp.result, model=spec, order=label, scaling=scaling, point=spec.axis_values(bp.point),
                    params=bp.params, overrides=dict(overrides or {}), settings=bp.settings, solve_seconds=bp.seconds)
-        for bp in solve_batch(spec, order, scaling, points, overrides, settings, continuation)
+        for bp in solve_batch(spec, order, scaling, points, overrides, settings, continuation, states)
     ]

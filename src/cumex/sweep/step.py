@@ -35,7 +35,7 @@ from cumex.steady.stability import balanced_norm, classify_stability
 from cumex.steady.symmetry import distance_modulo_rotation, is_symmetric
 from cumex.steady.system import RealODESystem
 
-__all__ = ["Anchor", "anchor_from_analysis", "continue_states", "MAX_JUMP", "MARGIN"]
+__all__ = ["Anchor", "anchor_from_analysis", "continue_states", "physical_from_neighbour", "MAX_JUMP", "MARGIN"]
 
 #: largest relative change of a state's unknowns between neighbouring points that counts as the same branch
 MAX_JUMP = 0.2
@@ -140,4 +140,46 @@ def continue_states(
                           dict(anchor.settings), attractor="fixed_point")
     nxt = Anchor(anchor.label, [f.x for f in fps], [f.nu for f in fps], [f.stable for f in fps],
                  [f.symmetric for f in fps], k, discarded, anchor.settings)
+    return result, nxt, ""
+
+
+def physical_from_neighbour(
+    system: RealODESystem,
+    analysis,
+    anchor: Anchor,
+    cfg: dict[str, object],
+    max_jump: float = MAX_JUMP,
+    margin: float = MARGIN,
+) -> tuple[MethodResult | None, Anchor | None, str]:
+    """The physical state of a multi-start ``analysis`` (``find_physical=False``, the point-by-point
+    starts) taken from the neighbour instead of integrating: Newton from the neighbour's physical state
+    must land on one of the states found, that state must be the only stable one and away from a
+    bifurcation; else (None, None, why). The states are the analysis' own, in its order."""
+    tol, stol, mtol = (float(cfg[k]) for k in ("residual_tol", "stability_tol", "merge_tol"))  # type: ignore[arg-type]
+    x0, nu0 = anchor.xs[anchor.physical], anchor.nus[anchor.physical]
+    with np.errstate(all="ignore"):
+        root = newton_root(system, x0, nu0=nu0, residual_tol=tol, max_iter=12)
+        if root is None:
+            return None, None, "Newton failed from the physical state"
+        scale = max(1.0, float(np.linalg.norm(x0)))
+        if distance_modulo_rotation(root.x, x0, system.rotation) > max_jump * scale:
+            return None, None, "the physical state jumped"
+        fps = analysis.fixed_points
+        symmetric = system.rotation is None or is_symmetric(root.x, system.rotation)
+        size = max(1.0, float(np.linalg.norm(root.x)))
+        k = next((i for i, fp in enumerate(fps) if fp.symmetric == symmetric
+                  and distance_modulo_rotation(fp.x, root.x, system.rotation) <= mtol * size), None)
+        if k is None:
+            return None, None, "the continued physical state is not among the states the starts found"
+        fp = fps[k]
+        if not fp.stable or analysis.n_stable != 1:
+            return None, None, f"{analysis.n_stable} stable state(s)"
+        if not _margin_ok(system, fp.x, fp.nu, fp.stability.max_real_eigenvalue, margin):
+            return None, None, f"the physical state is near a bifurcation (max Re λ = {fp.stability.max_real_eigenvalue:.3g})"
+    states = [_steady_state(system, f) for f in fps]
+    summary = analysis.status.split(": ", 1)[1] if ": " in analysis.status else analysis.status
+    status = f"ok: {summary}; physical: state {k} (stable), continued by Newton from {anchor.label}"
+    result = MethodResult(states, states[k], True, status, dict(anchor.settings), attractor="fixed_point")
+    nxt = Anchor(anchor.label, [f.x for f in fps], [f.nu for f in fps], [f.stable for f in fps],
+                 [f.symmetric for f in fps], k, [], anchor.settings)
     return result, nxt, ""
