@@ -99,3 +99,25 @@ def test_order4_batch_equals_point_by_point():
     alone = solve_batch("central_spin", "4", "fixed_kappa_over_N", points, continuation=False)
     assert sum(b.how == "continued" for b in batch) >= 30
     _compare(batch, alone)
+
+
+def test_batch_dataset_equals_the_assembled_point_datasets():
+    """The batch's one dataset equals assemble() of the points' solve_point-style datasets."""
+    import xarray as xr
+
+    from cumex.assemble import assemble
+    from cumex.dataset import to_dataset
+    from cumex.models import get_model
+    from cumex.sweep import batch_dataset
+
+    spec = get_model("central_spin")
+    points = _grid([3, 4], [0.2, 0.9, 1.0])[:-1]  # a hole in the batch's grid
+    solved = solve_batch("central_spin", "2", "none", points)
+    one = batch_dataset(solved, "central_spin", "2", "none")
+    parts = [to_dataset(bp.result, model=spec, order="2", scaling="none", point=spec.axis_values(bp.point),
+                        params=bp.params, overrides={}, settings=bp.settings, solve_seconds=bp.seconds) for bp in solved]
+    many = assemble(parts)
+    one.attrs.pop("created", None)
+    many.attrs.pop("created", None)
+    xr.testing.assert_identical(one, many)
+    assert int(np.isnan(one["converged"].values).sum()) == 1

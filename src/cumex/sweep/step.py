@@ -30,8 +30,8 @@ import numpy as np
 
 from cumex.results import MethodResult
 from cumex.steady.analysis import FixedPoint, _steady_state
-from cumex.steady.newton import newton_root
-from cumex.steady.stability import balanced_norm, classify_stability
+from cumex.steady.newton import Root, acceptance_tolerance, newton_root, residual_norm
+from cumex.steady.stability import classify_stability
 from cumex.steady.symmetry import distance_modulo_rotation, is_symmetric
 from cumex.steady.system import RealODESystem
 
@@ -72,11 +72,20 @@ def anchor_from_analysis(label: str, result: MethodResult, analysis) -> Anchor |
                   [fp.symmetric for fp in fps], k, [(d.x, d.nu) for d in analysis.discarded], settings)
 
 
-def _margin_ok(system: RealODESystem, x: np.ndarray, nu: float, max_re: float, margin: float) -> bool:
-    J = np.asarray(system.jacobian(x), dtype=float)
-    if system.rotation is not None and nu != 0.0:
-        J = J - nu * system.rotation
-    return bool(np.isfinite(max_re)) and abs(max_re) > margin * max(1.0, balanced_norm(J))
+def _margin_ok(stab, margin: float) -> bool:
+    """The largest counted eigenvalue is at least margin × the spectral radius away from Re λ = 0."""
+    eig = stab.eigenvalues
+    scale = max(1.0, float(np.max(np.abs(eig)))) if eig.size and np.all(np.isfinite(eig)) else np.inf
+    return bool(np.isfinite(stab.max_real_eigenvalue)) and abs(stab.max_real_eigenvalue) > margin * scale
+
+
+def _root(system: RealODESystem, x0: np.ndarray, nu0: float, tol: float, exact: bool) -> Root | None:
+    """Newton from (x0, ν0); a closed-form zero (``exact``) is taken as it is when its residual passes."""
+    if exact:
+        res = residual_norm(system, x0, nu0)
+        if res <= acceptance_tolerance(system, x0, tol):
+            return Root(np.asarray(x0, dtype=float), float(nu0), res, 0)
+    return newton_root(system, x0, nu0=nu0, residual_tol=tol, max_iter=12)
 
 
 def continue_states(
@@ -94,7 +103,7 @@ def continue_states(
     fps: list[FixedPoint] = []
     with np.errstate(all="ignore"):
         for i, (x0, nu0) in enumerate(pairs):
-            root = newton_root(system, x0, nu0=nu0, residual_tol=tol, max_iter=12)
+            root = _root(system, x0, nu0, tol, closed_form)
             if root is None:
                 return None, None, f"Newton failed from state {i}"
             if system.admissible is not None and not system.admissible(root.x):
@@ -109,12 +118,12 @@ def continue_states(
                 if d <= max(mtol, 1e-3) * max(1.0, float(np.linalg.norm(root.x))):
                     return None, None, "two states merge"
             stab = classify_stability(system, root.x, root.nu, stol)
-            if not _margin_ok(system, root.x, root.nu, stab.max_real_eigenvalue, margin):
+            if not _margin_ok(stab, margin):
                 return None, None, f"state {i} near a bifurcation (max Re λ = {stab.max_real_eigenvalue:.3g})"
             symmetric = system.rotation is None or is_symmetric(root.x, system.rotation)
             fps.append(FixedPoint(root.x, root.nu, root.residual, stab, symmetric, ["continued"]))
         discarded = []
-        for x0, nu0 in anchor.discarded:
+        for x0, nu0 in ([] if closed_form else anchor.discarded):  # a closed form knows every zero
             root = newton_root(system, x0, nu0=nu0, residual_tol=tol, max_iter=12)
             if root is None:
                 continue
@@ -174,7 +183,7 @@ def physical_from_neighbour(
         fp = fps[k]
         if not fp.stable or analysis.n_stable != 1:
             return None, None, f"{analysis.n_stable} stable state(s)"
-        if not _margin_ok(system, fp.x, fp.nu, fp.stability.max_real_eigenvalue, margin):
+        if not _margin_ok(fp.stability, margin):
             return None, None, f"the physical state is near a bifurcation (max Re λ = {fp.stability.max_real_eigenvalue:.3g})"
     states = [_steady_state(system, f) for f in fps]
     summary = analysis.status.split(": ", 1)[1] if ": " in analysis.status else analysis.status
