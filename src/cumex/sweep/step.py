@@ -16,9 +16,11 @@ multi-start analysis there. Accepted only when
   none of the above, the trajectory from the fixed initial state ends there, as the full analysis'
   integration would find; with two (bistable) the basins may move, so those points are never continued.
 
-A model may give its steady states in closed form (``starts``, e.g. the central spin mean-field,
-:mod:`cumex.sweep.closed_form`): they replace the neighbour's states as Newton starts, and the same
-checks apply (count, stability, physical state).
+A model may give every zero of its equations in closed form (``starts``: the central spin orders 1 and 2,
+:mod:`cumex.sweep.closed_form`): they replace the neighbour's states, zeros outside the physical bounds
+are set aside, the margin and merge checks apply, and the count may change (a zero entering the bounds,
+the lasing state past threshold): the one stable state is the physical one, and a point with none or
+several stable states gets the full analysis.
 """
 
 from __future__ import annotations
@@ -131,19 +133,25 @@ def continue_states(
                 return None, None, "a zero outside the physical bounds entered them"
             discarded.append((root.x, root.nu))
     if closed_form:
-        # every zero is known: the same count as the neighbour's, each matched to its nearest state there
-        if len(fps) != len(anchor.xs):
-            return None, None, "count of steady states changed"
-        pool = list(fps)
-        ordered = []
+        # every zero is known: states matched to the neighbour's nearest ones keep their order there, new
+        # ones (a zero entering the physical bounds, the lasing state past threshold) follow; with exactly
+        # one stable state it is the physical one whatever the count did
+        pool, ordered = list(fps), []
         for x in anchor.xs:
+            if not pool:
+                break
             j = int(np.argmin([distance_modulo_rotation(f.x, x, system.rotation) for f in pool]))
             ordered.append(pool.pop(j))
-        fps = ordered
-    if [f.stable for f in fps] != anchor.stable:
+        fps = ordered + pool
+        stable = [i for i, f in enumerate(fps) if f.stable]
+        if len(stable) != 1:
+            return None, None, f"{len(stable)} stable states"
+        k = stable[0]
+    elif [f.stable for f in fps] != anchor.stable:
         return None, None, "stability changed"
+    else:
+        k = anchor.physical
     states = [_steady_state(system, f) for f in fps]
-    k = anchor.physical
     how = f"{len(fps)} state(s) {'from the closed form' if closed_form else 'continued by Newton'} beside {anchor.label}"
     result = MethodResult(states, states[k], True, f"ok: {how}; 1 stable, physical: state {k}",
                           dict(anchor.settings), attractor="fixed_point")
