@@ -207,8 +207,14 @@ def bench_full(scratch: Path) -> list[tuple[str, str, str, str]]:
     import xarray as xr
 
     configfile = REPO / "config" / "scale_100k.yaml"
+    import resource
+
     workdir = _copy_workflow(scratch)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds = _snakemake(workdir, configfile, "--cores", "2")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of every process of the run (Snakemake and its jobs): on a shared machine the fairer number
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     with xr.open_dataset(workdir / "results" / "scale_100k" / "dataset.nc") as ds:
         converged = ds["converged"].values
         inside = float(np.nansum(ds["solve_seconds"].values))
@@ -220,6 +226,8 @@ def bench_full(scratch: Path) -> list[tuple[str, str, str, str]]:
          f"{seconds / 60:.1f} min", "completes", "yes" if solved + failed == converged.size else "NO"),
         (f"  points solved / failed (status kept) / missing", f"{solved:,} / {failed:,} / {converged.size - solved - failed:,}", "", ""),
         ("  sum of solve_seconds / 2 cores (a perfectly parallel loop)", f"{inside / 2 / 60:.1f} min", "", ""),
+        ("  CPU time of all its processes / 2 cores (load-independent)", f"{cpu / 2 / 60:.1f} min", "<= 5 min",
+         "yes" if cpu / 2 / 60 <= 5 else "NO"),
     ]
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cumex.models.central_spin import resolve_parameters
 from cumex.handwritten.central_spin import mean_field_system, order2_system
+from cumex.models.central_spin import resolve_parameters
 from cumex.sweep import central_spin_mean_field_states, serpentine_order, solve_batch
 from cumex.sweep.closed_form import central_spin_order2_states
 

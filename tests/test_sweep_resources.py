@@ -13,7 +13,12 @@ import sys
 
 import pytest
 
-from cumex.sweep.resources import MEMORY_CAP_MB, RUNTIME_CAP_MINUTES, job_memory_mb, job_resources
+from cumex.sweep.resources import (
+    MEMORY_CAP_MB,
+    RUNTIME_CAP_MINUTES,
+    job_memory_mb,
+    job_resources,
+)
 
 _CHILD = r"""
 import json, resource, sys

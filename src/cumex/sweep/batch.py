@@ -31,8 +31,16 @@ from cumex.models import Model, get_model
 from cumex.results import MethodResult
 from cumex.steady.analysis import find_steady_states, read_settings, recording_analyses
 from cumex.steady.system import RealODESystem
-from cumex.sweep.closed_form import central_spin_mean_field_states, central_spin_order2_states
-from cumex.sweep.step import Anchor, anchor_from_analysis, continue_states, physical_from_neighbour
+from cumex.sweep.closed_form import (
+    central_spin_mean_field_states,
+    central_spin_order2_states,
+)
+from cumex.sweep.step import (
+    Anchor,
+    anchor_from_analysis,
+    continue_states,
+    physical_from_neighbour,
+)
 
 __all__ = ["BatchPoint", "solve_batch", "solve_batch_datasets", "serpentine_order", "continuable"]
 

@@ -172,7 +172,7 @@ def physical_from_neighbour(
     starts) taken from the neighbour instead of integrating: Newton from the neighbour's physical state
     must land on one of the states found, that state must be the only stable one and away from a
     bifurcation; else (None, None, why). The states are the analysis' own, in its order."""
-    tol, stol, mtol = (float(cfg[k]) for k in ("residual_tol", "stability_tol", "merge_tol"))  # type: ignore[arg-type]
+    tol, mtol = (float(cfg[k]) for k in ("residual_tol", "merge_tol"))  # type: ignore[arg-type]
     x0, nu0 = anchor.xs[anchor.physical], anchor.nus[anchor.physical]
     with np.errstate(all="ignore"):
         root = newton_root(system, x0, nu0=nu0, residual_tol=tol, max_iter=12)
