@@ -2,7 +2,7 @@
 
     python benchmarks/workflow.py                 # dag, overhead, aggregate (about 6 minutes on 2 cores)
     python benchmarks/workflow.py --only dag      # or: overhead, aggregate
-    python benchmarks/workflow.py --only full     # the 100,000-point study to completion (~31 min; not in the default run)
+    python benchmarks/workflow.py --only full     # the 100,000-point study to completion (wall and CPU time; not in the default run)
 
 Targets (issue 6):
   dag        a dry run of a 100,000-point study (orders 1 and 2, 2 scalings x 250 N x 100 pump ratios)
