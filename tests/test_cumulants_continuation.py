@@ -22,7 +22,7 @@ def test_continued_state_equals_the_direct_solution_where_both_work():
     assert direct.physical is not None and continued is not None and continued.physical is not None
     assert continued.settings["continued_from_N"] == pytest.approx(100.0)
     for name, value in direct.physical.observables.items():
-        assert abs(continued.physical.observables[name] - value) < 1e-8, name
+        assert abs(continued.physical.observables[name] - value) < 1e-10, name
 
 
 @pytest.mark.slow
@@ -43,4 +43,4 @@ def test_order5_at_a_million_equals_the_continuation():
     assert state.stable == reference.stable
     assert (result.physical is None) == (not reference.stable)
     for name, value in reference.observables.items():
-        assert abs(state.observables[name] - value) < 1e-8, name
+        assert abs(state.observables[name] - value) < 1e-10, name

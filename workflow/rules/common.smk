@@ -13,6 +13,7 @@ from cumex.config import (
 )
 from cumex.errors import CumexInputError
 from cumex.methods import engine_for, parse_method
+from cumex.sweep.resources import job_resources
 
 try:
     validate_study(config)
@@ -122,24 +123,31 @@ def solve_job(wildcards):
     }
 
 
-# Resource estimates per job from its points (the model's cost estimate, README "Batching and resources").
-def _point_cost(order, values):
-    if MODEL.cost is None:
-        return 1.0, 600.0
-    return MODEL.cost(order, dict(zip(MODEL.axis_names, values)))
+# Resource estimates per job from its points, fitted to measurements (cumex.sweep.resources: memory of the
+# largest point, time of the batch as solve_batch runs it; capped at cumex.sweep.resources.MEMORY_CAP_MB
+# and RUNTIME_CAP_MINUTES; README "Batching and resources"), doubled on each retry.
+def _job_resources(wildcards, attempt):
+    batch = _batch(wildcards)
+    points = [dict(zip(MODEL.axis_names, v)) for v in batch.values]
+    return job_resources(
+        MODEL,
+        batch.order,
+        batch.scaling,
+        points,
+        overrides_for(batch.scaling, config["parameters"], MODEL),
+        config["settings"].get("engine", "auto"),
+        attempt,
+    )
 
 
 def solve_mem_mb(wildcards, attempt):
-    """Memory of one solve job in MB: its largest point's (doubling on each retry)."""
-    batch = _batch(wildcards)
-    return int(max(_point_cost(batch.order, v)[1] for v in batch.values)) * attempt
+    """Memory of one solve job in MB: its largest point's estimate (doubling on each retry, capped)."""
+    return _job_resources(wildcards, attempt)[0]
 
 
 def solve_runtime(wildcards, attempt):
-    """Minutes of wall time of one solve job (three times the estimate, at least 5; doubling on each retry)."""
-    batch = _batch(wildcards)
-    seconds = sum(_point_cost(batch.order, v)[0] for v in batch.values)
-    return int(max(5, 3 * seconds / 60 + 2)) * attempt
+    """Minutes of wall time of one solve job: 1.5 times the estimate, at least 2 (doubling on each retry, capped)."""
+    return _job_resources(wildcards, attempt)[1]
 
 
 def figure_outputs():

@@ -1,7 +1,10 @@
 """Snakemake script of rule `solve`: solve one batch of grid points and write it as one NetCDF file.
 
-Every point is solved by cumex.study.solve_point, which records a numerical failure or a timeout in
-the data (converged = 0, NaN values, status) instead of raising; the file is written atomically.
+A steady-state batch is solved by cumex.sweep.solve_batch: by continuation along its grid where the
+order's engine allows it, else (and wherever a count of states can change) each point as
+cumex.study.solve_point solves it alone. A dynamics batch evolves each point from the model's initial
+state (cumex.dynamics.evolve_dataset). Either way a numerical failure or a timeout is recorded in the
+data (converged = 0, NaN values, status) instead of raising; the file is written atomically.
 """
 
 import logging
@@ -17,35 +20,58 @@ from cumex.assemble import assemble  # noqa: E402
 from cumex.dynamics import evolve_dataset, time_grid  # noqa: E402
 from cumex.integrity import DamagedFileError  # noqa: E402
 from cumex.io import write_dataset  # noqa: E402
-from cumex.study import solve_point  # noqa: E402
+from cumex.methods import parse_method  # noqa: E402
+from cumex.models import get_model  # noqa: E402
+from cumex.results import status_code  # noqa: E402
+from cumex.sweep import solve_batch  # noqa: E402
+from cumex.sweep.layout import batch_dataset  # noqa: E402
 
 job = dict(snakemake.params.job)  # noqa: F821
 log = logging.getLogger("cumex.workflow.solve")
-points = []
-for k, values in enumerate(job["points"], 1):
-    point = dict(zip(job["axes"], values))
-    try:
-        if job.get("study_type") == "dynamics":  # time traces from the model's initial state
+points = [dict(zip(job["axes"], values)) for values in job["points"]]
+
+
+def _damaged(exc: DamagedFileError) -> None:
+    # the compiled system is damaged: remove it so that the next run derives it again; this job fails
+    log.error("%s; removed it: run the same command again", exc)
+    pathlib.Path(exc.path).unlink(missing_ok=True)
+
+
+def _dynamics():
+    traces = []
+    for k, point in enumerate(points, 1):
+        try:
             ds = evolve_dataset(
                 model=job["model"], order=job["order"], scaling=job["scaling"], overrides=job["overrides"],
                 settings=job["settings"], times=time_grid(job["times"]["stop"], job["times"]["num"]), **point,
             )
-        else:
-            ds = solve_point(
-                model=job["model"], order=job["order"], scaling=job["scaling"], overrides=job["overrides"],
-                settings=job["settings"], **point,
-            )
+        except DamagedFileError as exc:
+            _damaged(exc)
+            raise
+        log.info(
+            "[%d/%d] %s order=%s %s: %s in %.3g s", k, len(points), job["scaling"], job["order"],
+            " ".join(f"{a}={v}" for a, v in point.items()), ds["status"].values.item(), ds["solve_seconds"].values.item(),
+        )
+        traces.append(ds)
+    return assemble(traces)
+
+
+def _steady():
+    try:
+        solved = solve_batch(job["model"], job["order"], job["scaling"], points, job["overrides"], job["settings"])
     except DamagedFileError as exc:
-        # the compiled system is damaged: remove it so that the next run derives it again; this job fails
-        log.error("%s; removed it: run the same command again", exc)
-        pathlib.Path(exc.path).unlink(missing_ok=True)
+        _damaged(exc)
         raise
-    log.info(
-        "[%d/%d] %s order=%s %s: %s in %.3g s", k, len(job["points"]), job["scaling"], job["order"],
-        " ".join(f"{a}={v}" for a, v in point.items()), ds["status"].values.item(), ds["solve_seconds"].values.item(),
-    )
-    points.append(ds)
+    for k, bp in enumerate(solved, 1):
+        log.info(
+            "[%d/%d] %s order=%s %s: %s (%s) in %.3g s", k, len(solved), job["scaling"], job["order"],
+            " ".join(f"{a}={v}" for a, v in bp.point.items()), status_code(bp.result.status), bp.how, bp.seconds,
+        )
+    label = parse_method(job["order"], get_model(job["model"])).label
+    return batch_dataset(solved, job["model"], label, job["scaling"], job["overrides"])
+
 
 # attributes that differ between points (the concrete parameters) are dropped: they are data variables too.
 # NetCDF3: quick to write here and quick to read for the aggregate step (cumex.table)
-write_dataset(assemble(points), snakemake.output[0], format="NETCDF3_64BIT")  # noqa: F821
+dataset = _dynamics() if job.get("study_type") == "dynamics" else _steady()
+write_dataset(dataset, snakemake.output[0], format="NETCDF3_64BIT")  # noqa: F821

@@ -22,6 +22,8 @@ central-spin Hopf branch at large N). :func:`analyse` wraps this into a
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +39,8 @@ from cumex.steady.stability import Stability, classify_stability
 from cumex.steady.symmetry import best_rotation, distance_modulo_rotation, is_symmetric, rotate
 from cumex.steady.system import RealODESystem
 
-__all__ = ["FixedPoint", "SteadyStateAnalysis", "find_steady_states", "analyse", "DEFAULT_SETTINGS", "read_settings"]
+__all__ = ["FixedPoint", "SteadyStateAnalysis", "find_steady_states", "analyse", "DEFAULT_SETTINGS", "read_settings",
+           "recording_analyses"]
 
 #: settings of the steady-state analysis and their defaults (``t_chunk`` None: 50 natural time scales)
 DEFAULT_SETTINGS: dict[str, object] = {
@@ -57,6 +60,22 @@ DEFAULT_SETTINGS: dict[str, object] = {
 #: a perturbation of relative size ≥ e^-50 ≈ 2e-22 (below any rounding error) of an unstable mode grows
 #: to O(1) in 50 e-folding times; a trajectory held at an unstable state longer is an integrator artefact
 HOLD_E_FOLDS = 50.0
+
+#: where :func:`analyse` appends (system, analysis) of each call, inside :func:`recording_analyses`
+_RECORD: contextvars.ContextVar[list | None] = contextvars.ContextVar("cumex_steady_record", default=None)
+
+
+@contextlib.contextmanager
+def recording_analyses():
+    """Within the block, every :func:`analyse` call appends (system, SteadyStateAnalysis) to the list
+    yielded: the states' unknowns x, which a :class:`MethodResult` does not carry, for a caller that
+    continues them to a neighbouring grid point (:mod:`cumex.sweep`) without changing the engines."""
+    record: list = []
+    token = _RECORD.set(record)
+    try:
+        yield record
+    finally:
+        _RECORD.reset(token)
 
 
 @dataclass
@@ -337,6 +356,9 @@ def analyse(
     )
     if physical is not None:
         result.attractor = "bistable" if analysis.n_stable >= 2 else "fixed_point"
+    record = _RECORD.get()
+    if record is not None:
+        record.append((system, analysis))
     relaxation = analysis.relaxation
     if physical is None and analysis.settings["attractors"] and relaxation is not None and not relaxation.settled:
         _use_attractor(system, analysis, result, settings)

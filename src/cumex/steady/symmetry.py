@@ -63,7 +63,8 @@ def best_rotation(x: np.ndarray, y: np.ndarray, rotation: np.ndarray | None) -> 
     """(θ, d): the angle minimising d = |expm(θ G) x - y| and that distance (θ = 0 without rotation).
 
     With integer charges the overlap y·expm(θG)x is a trigonometric polynomial of period 2π, so a
-    fine grid followed by a golden-section refinement finds its maximum reliably.
+    fine grid followed by a golden-section refinement finds its maximum reliably; when every charge is
+    ±1 it is a single harmonic and its maximum is found in closed form.
     """
     pairs = charged_pairs(rotation) if rotation is not None else []
     if not pairs:
@@ -72,9 +73,18 @@ def best_rotation(x: np.ndarray, y: np.ndarray, rotation: np.ndarray | None) -> 
     for p in pairs:
         neutral[[p.re, p.im]] = False
     base = float(np.sum((x[neutral] - y[neutral]) ** 2))
-    zx = np.array([complex(x[p.re], x[p.im]) for p in pairs])
-    zy = np.array([complex(y[p.re], y[p.im]) for p in pairs])
+    re = np.array([p.re for p in pairs])
+    im = np.array([p.im for p in pairs])
+    zx = x[re] + 1j * x[im]
+    zy = y[re] + 1j * y[im]
     q = np.array([p.charge for p in pairs])
+    if np.all(np.abs(q) == 1.0):
+        # |zx e^{iqθ} - zy|² = |zx|² + |zy|² - 2 Re(e^{iθ} w), w = zx z̄y (q = 1) or its conjugate (q = -1):
+        # the minimum over θ is at θ = -arg Σw, exactly
+        w = zx * np.conj(zy)
+        total = complex(np.sum(np.where(q > 0, w, np.conj(w))))
+        d2 = base + float(np.sum(np.abs(zx) ** 2 + np.abs(zy) ** 2)) - 2.0 * abs(total)
+        return float(-np.angle(total)) if total != 0 else 0.0, float(np.sqrt(max(d2, 0.0)))
 
     def dist2(theta: float) -> float:
         return base + float(np.sum(np.abs(zx * np.exp(1j * q * theta) - zy) ** 2))
