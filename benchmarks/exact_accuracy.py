@@ -39,7 +39,7 @@ RATIOS = tuple(round(0.05 * i, 2) for i in range(21))
 TOL = 1e-10
 
 
-def _solve(N: int, scaling: str, r: float, settings: dict, out: "mp.Queue") -> None:
+def _solve(N: int, scaling: str, r: float, settings: dict, out: mp.Queue) -> None:
     from cumex.exact.solver import solve
     from cumex.models.central_spin import resolve_parameters
 

@@ -47,7 +47,7 @@ __all__ = ["main"]
 _MAX_GIB = float(os.environ.get("CUMEX_BENCH_MAX_GIB", "8"))  # set from --max-gib (read by the spawned solves)
 
 
-def _ours(N: int, scaling: str, r: float, out: "mp.Queue", method: str = "coherence_cutoff") -> None:
+def _ours(N: int, scaling: str, r: float, out: mp.Queue, method: str = "coherence_cutoff") -> None:
     from cumex.exact.memory import largest_cutoff_within
     from cumex.exact.solver import solve
     from cumex.models.central_spin import resolve_parameters
@@ -79,11 +79,11 @@ def _ours(N: int, scaling: str, r: float, out: "mp.Queue", method: str = "cohere
     )
 
 
-def _full(N: int, scaling: str, r: float, out: "mp.Queue") -> None:
+def _full(N: int, scaling: str, r: float, out: mp.Queue) -> None:
     _ours(N, scaling, r, out, method="full")
 
 
-def _piqs(N: int, scaling: str, r: float, out: "mp.Queue") -> None:
+def _piqs(N: int, scaling: str, r: float, out: mp.Queue) -> None:
     import numpy as np
     import qutip
     from qutip import piqs

@@ -52,7 +52,7 @@ def _limit(mem_gib: float) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def _ours(N: int, scaling: str, r: float, mem_gib: float, out: "mp.Queue") -> None:
+def _ours(N: int, scaling: str, r: float, mem_gib: float, out: mp.Queue) -> None:
     _limit(mem_gib)
     import logging
 
@@ -83,7 +83,7 @@ def _ours(N: int, scaling: str, r: float, mem_gib: float, out: "mp.Queue") -> No
     )
 
 
-def _piqs(N: int, scaling: str, r: float, mem_gib: float, fock: int, out: "mp.Queue") -> None:
+def _piqs(N: int, scaling: str, r: float, mem_gib: float, fock: int, out: mp.Queue) -> None:
     _limit(mem_gib)
     import numpy as np
     import qutip

@@ -20,8 +20,7 @@ import numpy as np
 
 from cumex.exact.solver import solve
 from cumex.exact.threads import blas_threads
-from cumex.limits import evolve_limit, limit_model, solve_limit
-from cumex.limits import fock
+from cumex.limits import evolve_limit, fock, limit_model, solve_limit
 from cumex.models.central_spin import resolve_parameters
 
 #: (model, params, initial central state, run the dynamics?) — near pump ratio 1/2 the boson's rates

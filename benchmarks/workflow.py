@@ -29,8 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -224,7 +224,7 @@ def bench_full(scratch: Path) -> list[tuple[str, str, str, str]]:
     return [
         (f"snakemake --cores 2, config/scale_100k.yaml {sizes} to dataset + {len(figures)} figures",
          f"{seconds / 60:.1f} min", "completes", "yes" if solved + failed == converged.size else "NO"),
-        (f"  points solved / failed (status kept) / missing", f"{solved:,} / {failed:,} / {converged.size - solved - failed:,}", "", ""),
+        ("  points solved / failed (status kept) / missing", f"{solved:,} / {failed:,} / {converged.size - solved - failed:,}", "", ""),
         ("  sum of solve_seconds / 2 cores (a perfectly parallel loop)", f"{inside / 2 / 60:.1f} min", "", ""),
         ("  CPU time of all its processes / 2 cores (load-independent)", f"{cpu / 2 / 60:.1f} min", "<= 5 min",
          "yes" if cpu / 2 / 60 <= 5 else "NO"),

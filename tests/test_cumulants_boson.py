@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 
 from cumex.cumulants.bind import BoundSystem
-from cumex.operators.boson import boson_powers, boson_product
 from cumex.cumulants.closure import closure, closure_by_partitions, nonzero_filter
 from cumex.cumulants.compile import compile_system
 from cumex.cumulants.heisenberg import heisenberg
 from cumex.cumulants.moments import ONE, Moment, enumerate_moments
 from cumex.cumulants.system import derive_system
 from cumex.models.tavis_cummings_operators import TAVIS_CUMMINGS
+from cumex.operators.boson import boson_powers, boson_product
 
 PAULI = {
     "I": np.eye(2, dtype=complex),
@@ -180,7 +180,8 @@ def test_closure_treats_each_ladder_operator_separately():
     assert closure(Moment("AAaa", ()), nonzero_filter("u1")) == {(Moment("Aa", ()), Moment("Aa", ())): 2}
 
 
-@pytest.mark.parametrize("order, symmetry", [(1, "broken"), (2, "u1"), (2, "broken"), (3, "u1"), (3, "broken"), (4, "u1"), (5, "u1"), (6, "u1")])
+@pytest.mark.parametrize("order, symmetry",
+                         [(1, "broken"), (2, "u1"), (2, "broken"), (3, "u1"), (3, "broken"), (4, "u1"), (5, "u1"), (6, "u1")])
 def test_derived_system_is_closed(order, symmetry):
     """Every moment on a right-hand side is an unknown (or its adjoint), the constant, or a closure moment
     of order M + 1 whose factors are unknowns; U(1) systems hold no charged moment."""

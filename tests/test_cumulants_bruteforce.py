@@ -16,9 +16,9 @@ from cumex.cumulants.bind import BoundSystem
 from cumex.cumulants.compile import compile_system
 from cumex.cumulants.heisenberg import heisenberg
 from cumex.cumulants.moments import ONE, Moment, enumerate_moments
-from cumex.operators.labels import LABELS, site_product
 from cumex.cumulants.system import derive_system
 from cumex.models.central_spin_operators import CENTRAL_SPIN
+from cumex.operators.labels import LABELS, site_product
 
 # basis (|up>, |down>)
 PAULI = {

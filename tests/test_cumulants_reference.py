@@ -12,10 +12,10 @@ import cumex.cumulants.heisenberg as heisenberg_module
 import cumex.cumulants.system as system_module
 from cumex.cumulants.closure import closure, closure_by_partitions, nonzero_filter
 from cumex.cumulants.moments import Moment
-from cumex.operators.labels import site_product
 from cumex.cumulants.system import derive_system
 from cumex.models.central_spin_operators import CENTRAL_SPIN
 from cumex.models.tavis_cummings_operators import TAVIS_CUMMINGS
+from cumex.operators.labels import site_product
 
 
 def naive_string_product(a, b):

@@ -12,12 +12,12 @@ from cumex.cumulants.cache import compiled_system, derive, load_compiled, write_
 from cumex.cumulants.closure import closure, closure_coefficient_sum
 from cumex.cumulants.compile import compile_system
 from cumex.cumulants.heisenberg import heisenberg
-from cumex.operators.many_to_one import HamiltonianTerm, ManyToOneModel
 from cumex.cumulants.moments import ONE, Moment
-from cumex.operators.polynomial import Poly
 from cumex.cumulants.system import derive_system, moment_symbol
 from cumex.errors import CumexInputError
 from cumex.models.central_spin_operators import CENTRAL_SPIN
+from cumex.operators.many_to_one import HamiltonianTerm, ManyToOneModel
+from cumex.operators.polynomial import Poly
 
 u1 = lambda m: m.charge == 0  # noqa: E731
 S = {n: sympy.Symbol(n, real=True) for n in ("omega", "epsilon", "g", "kappa", "gamma_up", "gamma_down", "N")}

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from cumex.exact.brute_force import full_observables, full_steady_state, reduced_to_full
-from cumex.exact.steady import steady_state
 from cumex.exact.observables import observables
+from cumex.exact.steady import steady_state
 from cumex.models.central_spin import resolve_parameters
 
 TOL = 1e-10

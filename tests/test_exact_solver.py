@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from synthetic import OBSERVABLES
 
 import cumex.exact.solver as solver_module
 from cumex.errors import CumexInputError
 from cumex.exact.brute_force import full_observables, full_steady_state
 from cumex.methods import engine_for, parse_method
-from cumex.models.central_spin import MODEL
-from cumex.models.central_spin import resolve_parameters
-from synthetic import OBSERVABLES
+from cumex.models.central_spin import MODEL, resolve_parameters
 
 
 def test_registry_loads_it_and_result_is_complete() -> None:

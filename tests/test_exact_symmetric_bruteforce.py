@@ -45,7 +45,7 @@ def _site(op: np.ndarray, s: int, n: int) -> np.ndarray:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _dense_generator_of(name: str, N: int) -> np.ndarray:
     return _dense_generator(MODELS[name], N)
 

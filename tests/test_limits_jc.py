@@ -13,11 +13,11 @@ import scipy.linalg as sla
 
 from cumex.errors import CumexInputError
 from cumex.exact.threads import blas_threads
-from cumex.limits import emergent_jaynes_cummings, evolve_limit, solve_limit
-from cumex.limits import fock
+from cumex.limits import emergent_jaynes_cummings, evolve_limit, fock, solve_limit
 from cumex.limits.jaynes_cummings import jc_evolve, jc_steady_state, read_settings
 from cumex.limits.krylov import krylov_evolve
 from cumex.limits.meanfield import lone_spin_steady
+
 
 @pytest.fixture(autouse=True)
 def _one_blas_thread():

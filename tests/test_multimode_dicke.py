@@ -15,8 +15,13 @@ from scipy.optimize import brentq, fsolve
 from cumex.errors import CumexInputError
 from cumex.meanfield.multimode_dicke import overlap_roots, solve_multimode_dicke
 from cumex.meanfield.multimode_dicke_equations import MultimodeDickeEquations
-from cumex.meanfield.multimode_dicke_model import (g_crit, mode_occupation_closed_form, overlap_closed_form,
-                                                   pattern_matrix, resolve_parameters)
+from cumex.meanfield.multimode_dicke_model import (
+    g_crit,
+    mode_occupation_closed_form,
+    overlap_closed_form,
+    pattern_matrix,
+    resolve_parameters,
+)
 from cumex.steady.constrained import classify_on_manifold
 
 NO_COUNT = {"count_fixed_points": False}

@@ -6,13 +6,11 @@ import numpy as np
 import pytest
 import xarray as xr
 from matplotlib.collections import QuadMesh
+from synthetic import OBSERVABLES, central_spin_point
 
-from cumex.models.central_spin import resolve_parameters
-from cumex.plots import FIGURES, plot_convergence, plot_error, plot_pump_ratio, plot_stability, save_figure
 from cumex.models.central_spin import mean_field_threshold
+from cumex.plots import FIGURES, plot_convergence, plot_error, plot_pump_ratio, plot_stability, save_figure
 from cumex.results import MethodResult, SteadyState
-from synthetic import OBSERVABLES
-from synthetic import central_spin_point
 
 SCALINGS = ("fixed_g_sqrtN", "fixed_kappa_over_N")
 ORDERS = ("exact", "1", "2")

@@ -24,7 +24,6 @@ import xarray as xr
 sys.path.insert(0, str(Path(__file__).resolve().parent / "slurm"))
 import studyrun  # noqa: E402  (test helper next to the SLURM scripts)
 
-
 # one solve job (and file) per (scaling, order, N): the tests below reason about which files rerun
 PER_N = {"group_by": "N", "points_per_job": 0}
 # mean-field and exact points of small N solve in milliseconds, so job start-up dominates each run

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_steady_toy import hopf
 
 from cumex.errors import CumexInputError
 from cumex.steady import analyse, find_steady_states
 from cumex.steady.system import RealODESystem
-from test_steady_toy import hopf
 
 MU, OMEGA = 2.0, 500.0
 

@@ -11,8 +11,13 @@ import scipy.linalg
 from cumex.meanfield import lmg_dimer as mf
 from cumex.meanfield.lmg_solve import fixed_points
 from cumex.models.lmg_dimer import resolve_parameters
-from cumex.steady.constrained import (ConstrainedSystem, classify_on_manifold, find_constrained_fixed_points,
-                                      integrate_constrained, tangent_basis)
+from cumex.steady.constrained import (
+    ConstrainedSystem,
+    classify_on_manifold,
+    find_constrained_fixed_points,
+    integrate_constrained,
+    tangent_basis,
+)
 from cumex.steady.tangent_stability import classify_matrix
 
 OMEGA = 1.3

@@ -5,14 +5,12 @@ import math
 
 import numpy as np
 import pytest
+from synthetic import OBSERVABLES, central_spin_point
 
 from cumex.errors import CumexInputError
 from cumex.io import combine, format_float, read_dataset, write_dataset
-from cumex.models.central_spin import resolve_parameters
 from cumex.results import MethodResult, SteadyState
-from synthetic import OBSERVABLES
 from cumex.study import solve_point
-from synthetic import central_spin_point
 
 
 def _fake_point(N, r, p0, order="2", scaling="fixed_kappa_over_N", converged=True):
@@ -70,7 +68,7 @@ def test_write_is_atomic_on_failure(tmp_path):
 
     ds = _fake_point(5, 0.5, 0.1)
     ds.attrs["bad"] = {"not": "storable"}  # netCDF cannot store a dict attribute
-    with pytest.raises(Exception):
+    with pytest.raises(TypeError):
         write_dataset(ds, target)
     assert not target.exists()
     assert not list(tmp_path.glob("*.part"))

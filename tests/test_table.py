@@ -8,14 +8,12 @@ import numpy as np
 import pytest
 import xarray as xr
 from scipy.io import netcdf_file
+from synthetic import OBSERVABLES, central_spin_point
 
 from cumex.assemble import assemble, assemble_files
 from cumex.io import dataset_checksum, read_dataset, write_dataset
-from cumex.models.central_spin import resolve_parameters
 from cumex.results import MethodResult, SteadyState
-from synthetic import OBSERVABLES
 from cumex.study import solve_point
-from synthetic import central_spin_point
 from cumex.table import read_table
 
 

@@ -13,7 +13,7 @@ import itertools
 import numpy as np
 import pytest
 
-from cumex.exact.tavis_cummings import TCBasis, TavisCummingsParameters, figure_parameters, solve_on_basis
+from cumex.exact.tavis_cummings import TavisCummingsParameters, TCBasis, figure_parameters, solve_on_basis
 from cumex.exact.tavis_cummings.basis import log_binom
 from cumex.exact.tavis_cummings.brute_force import full_observables, full_steady_state
 from cumex.exact.tavis_cummings.liouvillian import generator

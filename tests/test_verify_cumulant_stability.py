@@ -20,7 +20,7 @@ Findings these tests pin down:
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -40,7 +40,7 @@ def at(N: float):
     return replace(p, N=N, kappa=p.kappa / 10 * N)
 
 
-@lru_cache(maxsize=None)
+@cache
 def branch(order: str, Ns: tuple[float, ...]) -> tuple[np.ndarray, ...]:
     """The physical branch continued by Newton in small steps of N through each of Ns (increasing)."""
     first = find_steady_states(central_spin_system(order, resolve_parameters(500, SCALING, R)), settings={})

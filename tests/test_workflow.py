@@ -214,7 +214,8 @@ BAD_CONFIGS = {
     "unknown key": ({**TINY, "colour": "red"}, ["colour", "allowed keys"]),
     "wrong type": ({**TINY, "grids": [{**TINY["grids"][0], "N": ["four"]}]}, ["grids[0].N[0]", "'four'", "integer"]),
     "N below 1": ({**TINY, "grids": [{**TINY["grids"][0], "N": [0]}]}, ["grids[0].N[0]", ">= 1"]),
-    "pump ratio outside [0, 1]": ({**TINY, "grids": [{**TINY["grids"][0], "pump_ratios": [1.2]}]}, ["grids[0].pump_ratios[0]", ">= 0 and <= 1"]),
+    "pump ratio outside [0, 1]": ({**TINY, "grids": [{**TINY["grids"][0], "pump_ratios": [1.2]}]},
+                                  ["grids[0].pump_ratios[0]", ">= 0 and <= 1"]),
     "unknown order": ({**TINY, "grids": [{**TINY["grids"][0], "orders": ["mf"]}]}, ["grids[0].orders[0]", "'mf'", "'exact'"]),
     "unknown scaling": ({**TINY, "grids": [{**TINY["grids"][0], "scalings": ["sqrtN"]}]}, ["grids[0].scalings[0]", "fixed_kappa_over_N"]),
 }

@@ -10,9 +10,9 @@ import re
 from pathlib import Path
 
 import numpy as np
+from test_workflow import snakemake
 
 from cumex.io import read_dataset
-from test_workflow import snakemake
 
 STUDY = {
     "study": "derived",

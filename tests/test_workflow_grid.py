@@ -6,14 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import xarray as xr
-
-from cumex.io import read_dataset, write_dataset
-from cumex.models.central_spin import resolve_parameters
-from cumex.results import MethodResult, SteadyState
-from synthetic import OBSERVABLES
-from synthetic import central_spin_point
+from synthetic import OBSERVABLES, central_spin_point
 
 from cumex.assemble import assemble
+from cumex.io import read_dataset, write_dataset
+from cumex.results import MethodResult, SteadyState
 
 
 def value(scaling: str, order: str, N: int, r: float) -> float:

@@ -14,7 +14,7 @@ files takes seconds (benchmarks/workflow.py).
 from __future__ import annotations
 
 import os
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import xarray as xr

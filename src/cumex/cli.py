@@ -17,8 +17,8 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from cumex import __version__
 from cumex.errors import CumexInputError

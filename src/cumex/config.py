@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from cumex.errors import CumexInputError
 from cumex.figure_choices import check_figures
 from cumex.io import format_float
-from cumex.schema_errors import explain_validation_error, format_validation_error
 from cumex.methods import Method, check_settings, parse_method
 from cumex.models import Model, get_model
+from cumex.schema_errors import explain_validation_error, format_validation_error
 
 __all__ = [
     "SCHEMA_PATH",
@@ -314,7 +315,7 @@ def grid_points(config: Mapping) -> list[GridPoint]:
     import itertools
 
     model = study_model(config)
-    points = set()
+    points: set[GridPoint] = set()
     for grid in config["grids"]:
         for order in grid["orders"]:
             method = parse_method(order, model)
@@ -343,7 +344,7 @@ def plan_batches(config: Mapping) -> dict[str, Batch]:
     batches: dict[str, Batch] = {}
     for (scaling, order, group), values in groups.items():
         if size <= 0 or len(values) <= size:
-            parts = [(None, values)]
+            parts: list[tuple[int | None, list]] = [(None, values)]
         else:
             parts = [(k, values[k * size:(k + 1) * size]) for k in range(math.ceil(len(values) / size))]
         for part, chunk in parts:

@@ -25,7 +25,7 @@ settings (JSON) and provenance (:func:`cumex.io.provenance`).
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import xarray as xr
@@ -100,7 +100,8 @@ def point_variables(
         data[obs.name] = (dims, scalar(value), attrs)
     for name in model.error_observables:
         data[f"{name}_error"] = (dims, scalar(float(info.get(f"error_{name}", np.nan))),
-                                 {"long_name": f"block standard error of the time average of {name}", "units": model.observable(name).units})
+                                 {"long_name": f"block standard error of the time average of {name}",
+                                  "units": model.observable(name).units})
     data["n_steady_states"] = (dims, scalar(result.n_steady_states), {"long_name": "number of steady states found"})
     data["n_stable"] = (dims, scalar(result.n_stable), {"long_name": "number of linearly stable steady states"})
     data["attractor"] = (dims, scalar(result.attractor_kind, dtype=object),

@@ -9,12 +9,11 @@ point's concrete parameters and the settings; it returns a :class:`~cumex.result
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cumex.methods import Method
-    from cumex.models.spec import Model
     from cumex.results import MethodResult
 
 __all__ = ["Engine", "COMMON_SETTINGS", "EXACT_CENTRAL_SPIN", "HANDWRITTEN_CENTRAL_SPIN", "CUMULANTS",
@@ -30,7 +29,7 @@ COMMON_SETTINGS: dict[str, object] = {"timeout_seconds": None, "engine": "auto"}
 class Engine:
     name: str
     #: (model, method, concrete parameters, settings, scaling=..., point=..., overrides=...) -> MethodResult
-    solve: Callable[..., "MethodResult"]
+    solve: Callable[..., MethodResult]
     #: the settings it reads, with defaults (a callable, so that defaults are imported lazily)
     defaults: Callable[[], Mapping[str, object]] = dict
     check: Callable[[Mapping[str, object]], object] = lambda settings: None
@@ -66,7 +65,7 @@ def _typed(params: Mapping[str, float]) -> dict[str, float]:
 def _central_spin_params(params: Mapping[str, float]):
     from cumex.models.central_spin import CentralSpinParameters
 
-    return CentralSpinParameters(**_typed(params))
+    return CentralSpinParameters(**_typed(params))  # type: ignore[arg-type]
 
 
 def _solve_exact_central_spin(model, method, params, settings, **context):
@@ -205,7 +204,7 @@ LIMIT = Engine("limit", _solve_limit, _limit_defaults, _check_limit,
 def _tc_params(params: Mapping[str, float]):
     from cumex.exact.tavis_cummings import TavisCummingsParameters
 
-    return TavisCummingsParameters(**_typed(params))
+    return TavisCummingsParameters(**_typed(params))  # type: ignore[arg-type]
 
 
 def _solve_exact_tc(model, method, params, settings, **context):
@@ -265,7 +264,7 @@ def symmetric_model_of(model, params: Mapping[str, float]):
             bath += c * PAULI[term.satellite]
         else:
             coupling.append((c, PAULI[term.central], PAULI[term.satellite]))
-    jumps = {"central": [], "satellite": []}
+    jumps: dict[str, list] = {"central": [], "satellite": []}
     for jump in model.operators.jumps:
         jumps[jump.site].append((values[jump.rate], PAULI[jump.operator]))
     return CentralSpinModel(central, bath, tuple(jumps["central"]), tuple(jumps["satellite"]), tuple(coupling), 0.0,

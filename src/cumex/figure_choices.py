@@ -11,7 +11,8 @@ of a line figure. Read by :mod:`cumex.config` (checked before any job) and :mod:
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from cumex.errors import CumexInputError
 from cumex.models.spec import FigureSpec, Model

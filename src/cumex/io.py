@@ -14,16 +14,16 @@ import os
 import platform
 import subprocess
 import tempfile
+from collections.abc import Hashable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Literal, cast
 
 import numpy as np
 import xarray as xr
 
-from cumex.integrity import CHECKSUM_ATTR, DamagedFileError, content_checksum, verify
-
 import cumex
+from cumex.integrity import CHECKSUM_ATTR, DamagedFileError, content_checksum, verify
 
 __all__ = ["format_float", "provenance", "write_dataset", "read_dataset", "dataset_checksum", "combine", "to_json"]
 
@@ -81,7 +81,7 @@ def provenance() -> dict[str, str]:
     return {
         "cumex_version": cumex.__version__,
         "git_commit": _git_commit(),
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "python_version": platform.python_version(),
         "numpy_version": np.__version__,
         "scipy_version": scipy.__version__,
@@ -113,7 +113,8 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike, format: str = "NETCDF
         # would truncate longer strings written beside them ('fixed_kappa_over_N' -> 'fixed_kappa_o')
         ds = ds.drop_encoding()
         ds.attrs[CHECKSUM_ATTR] = dataset_checksum(ds)
-        ds.to_netcdf(tmp, engine=_WRITERS[format], format=format, encoding=_encoding(ds, format))
+        ds.to_netcdf(tmp, engine=cast(Literal["netcdf4", "scipy"], _WRITERS[format]),
+                     format=cast(Literal["NETCDF4", "NETCDF3_64BIT"], format), encoding=_encoding(ds, format))
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; collaborators on a cluster must read it
         os.replace(tmp, path)
     except BaseException:
@@ -122,9 +123,9 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike, format: str = "NETCDF
     return path
 
 
-def _encoding(ds: xr.Dataset, format: str) -> dict[str, dict]:
+def _encoding(ds: xr.Dataset, format: str) -> dict[Hashable, dict[str, Any]]:
     """No fill value on coordinates (CF); NetCDF4 data variables compressed (zlib, shuffle)."""
-    encoding: dict[str, dict] = {name: {"_FillValue": None} for name in ds.coords if ds[name].dtype.kind == "f"}
+    encoding: dict[Hashable, dict[str, Any]] = {name: {"_FillValue": None} for name in ds.coords if ds[name].dtype.kind == "f"}
     if format == "NETCDF4":
         for name, var in ds.data_vars.items():
             if var.dtype.kind in "fiu" and var.ndim:
@@ -168,4 +169,4 @@ def combine(paths: Iterable[str | os.PathLike]) -> xr.Dataset:
     combined = xr.combine_by_coords(
         datasets, combine_attrs="drop_conflicts", data_vars="all", coords="different", compat="no_conflicts", join="outer",
     )
-    return combined
+    return cast(xr.Dataset, combined)

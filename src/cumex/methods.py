@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from cumex.errors import CumexInputError
 
@@ -63,7 +64,7 @@ def orders_allowed(max_order: int = MAX_ORDER) -> str:
     return f"'exact', 'limit', a cumulant order 1..{max_order} (1 = mean-field), or 'M_broken' for a symmetry-broken order M"
 
 
-def parse_method(order: object, model: "Model | None" = None) -> Method:
+def parse_method(order: object, model: Model | None = None) -> Method:
     """The :class:`Method` of an order string (integers are read as orders); CumexInputError if bad.
 
     With ``model``, also checks that the model offers it (an engine for it, M ≤ ``model.max_order``).
@@ -86,12 +87,12 @@ def parse_method(order: object, model: "Model | None" = None) -> Method:
     return method
 
 
-def validate_order(order: object, model: "Model | None" = None) -> str:
+def validate_order(order: object, model: Model | None = None) -> str:
     """The canonical label of an order (see :func:`parse_method`)."""
     return parse_method(order, model).label
 
 
-def _engine_key(model: "Model", method: Method, engine: str = "auto") -> str:
+def _engine_key(model: Model, method: Method, engine: str = "auto") -> str:
     offered = _offered(model)
     if method.kind == "cumulant":
         if method.order > model.max_order and model.max_order:
@@ -110,7 +111,7 @@ def _engine_key(model: "Model", method: Method, engine: str = "auto") -> str:
     raise CumexInputError("order", method.label, f"an order model {model.name!r} offers: {offered}")
 
 
-def _offered(model: "Model") -> str:
+def _offered(model: Model) -> str:
     parts = [k for k in ("exact", "limit") if k in model.engines]
     if "cumulant" in model.engines:
         parts.append(f"1..{model.max_order} and M_broken")
@@ -119,7 +120,7 @@ def _offered(model: "Model") -> str:
     return ", ".join(parts)
 
 
-def engine_for(model: "Model", method: Method, engine: str = "auto") -> "Engine":
+def engine_for(model: Model, method: Method, engine: str = "auto") -> Engine:
     """The engine function that solves ``method`` for ``model``.
 
     ``engine`` ("auto", "handwritten", "derived") picks, where a model has hand-written equations for an
@@ -130,12 +131,12 @@ def engine_for(model: "Model", method: Method, engine: str = "auto") -> "Engine"
     return _load(model.engines[_engine_key(model, method, engine)])
 
 
-def _load(target: str) -> "Engine":
+def _load(target: str) -> Engine:
     module, name = target.split(":")
     return getattr(importlib.import_module(module), name)
 
 
-def known_settings(model: "Model", methods: Iterable[Method], engine: str = "auto") -> dict[str, object]:
+def known_settings(model: Model, methods: Iterable[Method], engine: str = "auto") -> dict[str, object]:
     """Every setting the engines of ``methods`` read, with its default (plus the common ones)."""
     from cumex.engines import COMMON_SETTINGS
 
@@ -145,11 +146,10 @@ def known_settings(model: "Model", methods: Iterable[Method], engine: str = "aut
     return known
 
 
-def check_settings(model: "Model", methods: Iterable[Method], settings: Mapping[str, object], key: str = "settings") -> dict[str, object]:
+def check_settings(model: Model, methods: Iterable[Method], settings: Mapping[str, object], key: str = "settings") -> dict[str, object]:
     """``settings`` checked for the engines of ``methods``: unknown keys and bad values raise
     :class:`CumexInputError` naming the key, the value and what is allowed. Returns the settings with
     every default filled in (what the solves will use)."""
-    from cumex.engines import COMMON_SETTINGS
 
     settings = dict(settings)
     engine = settings.get("engine", "auto")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from typing import Mapping
+from collections.abc import Mapping
 
 import xarray as xr
 

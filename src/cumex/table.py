@@ -45,13 +45,13 @@ class Table:
     attrs: dict[str, Any]
 
     @classmethod
-    def from_dataset(cls, ds: xr.Dataset) -> "Table":
+    def from_dataset(cls, ds: xr.Dataset) -> Table:
         def plain(var) -> Variable:
             return tuple(var.dims), var.values, dict(var.attrs)
 
         return cls(
-            {name: plain(c) for name, c in ds.coords.items()},
-            {name: plain(v) for name, v in ds.data_vars.items()},
+            {str(name): plain(c) for name, c in ds.coords.items()},
+            {str(name): plain(v) for name, v in ds.data_vars.items()},
             dict(ds.attrs),
         )
 

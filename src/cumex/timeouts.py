@@ -15,8 +15,9 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import traceback
+from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["SolveTimeout", "SolveDied", "time_limit", "run_with_time_limit"]
 

@@ -7,15 +7,13 @@ import sys
 sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (injected by Snakemake)
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+from pathlib import Path  # noqa: E402
+
 import _library  # noqa: E402,F401 (cumex from this checkout when run in the conda env)
 
 from cumex.assemble import assemble_files  # noqa: E402
-
-from cumex.io import write_dataset  # noqa: E402
-
-from pathlib import Path  # noqa: E402
-
 from cumex.integrity import DamagedFileError  # noqa: E402
+from cumex.io import write_dataset  # noqa: E402
 
 # assemble, not xarray.combine_by_coords: batches of unequal shape (a union of grids) must combine too.
 try:

@@ -14,6 +14,7 @@ sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (injected by
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 import _library  # noqa: E402,F401 (cumex from this checkout when run in the conda env)
+
 from cumex.integrity import DamagedFileError  # noqa: E402
 from cumex.io import write_dataset  # noqa: E402
 from cumex.methods import parse_method  # noqa: E402

@@ -12,14 +12,14 @@ enter, a phase-averaged coherent state).
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from scipy import sparse
 
-from cumex.operators.boson import boson_powers, is_boson
 from cumex.cumulants.compile import CompiledSystem
 from cumex.cumulants.moments import Moment
+from cumex.operators.boson import boson_powers, is_boson
 from cumex.steady.system import RealODESystem
 
 __all__ = ["BoundSystem", "bind"]
@@ -77,7 +77,9 @@ class BoundSystem:
         self.boson = any(is_boson(m.central) for m in c.zmoments)
         self._bounds = self._boson_bounds() if self.boson else None
         # real unknowns and the map z = R x (x padded with a trailing 0 for absent parts)
-        pos_re, pos_im, names = [], [], []
+        pos_re: list[int] = []
+        pos_im: list[int] = []
+        names: list[str] = []
         for m in self.reps:
             pos_re.append(len(names))
             names.append(f"Re {m}")
@@ -153,7 +155,7 @@ class BoundSystem:
                 d = coef * prefix[:, p] * suffix[:, p + 1]
                 flat = target * n_cols + factors[:, p]
                 dW += np.bincount(flat, d.real, minlength=dW.size) + 1j * np.bincount(flat, d.imag, minlength=dW.size)
-        dW = dW.reshape(self.n_w, n_cols)
+        dW = dW.reshape(self.n_w, n_cols)  # type: ignore[assignment]
         dFdz = self._Az + self._Aw @ dW
         return self._to_real(np.asarray(self._Rt @ dFdz[:, : self.n_z].T).T)
 
@@ -195,8 +197,8 @@ class BoundSystem:
             p, q = boson_powers(m.central) if is_boson(m.central) else (0, 0)
             ip.append(index(p))
             iq.append(index(q))
-        ip, iq = np.array(ip), np.array(iq)
-        return ip, iq, (ip >= -1) & (iq >= -1)
+        ip, iq = np.array(ip), np.array(iq)  # type: ignore[assignment]
+        return ip, iq, (ip >= -1) & (iq >= -1)  # type: ignore[operator, return-value]
 
     def admissible(self, x: np.ndarray, slack: float = 1e-9) -> bool:
         """Necessary physical bounds; closure roots violating them are spurious. Spin sites: every moment
@@ -208,7 +210,7 @@ class BoundSystem:
             return False
         if not self.boson:
             return bool(np.all(np.abs(z) <= 1.0 + slack))
-        ip, iq, checked = self._bounds
+        ip, iq, checked = self._bounds  # type: ignore[misc]
         ze = np.append(z, 1.0)
         n_p, n_q = ze[ip].real, ze[iq].real  # index -1 reads the appended 1 (the identity)
         scale = 1.0 + np.maximum(np.abs(n_p), np.abs(n_q))

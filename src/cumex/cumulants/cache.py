@@ -21,11 +21,11 @@ import numpy as np
 
 import cumex
 from cumex.cumulants.compile import CompiledSystem, compile_system
-from cumex.operators.many_to_one import ManyToOneModel
 from cumex.cumulants.system import SYMMETRIES, EquationSystem, derive_system
 from cumex.errors import CumexInputError
 from cumex.integrity import DamagedFileError
 from cumex.models import model_names
+from cumex.operators.many_to_one import ManyToOneModel
 
 __all__ = [
     "fingerprint",
@@ -99,7 +99,7 @@ def write_compiled(path: str | os.PathLike, model: str, order: int, symmetry: st
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp.npz")
     os.close(fd)
     try:
-        np.savez(tmp, **arrays)
+        np.savez(tmp, **arrays)  # type: ignore[arg-type]
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions

@@ -21,10 +21,10 @@ The result equals the partition sum term by term (:func:`closure_by_partitions`,
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from itertools import product
 from math import comb, factorial
-from typing import Callable
 
 from cumex.cumulants.moments import Moment, canonical
 from cumex.operators.labels import label_elements
@@ -35,7 +35,7 @@ __all__ = ["set_partitions", "nonzero_filter", "closure", "closure_by_partitions
 MomentPoly = dict[tuple[Moment, ...], int]
 
 
-@lru_cache(maxsize=None)
+@cache
 def set_partitions(n: int) -> tuple[tuple[int, ...], ...]:
     """All set partitions of {0..n-1}, each as a tuple of block bitmasks."""
     out: list[tuple[int, ...]] = []
@@ -84,7 +84,7 @@ def closure_by_partitions(moment: Moment, nonzero: Callable[[Moment], bool]) -> 
             continue
         factors = []
         for mask in partition:
-            m = block_moment[mask]
+            m = block_moment[mask]  # type: ignore[assignment]
             if m is None:
                 break
             factors.append(m)
@@ -121,7 +121,7 @@ def _moment_of(types: list[tuple[bool, str]], counts) -> Moment:
     return canonical(central or "I", sats)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cumulant(moment: Moment, symmetry: str) -> tuple[tuple[tuple[Moment, ...], int], ...]:
     nonzero = nonzero_filter(symmetry)
     out: MomentPoly = {}
@@ -172,7 +172,7 @@ def closure(moment: Moment, nonzero: Callable[[Moment], bool]) -> MomentPoly:
     variants: the functions :func:`nonzero_filter` returns, computed by the memoised recursion); any
     other filter falls back to the partition sum.
     """
-    symmetry = {_u1: "u1", _everything: "broken"}.get(nonzero)
+    symmetry = {_u1: "u1", _everything: "broken"}.get(nonzero)  # type: ignore[arg-type]
     if symmetry is None:
         return closure_by_partitions(moment, nonzero)
     out = {k: -v for k, v in _cumulant(moment, symmetry) if k != (moment,)}

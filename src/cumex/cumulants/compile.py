@@ -14,17 +14,16 @@ The structure depends only on model, order and variant; parameters and N enter t
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 
-from cumex.operators.many_to_one import Observable
-from cumex.cumulants.moments import ONE, Moment
-from cumex.operators.polynomial import Monomial
 from cumex.cumulants.closure import closure, nonzero_filter
-from cumex.cumulants.moments import canonical
+from cumex.cumulants.moments import ONE, Moment, canonical
 from cumex.cumulants.system import EquationSystem
+from cumex.operators.many_to_one import Observable
+from cumex.operators.polynomial import Monomial
 
 __all__ = ["CompiledSystem", "compile_system", "moment_to_str", "moment_from_str"]
 
@@ -109,7 +108,7 @@ class CompiledSystem:
         return arrays
 
     @classmethod
-    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> "CompiledSystem":
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> CompiledSystem:
         meta = json.loads(str(arrays["meta"]))
         observables = {}
         for name, spec in meta["observables"].items():
@@ -197,8 +196,8 @@ def compile_system(system: EquationSystem) -> CompiledSystem:
             clo_rows.append((j, tuple(zindex[f] for f in factors), float(k)))
     observables = {
         name: (
-            _poly_terms(_observable_terms(system, obs, zindex, one), one),
-            obs.part, obs.scale, obs.offset, obs.n_power, obs.min_order,
+            _poly_terms(_observable_terms(system, obs, zindex, one), one),  # type: ignore[arg-type]
+            obs.part, obs.scale, obs.offset, obs.n_power, obs.min_order,  # type: ignore[attr-defined]
         )
         for name, obs in system.observables.items()
     }
@@ -215,6 +214,6 @@ def compile_system(system: EquationSystem) -> CompiledSystem:
         lin_col=np.array(cols, dtype=np.int64),
         lin_mono=np.array(monos, dtype=np.int64),
         lin_coef=np.array(coefs, dtype=np.complex128),
-        clo=_poly_terms(clo_rows, one),
+        clo=_poly_terms(clo_rows, one),  # type: ignore[arg-type]
         observables=observables,
     )

@@ -9,8 +9,9 @@ became noisy in the paper's Fig. 3a inset).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -18,6 +19,8 @@ from cumex.steady import classify_stability, newton_root
 from cumex.steady.system import RealODESystem
 
 __all__ = ["BranchPoint", "follow_branch"]
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -59,12 +62,13 @@ def follow_branch(
 
     def step(a: float | None, b: float, x: np.ndarray, nu: float | None, depth: int):
         got = _solve(system_at(b), x, nu, residual_tol)
-        jump = np.inf if got is None else np.linalg.norm(got[0] - x) / max(np.linalg.norm(x), 1e-300)
+        jump = np.inf if got is None else np.linalg.norm(got[0] - x) / max(np.linalg.norm(x), 1e-300)  # type: ignore[operator]
         if got is not None and (a is None or jump <= max_jump):
             return got
         if a is None or depth >= max_depth:
             return got if a is None else None
         mid = float(np.sqrt(a * b)) if a > 0 and b > 0 else 0.5 * (a + b)
+        _log.debug("continuation %g -> %g: step halved at %g (depth %d)", a, b, mid, depth + 1)
         half = step(a, mid, x, nu, depth + 1)
         if half is None:
             return None
@@ -73,6 +77,7 @@ def follow_branch(
     for value in values:
         got = step(prev, float(value), x, nu, 0)
         if got is None:
+            _log.info("continuation step %d/%d to %g: not reached", len(out) + 1, len(values), float(value))
             out.append(None)
             continue
         root_x, root_nu, residual = got
@@ -81,6 +86,8 @@ def follow_branch(
         out.append(
             BranchPoint(root_x, root_nu, residual, stab.stable, stab.max_real_eigenvalue, system.observables(root_x))
         )
+        _log.info("continuation step %d/%d to %g: residual %.3g, %s", len(out), len(values), float(value), residual,
+                  "stable" if stab.stable else "unstable")
         x, nu, prev = root_x, root_nu, float(value)
     return out
 

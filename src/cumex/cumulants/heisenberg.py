@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from cumex.operators.many_to_one import ManyToOneModel
 from cumex.cumulants.moments import Moment, canonical
 from cumex.operators.labels import label_adjoint, string_commutator, string_product
+from cumex.operators.many_to_one import ManyToOneModel
 from cumex.operators.polynomial import Poly
 
 __all__ = ["heisenberg"]

@@ -32,7 +32,7 @@ def lift_state(lower: BoundSystem, x_lower: np.ndarray, upper: BoundSystem) -> n
             return 0.0
         if m not in memo:
             # beyond the lower order, or not reached by its equations: no connected part assumed
-            memo[m] = sum(k * np.prod([value(f) for f in fs]) for fs, k in closure(m, nonzero).items())
+            memo[m] = sum(k * np.prod([value(f) for f in fs]) for fs, k in closure(m, nonzero).items())  # type: ignore[misc]
         return memo[m]
 
     z = np.array([value(m) if upper.zkept[i] else 0.0 for i, m in enumerate(upper.compiled.zmoments)])

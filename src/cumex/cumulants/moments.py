@@ -10,9 +10,9 @@ every label (P ↔ M, a†^p a^q ↔ a†^q a^p), and ⟨X†⟩ = ⟨X⟩*; a m
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations_with_replacement
-from typing import Iterator
 
 from cumex.operators.boson import is_boson
 from cumex.operators.labels import ADJOINT, CHARGE, ORDERING, label_adjoint, label_charge, label_key, label_text, label_weight
@@ -42,7 +42,7 @@ class Moment:
     def charge(self) -> int:
         return self._memo("_charge", lambda: label_charge(self.central) + sum(CHARGE[s] for s in self.satellites))
 
-    def adjoint(self) -> "Moment":
+    def adjoint(self) -> Moment:
         return self._memo(
             "_adjoint", lambda: canonical(label_adjoint(self.central), [ADJOINT[s] for s in self.satellites])
         )
@@ -56,7 +56,7 @@ class Moment:
             "_key", lambda: (self.order, label_key(self.central), tuple(ORDERING[s] for s in self.satellites))
         )
 
-    def representative(self) -> "Moment":
+    def representative(self) -> Moment:
         """The one of {self, adjoint} that carries the unknowns (smaller sort key)."""
         return self._memo("_rep", lambda: min(self, self.adjoint(), key=Moment.sort_key))
 

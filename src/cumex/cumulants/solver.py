@@ -31,8 +31,8 @@ checked by :mod:`cumex.methods`).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Mapping
 
 import numpy as np
 
@@ -164,14 +164,14 @@ def _follow_past_folds(model: str, order: str, at, Ns: np.ndarray, x0: np.ndarra
     folds: list[float] = []
     x = x0
     while True:
-        points = follow_branch(lambda n: model_system(model, order, at(n), sub), Ns, x)
+        points = follow_branch(lambda n: model_system(model, order, at(n), sub), Ns, x)  # type: ignore[arg-type]
         if points[-1] is not None or len(folds) >= 2:
             return points[-1], folds
         k = next(i for i, pt in enumerate(points) if pt is None)
         if k == 0:
             return None, folds
         folds.append(float(Ns[k]))
-        last = points[k - 1].x
+        last = points[k - 1].x  # type: ignore[union-attr]
         found = find_steady_states(model_system(model, order, at(Ns[k]), sub), settings={**sub, "n_random": 16},
                                    find_physical=False)
         if not found.fixed_points:

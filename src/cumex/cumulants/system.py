@@ -12,18 +12,18 @@ equal to its own adjoint is real.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import sympy
 
-from cumex.operators.boson import boson_latex, is_boson
 from cumex.cumulants.closure import closure, nonzero_filter
 from cumex.cumulants.heisenberg import heisenberg
-from cumex.operators.many_to_one import ManyToOneModel
 from cumex.cumulants.moments import ONE, Moment, canonical
-from cumex.operators.polynomial import Poly
 from cumex.errors import CumexInputError
+from cumex.operators.boson import boson_latex, is_boson
+from cumex.operators.many_to_one import ManyToOneModel
+from cumex.operators.polynomial import Poly
 
 __all__ = ["EquationSystem", "derive_system", "SYMMETRIES", "moment_symbol", "moment_latex", "nonzero_filter"]
 

@@ -4,8 +4,8 @@ Modules: ``basis`` (the (N+1)(N+2)-element basis and its index arithmetic), ``li
 vectorised), ``steady`` (the rescaled sparse-LU steady-state solve, by default on the strip of
 coherence ladder indices k ≤ K that carries the state; K chosen adaptively), ``ordering`` (nested dissection),
 ``ladder`` (the cutoff's per-line shifts and next K), ``checks`` (physical bounds of a computed state),
-``memory`` (up-front peak-memory estimate), ``observables``, ``dynamics`` (time evolution, standard initial state), ``solver`` (the ``solve`` entry
-point of the order "exact"); test oracles ``brute_force`` (full Hilbert space, N ≤ 6) and ``unreduced``
+``memory`` (up-front peak-memory estimate), ``observables``, ``dynamics`` (time evolution, standard initial state),
+``solver`` (the ``solve`` entry point of the order "exact"); test oracles ``brute_force`` (full Hilbert space, N ≤ 6) and ``unreduced``
 (permutation-symmetric without the U(1) restriction).
 """
 

@@ -12,7 +12,7 @@ on every satellite individually) on the full 2^(N+1)-dimensional Hilbert space, 
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp

@@ -22,8 +22,8 @@ state (attractor "fixed_point"); it is converged when the full Liouvillian's res
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import scipy.sparse as sp
@@ -124,7 +124,7 @@ def steady_state(p: LMGDimerParameters) -> np.ndarray:
     x = _solve_sparse(A.tocsc(), b)
     rho = np.zeros(d * d, dtype=complex)
     rho[keep] = x
-    rho = rho.reshape(d, d)
+    rho = rho.reshape(d, d)  # type: ignore[assignment]
     rho = 0.5 * (rho + rho.conj().T)
     return rho / np.trace(rho).real
 

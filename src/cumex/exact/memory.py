@@ -17,7 +17,7 @@ It is an estimate (±30 % where calibrated), not a bound.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 from cumex.exact.basis import SectorBasis
 from cumex.models.central_spin import CentralSpinParameters

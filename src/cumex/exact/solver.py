@@ -34,7 +34,7 @@ where the generator is exponentially ill-conditioned; at N = 1000, r = 0.95 a tr
 from __future__ import annotations
 
 import time
-from typing import Mapping
+from collections.abc import Mapping
 
 from cumex.errors import CumexInputError
 from cumex.exact.checks import physical_problems
@@ -107,13 +107,13 @@ def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None =
             params,
             method=str(used["exact_method"]),
             cutoff_tol=float(used["exact_cutoff_tol"]),  # type: ignore[arg-type]
-            cutoff_start=int(used["exact_cutoff_start"]),  # type: ignore[arg-type]
+            cutoff_start=int(used["exact_cutoff_start"]),  # type: ignore[call-overload]
             cutoff_max=used["exact_cutoff_max"],  # type: ignore[arg-type]
             cutoff_floor=float(used["exact_cutoff_floor"]),  # type: ignore[arg-type]
             ordering=str(used["exact_ordering"]),
-            refine=int(used["exact_refine"]),  # type: ignore[arg-type]
+            refine=int(used["exact_refine"]),  # type: ignore[call-overload]
             q_tol=float(used["exact_q_tol"]),  # type: ignore[arg-type]
-            max_passes=int(used["exact_max_passes"]),  # type: ignore[arg-type]
+            max_passes=int(used["exact_max_passes"]),  # type: ignore[call-overload]
             threads=used["exact_blas_threads"],  # type: ignore[arg-type]
         )
     except MemoryError:

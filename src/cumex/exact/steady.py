@@ -61,6 +61,7 @@ also checks physical bounds (:mod:`.checks`) and reports ``info["settled"]`` and
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -73,12 +74,14 @@ from cumex.errors import CumexInputError
 from cumex.exact.basis import SectorBasis, dimension
 from cumex.exact.ladder import balanced_shifts, extend_shifts, next_cutoff, tail_profile
 from cumex.exact.liouvillian import hermitian_real_form, real_to_complex, reduced_liouvillian
+from cumex.exact.observables import excitation_distribution, observables, trace
 from cumex.exact.ordering import nested_dissection
 from cumex.exact.threads import blas_threads
-from cumex.exact.observables import excitation_distribution, observables, trace
 from cumex.models.central_spin import CentralSpinParameters
 
 __all__ = ["SteadyResult", "steady_state", "solver_log_scale", "ORDERINGS", "METHODS"]
+
+_log = logging.getLogger(__name__)
 
 #: "coherence_cutoff" (default: only ladder indices k ≤ K, K grown until the tail is negligible) or "full"
 METHODS = ("coherence_cutoff", "full")
@@ -242,6 +245,7 @@ def _solve_on(
         q_new = float(np.clip((P * m).sum() / (tr * params.N), _Q_MIN, 1.0 - _Q_MIN)) if tr > 0 else q
         change, q = abs(_logit(q_new) - _logit(q)), q_new
         settled = bool(np.isfinite(change) and change <= q_tol and balanced)
+        _log.debug("exact N=%d pass %d: q = %.6g, logit change %.3g, factorised in %.2f s", params.N, passes, q, change, sec)
         if settled or not np.isfinite(change):
             break
     info = {
@@ -331,6 +335,8 @@ def steady_state(
         change = float(np.abs(obs - previous[1]).max()) if previous is not None else float("inf")
         if not np.isfinite(change):
             change = float("inf")
+        _log.info("exact N=%d: cutoff K=%d, observables changed by %.3g, %d passes, %.2f s factorising so far",
+                  params.N, K, change, int(info["passes"]), totals["factor_seconds"])
         if previous is not None:
             history.append((previous[0], change))
             if previous[2] and settled and change <= cutoff_tol:

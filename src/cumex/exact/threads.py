@@ -6,8 +6,8 @@ one thread is the safe default. Uses ``threadpoolctl`` when it is installed, oth
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 __all__ = ["blas_threads"]
 

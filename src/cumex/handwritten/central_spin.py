@@ -43,7 +43,7 @@ Initial state: central spin down (⟨σ0^z⟩ = -1), satellites at their uncoupl
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 

@@ -49,7 +49,7 @@ photon_number |α|², sz_satellite z, corr_photon_satellite α* s, corr_satellit
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

@@ -24,7 +24,7 @@ study's initial state, :mod:`cumex.exact.dynamics`), "up" for Carollo's model (h
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import scipy.linalg as sla

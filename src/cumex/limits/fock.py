@@ -1,7 +1,8 @@
 """The open Jaynes–Cummings model of :mod:`.model` in a Fock cutoff: generator, steady state, evolution.
 
 Hilbert space: central spin (|0⟩ = down, |1⟩ = up) ⊗ boson levels 0..n_fock−1, basis index c·n_fock + n.
-Truncating b to these levels keeps every term a Lindblad term, so the truncated evolution is completely positive and trace preserving; its error is controlled by the weight left in the top levels.
+Truncating b to these levels keeps every term a Lindblad term, so the truncated evolution is completely
+positive and trace preserving; its error is controlled by the weight left in the top levels.
 Density matrices are vectorised row-major, vec(ρ)[i·d + j] = ρ[i, j], so vec(AρB) = (A ⊗ Bᵀ) vec(ρ) and
 Tr(Aρ) = vec(Aᵀ)·vec(ρ).
 """
@@ -82,7 +83,8 @@ def evolve_vectors_expm_multiply(L: sp.csr_matrix, v0: np.ndarray, times: np.nda
     """vec(ρ(t)) at the given increasing times (row 0 is v0 at times[0]) by SciPy's expm_multiply.
 
     The alternative to :func:`cumex.limits.krylov.krylov_evolve` (the engine's choice, several times faster
-    here; ``benchmarks/limits.py`` runs both). Evenly spaced times go through one call of expm_multiply on the whole grid (it reuses its norm
+    here; ``benchmarks/limits.py`` runs both). Evenly spaced times go through one call of expm_multiply on
+    the whole grid (it reuses its norm
     estimates and Taylor steps); otherwise one call per interval.
     """
     times = np.asarray(times, dtype=float)

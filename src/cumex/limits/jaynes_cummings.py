@@ -21,7 +21,7 @@ Observables (names as at finite N where one exists; τ is the central spin, σ0 
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -52,7 +52,7 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, float]:
             raise CumexInputError(f"settings.{key}", value, f"one of {', '.join(DEFAULT_SETTINGS)}")
         integer = key in ("limit_fock_start", "limit_fock_max", "limit_fock_levels")
         try:
-            number = int(value) if integer and float(value) == int(value) else float(value)  # type: ignore[arg-type]
+            number = int(value) if integer and float(value) == int(value) else float(value)  # type: ignore[arg-type, call-overload]
         except (TypeError, ValueError):
             raise CumexInputError(f"settings.{key}", value, "a number") from None
         if integer and (not isinstance(number, int) or number < 1):

@@ -82,7 +82,7 @@ def lone_spin_liouvillian(h: tuple[float, float, float], gamma_up: float, gamma_
     """4×4 generator (row-major vec) of dρ/dt = −i[h·τ, ρ] + γ↑ D[τ^+]ρ + γ↓ D[τ^-]ρ."""
     H = sum(c * s for c, s in zip(h, _PAULI))
     eye = np.eye(2)
-    L = -1j * (np.kron(H, eye) - np.kron(eye, H.T))
+    L = -1j * (np.kron(H, eye) - np.kron(eye, H.T))  # type: ignore[union-attr]
     for rate, c in ((gamma_up, _SM.T.copy()), (gamma_down, _SM)):
         cdc = c.conj().T @ c
         L = L + rate * (np.kron(c, c.conj()) - 0.5 * np.kron(cdc, eye) - 0.5 * np.kron(eye, cdc.T))

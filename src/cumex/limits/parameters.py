@@ -19,7 +19,7 @@ g0 = 4. The bath has no Hamiltonian of its own.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 from cumex.errors import CumexInputError
 from cumex.models.central_spin import CentralSpinParameters, resolve_parameters

@@ -27,8 +27,8 @@ as neutrally stable; such a state is reported with stable = False and its label 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
@@ -105,7 +105,7 @@ def solve_mean_field(p: LMGDimerParameters, settings: Mapping[str, object] | Non
         SteadyState(observables(fp.x), fp.kind == ATTRACTING, fp.residual,
                     {"max_real_eigenvalue": fp.stability.max_real_eigenvalue,
                      # the directions removed before classifying: 2 conserved lengths (+ 1 rotation orbit at J = 0)
-                     "neutral_modes": float(len(fp.x) - len(fp.stability.eigenvalues)), "kind": fp.kind})
+                     "neutral_modes": float(len(fp.x) - len(fp.stability.eigenvalues)), "kind": fp.kind})  # type: ignore[dict-item]
         for fp in fps
     ]
     att = report.physical
@@ -117,8 +117,8 @@ def solve_mean_field(p: LMGDimerParameters, settings: Mapping[str, object] | Non
             {"period": att.period, "lyapunov": att.lyapunov, "window": att.window,
              **{f"error_{k}": v for k, v in att.errors.items()}, **{f"amplitude_{k}": v for k, v in att.amplitude.items()}},
         )
-    converged = physical is not None and not att.message.startswith("integration failed")
+    converged = physical is not None and not att.message.startswith("integration failed")  # type: ignore[union-attr]
     status = f"ok: {report.attractor}" if converged else f"failed: {att.message if att else 'no attractor'}"
     used = {**cfg, "n_fixed_point_starts": n_starts, "fixed_point_seed": seed}
-    return MethodResult(states, physical if converged else None, converged, status, used,
+    return MethodResult(states, physical if converged else None, converged, status, used,  # type: ignore[arg-type]
                         attractor=report.attractor if converged else "none")

@@ -53,15 +53,21 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 
 from cumex.errors import CumexInputError
 from cumex.meanfield.multimode_dicke_equations import MultimodeDickeEquations
-from cumex.meanfield.multimode_dicke_model import (MAPPINGS, MultimodeDickeParameters, g_crit, mode_occupation_closed_form,
-                                                   overlap_closed_form, resolve_parameters)
+from cumex.meanfield.multimode_dicke_model import (
+    MAPPINGS,
+    MultimodeDickeParameters,
+    g_crit,
+    mode_occupation_closed_form,
+    overlap_closed_form,
+    resolve_parameters,
+)
 from cumex.results import MethodResult, SteadyState
 from cumex.steady.constrained import ConstrainedAnalysis, classify_on_manifold, find_constrained_fixed_points, integrate_constrained
 from cumex.steady.tangent_stability import KINDS
@@ -148,7 +154,9 @@ class MultimodeDickeResult:
     def to_dataset(self):
         import xarray as xr
 
-        count = (lambda v: np.nan if v is None else float(v))
+        def count(v):
+            return np.nan if v is None else float(v)
+
         ds = xr.Dataset(
             {
                 "overlap": ("pattern", self.overlap, {"long_name": "stationary |xi_mu| from the state aligned with pattern mu"}),
@@ -286,12 +294,12 @@ def solve_multimode_dicke(params: Mapping[str, object] | MultimodeDickeParameter
     exhaustive = False
     analysis = None
     if cfg["count_fixed_points"]:
-        rng = np.random.default_rng(int(cfg["rng_seed"]))  # type: ignore[arg-type]
-        starts, exhaustive = fixed_point_starts(eq, int(cfg["max_sign_patterns"]), bool(cfg["mixture_starts"]), rng,  # type: ignore[arg-type]
-                                                int(cfg["xi_random_per_sign"]))  # type: ignore[arg-type]
+        rng = np.random.default_rng(int(cfg["rng_seed"]))  # type: ignore[call-overload]
+        starts, exhaustive = fixed_point_starts(eq, int(cfg["max_sign_patterns"]), bool(cfg["mixture_starts"]), rng,  # type: ignore[call-overload]
+                                                int(cfg["xi_random_per_sign"]))  # type: ignore[call-overload]
         extra = [eq.aligned_state(mu) for mu in range(1, M + 1)] + [r for r in roots if r is not None]
-        analysis = find_constrained_fixed_points(system, np.vstack([starts, *extra]), n_random=int(cfg["n_random"]),  # type: ignore[arg-type]
-                                                 seed=int(cfg["rng_seed"]))  # type: ignore[arg-type]
+        analysis = find_constrained_fixed_points(system, np.vstack([starts, *extra]), n_random=int(cfg["n_random"]),  # type: ignore[call-overload]
+                                                 seed=int(cfg["rng_seed"]))  # type: ignore[call-overload]
         n_states, n_stable = analysis.n_steady_states, analysis.n_stable
         by_kind = {k: analysis.count(k) for k in KINDS}
         if not exhaustive:

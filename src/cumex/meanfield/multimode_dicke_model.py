@@ -36,8 +36,8 @@ is x_k = ±√(s² - |z|²) (the following |z|² relation, and eq. 12, use the s
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 

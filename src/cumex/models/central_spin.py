@@ -25,8 +25,8 @@ Defaults elsewhere: ω = ε = 1, Γ_T = 2, r = 0.75. Grid axes: N (satellites) a
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Mapping
 
 from cumex.errors import CumexInputError
 from cumex.models.central_spin_operators import CENTRAL_SPIN
@@ -252,4 +252,4 @@ def resolve_parameters(
     Raises :class:`CumexInputError` naming the key and what is allowed for an unknown scaling, an
     override that the scaling does not use, N < 1, a pump ratio outside [0, 1] or a rate ≤ 0.
     """
-    return CentralSpinParameters(**MODEL.resolve(scaling, {"N": N, "pump_ratio": pump_ratio}, overrides))
+    return CentralSpinParameters(**MODEL.resolve(scaling, {"N": N, "pump_ratio": pump_ratio}, overrides))  # type: ignore[arg-type]

@@ -9,8 +9,8 @@ engine as the number of satellites). Parameter names match ``CentralSpinParamete
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Mapping
 
 from cumex.operators.many_to_one import HamiltonianTerm, Jump, ManyToOneModel, Observable
 from cumex.operators.polynomial import Poly

@@ -21,11 +21,11 @@ Initial state (dynamics and the physical state): central spin up, every bath spi
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
+from cumex.models.spec import Axis, FigureSpec, Model, ObservableInfo, Quantity, Scaling
 from cumex.operators.many_to_one import HamiltonianTerm, Jump, ManyToOneModel, Observable
 from cumex.operators.polynomial import Poly
-from cumex.models.spec import Axis, FigureSpec, Model, ObservableInfo, Quantity, Scaling
 
 __all__ = ["MODEL", "OPERATORS"]
 

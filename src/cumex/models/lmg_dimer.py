@@ -18,8 +18,8 @@ Defaults follow the paper's figures: g = 1 (the energy unit), γ = 0.5 g, S = 4.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 

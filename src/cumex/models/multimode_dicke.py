@@ -18,7 +18,7 @@ g_crit,μ = √((Ω/(2Ω_μ))(Ω_μ² + κ_μ²/4)).
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 from cumex.models.spec import Axis, FigureSpec, Model, ObservableInfo, Quantity, Scaling
 

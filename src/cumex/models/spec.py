@@ -19,8 +19,9 @@ Nothing here solves anything.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from cumex.errors import CumexInputError
 
@@ -331,7 +332,8 @@ class Model:
         base = {name: q.default for name, q in allowed.items()}
         for key, value in (overrides or {}).items():
             if key not in allowed:
-                raise CumexInputError(f"set.{key}", value, f"a parameter of scaling {scaling!r} of {self.name}: {', '.join(sorted(allowed))}")
+                names = ", ".join(sorted(allowed))
+                raise CumexInputError(f"set.{key}", value, f"a parameter of scaling {scaling!r} of {self.name}: {names}")
             base[key] = allowed[key].check(value)
         resolved = {**base, **values}
         resolved.update(self.scaling(scaling).rule(resolved))

@@ -20,7 +20,7 @@ spin-½ sites is the site count of the central-spin model.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 from cumex.models.spec import Axis, FigureSpec, Model, ObservableInfo, Quantity, Scaling
 from cumex.models.tavis_cummings_operators import TAVIS_CUMMINGS

@@ -23,8 +23,8 @@ photon_number_variance ⟨(a†a)²⟩ - ⟨a†a⟩² = ⟨a†²a²⟩ + ⟨a�
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Mapping
 
 from cumex.operators.many_to_one import HamiltonianTerm, Jump, ManyToOneModel, Observable
 from cumex.operators.polynomial import Poly

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from math import comb, factorial
 
 __all__ = ["boson_label", "is_boson", "boson_powers", "boson_product", "boson_text", "boson_latex"]
@@ -31,7 +31,7 @@ def boson_label(p: int, q: int) -> str:
     return "A" * p + "a" * q if p + q else "I"
 
 
-@lru_cache(maxsize=None)
+@cache
 def boson_powers(label: str) -> tuple[int, int]:
     """(p, q) of a†^p a^q; the identity is (0, 0)."""
     if label == "I":
@@ -42,7 +42,7 @@ def boson_powers(label: str) -> tuple[int, int]:
     return p, len(label) - p
 
 
-@lru_cache(maxsize=None)
+@cache
 def boson_product(x: str, y: str) -> tuple[tuple[str, Fraction], ...]:
     """The normal-ordered product x·y as ((label, coefficient), ...)."""
     p, q = boson_powers(x)

@@ -15,8 +15,8 @@ the functions ``label_*`` and ``site_product`` accept both kinds (the label sets
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Iterable
 
 from cumex.operators.boson import boson_powers, boson_product, boson_text, is_boson
 

@@ -14,8 +14,8 @@ parameter name). The engine knows nothing more about a model than this.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 from cumex.operators.boson import is_boson
 from cumex.operators.labels import LABELS, is_label, label_charge

@@ -6,8 +6,8 @@ monomials to complex numbers with exact rational real and imaginary parts, store
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Mapping
 
 import sympy
 
@@ -40,22 +40,22 @@ class Poly:
 
     # construction -------------------------------------------------------------------------------
     @classmethod
-    def const(cls, re: Fraction | int = 0, im: Fraction | int = 0) -> "Poly":
+    def const(cls, re: Fraction | int = 0, im: Fraction | int = 0) -> Poly:
         return cls({(): (Fraction(re), Fraction(im))})
 
     @classmethod
-    def symbol(cls, name: str, re: Fraction | int = 1, im: Fraction | int = 0) -> "Poly":
+    def symbol(cls, name: str, re: Fraction | int = 1, im: Fraction | int = 0) -> Poly:
         return cls({((name, 1),): (Fraction(re), Fraction(im))})
 
     # arithmetic ---------------------------------------------------------------------------------
-    def __add__(self, other: "Poly") -> "Poly":
+    def __add__(self, other: Poly) -> Poly:
         out = dict(self.terms)
         for m, c in other.terms.items():
             a = out.get(m, (Fraction(0), Fraction(0)))
             out[m] = (a[0] + c[0], a[1] + c[1])
         return Poly(out)
 
-    def __mul__(self, other: "Poly") -> "Poly":
+    def __mul__(self, other: Poly) -> Poly:
         out: dict[Monomial, GaussQ] = {}
         for m1, c1 in self.terms.items():
             for m2, c2 in other.terms.items():
@@ -65,18 +65,18 @@ class Poly:
                 out[m] = (a[0] + c[0], a[1] + c[1])
         return Poly(out)
 
-    def scale(self, re: Fraction | int, im: Fraction | int = 0) -> "Poly":
+    def scale(self, re: Fraction | int, im: Fraction | int = 0) -> Poly:
         k = (Fraction(re), Fraction(im))
         return Poly({m: _gmul(c, k) for m, c in self.terms.items()})
 
-    def conjugate(self) -> "Poly":
+    def conjugate(self) -> Poly:
         """Complex conjugate, with every symbol taken as real."""
         return Poly({m: (c[0], -c[1]) for m, c in self.terms.items()})
 
-    def __neg__(self) -> "Poly":
+    def __neg__(self) -> Poly:
         return self.scale(-1)
 
-    def __sub__(self, other: "Poly") -> "Poly":
+    def __sub__(self, other: Poly) -> Poly:
         return self + (-other)
 
     def __eq__(self, other: object) -> bool:

@@ -10,7 +10,7 @@ of the study are absent. The central spin's figures also have names of their own
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import xarray as xr
 

@@ -7,12 +7,11 @@ standard error ``<variable>_error`` where the data has one (time averages on cyc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
-
-from typing import Callable
 
 from cumex.plots.style import failed, mark_failed, order_label, order_style, present, sorted_orders
 

@@ -11,18 +11,27 @@ lambda and along lambda at fixed J), each cut fixing its own axes.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import xarray as xr
 
-from cumex.models.spec import FigureSpec, Model
 from cumex.figure_choices import figure_panels, panel_axis
+from cumex.models.spec import FigureSpec, Model
 from cumex.plots._series import draw_lines, draw_orders
 from cumex.plots.slicing import axis_label, fixed_text, observable_label, slice_axes
 from cumex.plots.style import (
-    failed, mark_failed, new_figure, order_label, order_style, panels_with_a_line, present, scaling_title,
-    shared_legend, sorted_orders, styled,
+    failed,
+    mark_failed,
+    new_figure,
+    order_label,
+    order_style,
+    panels_with_a_line,
+    present,
+    scaling_title,
+    shared_legend,
+    sorted_orders,
+    styled,
 )
 
 __all__ = ["plot_series", "plot_error_series"]

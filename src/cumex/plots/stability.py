@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 
 from cumex.models.spec import FigureSpec, Model
 from cumex.plots.slicing import axis_label, slice_axes
-from cumex.plots.style import RC_PARAMS, styled, failed, order_label, present, scaling_title, sorted_orders
+from cumex.plots.style import RC_PARAMS, failed, order_label, present, scaling_title, sorted_orders, styled
 
 __all__ = ["plot_map", "cell_edges", "ATTRACTOR_HATCHES"]
 

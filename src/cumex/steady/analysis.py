@@ -7,7 +7,8 @@
   (c) ``n_random`` random physical states from ``system.sample_states`` (seeded: deterministic),
 
 keeps the true zeros (residual ≤ ``residual_tol``) inside the physical bounds (``system.admissible``;
-zeros outside them are spurious roots of the closure, set aside and counted in the status), merges duplicates (distance ≤ ``merge_tol`` × |x|,
+zeros outside them are spurious roots of the closure, set aside and counted in the status), merges
+duplicates (distance ≤ ``merge_tol`` × |x|,
 measured modulo the phase rotation for symmetry-broken systems) and classifies each by the
 eigenvalues of J - νG (:mod:`cumex.steady.stability`). The physical state is found by integrating
 from the initial state until it settles (:func:`cumex.steady.integrate.relax`) and Newton-polishing
@@ -24,8 +25,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -244,9 +245,9 @@ def find_steady_states(
             continue
         starts.append((f"guess {i}", g))
     starts.append(("initial", np.asarray(system.initial_state, dtype=float)))
-    n_random = int(cfg["n_random"])  # type: ignore[arg-type]
+    n_random = int(cfg["n_random"])  # type: ignore[call-overload]
     if n_random:
-        rng = np.random.default_rng(int(cfg["rng_seed"]))  # type: ignore[arg-type]
+        rng = np.random.default_rng(int(cfg["rng_seed"]))  # type: ignore[call-overload]
         for i, s in enumerate(np.atleast_2d(system.sample_states(rng, n_random))):
             starts.append((f"random {i}", np.asarray(s, dtype=float)))
 
@@ -271,7 +272,7 @@ def find_steady_states(
             system,
             system.initial_state,
             t_chunk=cfg["t_chunk"],  # type: ignore[arg-type]
-            max_chunks=int(cfg["max_chunks"]),  # type: ignore[arg-type]
+            max_chunks=int(cfg["max_chunks"]),  # type: ignore[call-overload]
             settle_tol=float(cfg["settle_tol"]),  # type: ignore[arg-type]
             accept=vetting.accept,
             hold_limit=vetting.hold_limit,

@@ -36,8 +36,8 @@ zero exponents, so they do not bias the largest one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -279,15 +279,15 @@ def follow(system: RealODESystem, x0: np.ndarray, settings: Mapping[str, object]
             used = blocks * per_block * period
             keep = t >= t[-1] - used
             sel = obs[keep][: int(round(used / cfg["dt"]))]
-            mean, err = time_average(sel, blocks)
+            mean, err = time_average(sel, blocks)  # type: ignore[arg-type]
             window = used
         else:
-            mean, err = time_average(obs, cfg["n_blocks"])
+            mean, err = time_average(obs, cfg["n_blocks"])  # type: ignore[arg-type]
             window = float(t[-1])
         return Attractor("limit_cycle", start, xs[-1], period=period, amplitude=amplitude,
                          averages=dict(zip(obs_names, mean)), errors=dict(zip(obs_names, err)), window=window,
                          message=f"returns to within {dist:.2g} of its range after t = {elapsed:g}")
-    mean, err = time_average(obs, cfg["n_blocks"])
+    mean, err = time_average(obs, cfg["n_blocks"])  # type: ignore[arg-type]
     lyap = largest_lyapunov(system, xs[-1], cfg["t_lyapunov"], cfg["lyapunov_interval"], cfg["rtol"], cfg["atol"],
                             int(cfg["seed"]))
     return Attractor("irregular", start, xs[-1], lyapunov=lyap, amplitude=amplitude,
@@ -299,7 +299,7 @@ def analyse_attractors(system: RealODESystem, fixed_points: Sequence[object],
                        settings: Mapping[str, object] | None = None) -> AttractorReport:
     """Classify one grid point from its fixed points and, if none is stable, its trajectories."""
     cfg = read_settings(settings)
-    n_stable = sum(bool(getattr(fp, "stable")) for fp in fixed_points)
+    n_stable = sum(bool(fp.stable) for fp in fixed_points)  # type: ignore[attr-defined]
     physical = _reach_stable(system, fixed_points, cfg) if n_stable else None
     if physical is None:
         physical = follow(system, system.initial_state, cfg, start="initial")
@@ -321,8 +321,8 @@ def _reach_stable(system: RealODESystem, fixed_points: Sequence[object], cfg: Ma
         return None
     end = sol.y[:, -1]
     for k, fp in enumerate(fixed_points):
-        x = np.asarray(getattr(fp, "x"), dtype=float)
-        if getattr(fp, "stable") and np.abs(end - x).max() < snap_tol * max(1.0, float(np.abs(x).max())):
+        x = np.asarray(fp.x, dtype=float)  # type: ignore[attr-defined, type-var]
+        if fp.stable and np.abs(end - x).max() < snap_tol * max(1.0, float(np.abs(x).max())):  # type: ignore[attr-defined]
             obs = system.observables(x)
             return Attractor("fixed_point", "initial", x, amplitude={n: 0.0 for n in obs}, averages=dict(obs),
                              errors={n: 0.0 for n in obs}, window=0.0,

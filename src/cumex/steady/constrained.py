@@ -29,8 +29,8 @@ the manifold iteration: the physical state reached from that start.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -65,8 +65,8 @@ class ConstrainedSystem:
     names: list[str] | None = None
 
     def __post_init__(self) -> None:
-        self.spheres = [np.asarray(b, dtype=int) for b in self.spheres]
-        self.radii = np.ones(len(self.spheres)) if self.radii is None else np.asarray(self.radii, dtype=float)
+        self.spheres = [np.asarray(b, dtype=int) for b in self.spheres]  # type: ignore[misc]
+        self.radii = np.ones(len(self.spheres)) if self.radii is None else np.asarray(self.radii, dtype=float)  # type: ignore[assignment]
         used = np.concatenate(self.spheres) if self.spheres else np.zeros(0, int)
         if len(set(used.tolist())) != len(used) or (used.size and (used.min() < 0 or used.max() >= self.size)):
             raise ValueError("spheres must be disjoint index blocks inside range(size)")
@@ -91,13 +91,14 @@ class ConstrainedSystem:
     def constraint(self, X: np.ndarray) -> np.ndarray:
         """(|m_j|² - R_j²)/2 for every sphere, shape (..., n_spheres)."""
         X = np.asarray(X, dtype=float)
-        return np.stack([0.5 * (np.sum(X[..., b] ** 2, axis=-1) - r * r) for b, r in zip(self.spheres, self.radii)], axis=-1) \
+        radii = () if self.radii is None else self.radii
+        return np.stack([0.5 * (np.sum(X[..., b] ** 2, axis=-1) - r * r) for b, r in zip(self.spheres, radii)], axis=-1) \
             if self.spheres else np.zeros(X.shape[:-1] + (0,))
 
     def project(self, X: np.ndarray) -> np.ndarray:
         """Each spin block rescaled onto its sphere."""
         Y = np.array(X, dtype=float, copy=True)
-        for b, r in zip(self.spheres, self.radii):
+        for b, r in zip(self.spheres, self.radii):  # type: ignore[arg-type]
             norm = np.linalg.norm(Y[..., b], axis=-1, keepdims=True)
             Y[..., b] = Y[..., b] * (r / np.where(norm > 0, norm, 1.0))
         return Y
@@ -315,7 +316,7 @@ def find_constrained_fixed_points(
     points.sort(key=lambda fp: (not fp.stable, fp.stability.max_real_eigenvalue))
     cfg = {"n_random": n_random, "seed": seed, "tol": tol, "merge_tol": merge_tol, "snap_tol": snap_tol, "axis_tol": axis_tol,
            "cluster_tol": cluster_tol, "jordan_tol": jordan_tol, "n_given_starts": len(given)}
-    return ConstrainedAnalysis(points, len(S), int(np.sum(~ok)), cfg)
+    return ConstrainedAnalysis(points, len(S), int(np.sum(~ok)), cfg)  # type: ignore[arg-type]
 
 
 @dataclass

@@ -14,7 +14,8 @@ and on which time scales to look:
   the start, the expected period is P = 2π/b: sampling step P/100, averaging window 200 P, transient
   20 P + 15/c (c the slowest decay rate at x*: other modes decay by e^-15), plus 1.5 ln(1/KICK)/a when
   the start is still near x* (the time a kick needs to grow to O(1), with a margin), at most the
-  attractor module's default transient; follow() may widen the window up to t_max = transient + 1600 P. Without such an estimate the defaults of
+  attractor module's default transient; follow() may widen the window up to t_max = transient + 1600 P.
+  Without such an estimate the defaults of
   :mod:`cumex.steady.attractors` apply. Any ``attractor_<key>`` setting (e.g. ``attractor_t_window``)
   overrides the choice of ``<key>``.
 - cost guard: explicit integration takes ~ρ(J)·t steps (t up to t_max); above ``attractor_max_work``
@@ -23,7 +24,7 @@ and on which time scales to look:
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import scipy.linalg
@@ -91,12 +92,12 @@ def _slowest_decay(system: RealODESystem, x: np.ndarray, nu: float) -> float:
 
 def _nearest_unstable(system: RealODESystem, fixed_points: Sequence[object], x: np.ndarray,
                       preferred: int | None) -> object | None:
-    unstable = [fp for fp in fixed_points if not getattr(fp, "stable")]
-    if preferred is not None and not getattr(fixed_points[preferred], "stable"):
+    unstable = [fp for fp in fixed_points if not fp.stable]  # type: ignore[attr-defined]
+    if preferred is not None and not fixed_points[preferred].stable:  # type: ignore[attr-defined]
         return fixed_points[preferred]
     if not unstable:
         return None
-    d = [distance_modulo_rotation(getattr(fp, "x"), x, system.rotation) for fp in unstable]
+    d = [distance_modulo_rotation(fp.x, x, system.rotation) for fp in unstable]  # type: ignore[attr-defined]
     return unstable[int(np.argmin(d))]
 
 
@@ -120,7 +121,7 @@ def attractor_of_physical_state(
     start = np.asarray(relaxation.x, dtype=float)
     label = "end of the relaxation"
     if fp is not None:
-        x_star = np.asarray(getattr(fp, "x"), dtype=float)
+        x_star = np.asarray(fp.x, dtype=float)  # type: ignore[attr-defined, type-var]
         with np.errstate(all="ignore"):
             lam, v, w = leading_mode(system, x_star, float(getattr(fp, "nu", 0.0)))
         if np.isfinite(lam) and lam.real > 0.0:

@@ -13,8 +13,8 @@ follows the estimated phase drift), for picking the physical steady state.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -80,7 +80,7 @@ def integrate_trajectory(
     except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
         return Trajectory(np.array([0.0]), np.asarray(x0, dtype=float)[None, :], nu_frame, False, f"integration failed: {exc}")
     ok = bool(sol.success) and np.all(np.isfinite(sol.y))
-    return Trajectory(sol.t, sol.y.T, nu_frame, ok, str(sol.message))
+    return Trajectory(sol.t, sol.y.T, nu_frame, ok, str(sol.message))  # type: ignore[arg-type]
 
 
 def _decay_rates(system: RealODESystem, x: np.ndarray) -> np.ndarray:

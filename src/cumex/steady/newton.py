@@ -13,8 +13,8 @@ numerical failure: a failed start returns None.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -122,12 +122,12 @@ def newton_root(
     else:
         if nu0 is None:
             with np.errstate(all="ignore"):
-                nu0 = frequency_estimate(x0, np.asarray(system.rhs(x0), dtype=float), G)
+                nu0 = frequency_estimate(x0, np.asarray(system.rhs(x0), dtype=float), G)  # type: ignore[arg-type]
             nu0 = nu0 if np.isfinite(nu0) else 0.0
         gp = _gauge_pair(x0, pairs)
         # rotate the start so that the gauge pair is real: the gauge condition then holds at the start
         phase = np.arctan2(x0[gp.im], x0[gp.re])
-        xs = rotate(x0, G, -phase / gp.charge)
+        xs = rotate(x0, G, -phase / gp.charge)  # type: ignore[arg-type]
 
         def fun(z: np.ndarray) -> np.ndarray:
             x, nu = z[:n], z[n]
@@ -143,7 +143,7 @@ def newton_root(
 
         z, _, it = _damped_newton(fun, jac, np.append(xs, nu0), max_iter, 0.1 * residual_tol)
         x, nu = z[:n], float(z[n])
-        if is_symmetric(x, G):
+        if is_symmetric(x, G):  # type: ignore[arg-type]
             # ν means nothing at a symmetric state: polish it as a plain zero of F
             x, _, it2 = _damped_newton(
                 lambda y: np.asarray(system.rhs(y), dtype=float),

@@ -51,7 +51,7 @@ def classify_stability(system: RealODESystem, x: np.ndarray, nu: float = 0.0, re
     G = system.rotation
     broken = G is not None and not is_symmetric(x, G)
     if broken:
-        A = A - nu * G
+        A = A - nu * G  # type: ignore[operator]
     if not np.all(np.isfinite(A)):
         return Stability(False, float("nan"), 0, "Jacobian not finite", np.full(len(x), np.nan + 0j))
     eig = np.linalg.eigvals(A)

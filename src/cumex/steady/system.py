@@ -17,8 +17,8 @@ G x* which does not count against stability. ``rotation`` is None when every unk
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

@@ -70,7 +70,7 @@ class SymmetricBasis:
         """Rank of count vectors n (shape (..., 4)) within a block."""
         N = self.N
         n1, n2, n3 = n[..., 1], n[..., 2], n[..., 3]
-        return _tetra(N) - _tetra(N - n1) + n2 * (N - n1 + 1) - n2 * (n2 - 1) // 2 + n3
+        return _tetra(N) - _tetra(N - n1) + n2 * (N - n1 + 1) - n2 * (n2 - 1) // 2 + n3  # type: ignore[arg-type]
 
     def conjugate_index(self) -> np.ndarray:
         """index(e†) for every element e, in index order."""

@@ -9,18 +9,18 @@ Higham), chunked over the equally spaced grid. Neither keeps the states of the g
 from __future__ import annotations
 
 import time
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import scipy.sparse.linalg as spla
 
 from cumex.errors import CumexInputError
-from cumex.exact.threads import blas_threads
 from cumex.exact.symmetric.krylov import krylov_observe
 from cumex.exact.symmetric.model import CentralSpinModel
 from cumex.exact.symmetric.problem import SymmetricProblem, build_problem
 from cumex.exact.symmetric.settings import read_settings
 from cumex.exact.symmetric.states import ProductState
+from cumex.exact.threads import blas_threads
 
 __all__ = ["evolve", "evolve_problem", "check_times"]
 
@@ -69,11 +69,11 @@ def evolve_problem(
     info: dict[str, float] = {"dim": problem.basis.dim, "nnz": problem.L.nnz, "build_seconds": problem.build_seconds}
     with blas_threads(used["blas_threads"]):  # type: ignore[arg-type]
         if used["method"] == "krylov":
-            tol, dim = float(used["tol"]), int(used["krylov_dim"])  # type: ignore[arg-type]
-            values, stats, r = krylov_observe(problem.L, r0, times, problem.G, tol=tol, krylov_dim=dim, return_state=True)
+            tol, dim = float(used["tol"]), int(used["krylov_dim"])  # type: ignore[arg-type, call-overload]
+            values, stats, r = krylov_observe(problem.L, r0, times, problem.G, tol=tol, krylov_dim=dim, return_state=True)  # type: ignore[misc]
             info.update({k: float(v) for k, v in stats.items()})
         else:
-            values, r = _expm_grid(problem, r0, times, int(used["expm_chunk"]))  # type: ignore[arg-type]
+            values, r = _expm_grid(problem, r0, times, int(used["expm_chunk"]))  # type: ignore[call-overload]
     info["evolve_seconds"] = time.perf_counter() - t0
     return problem.observables(values), r, info
 

@@ -128,7 +128,7 @@ def assemble(
         for cd_to, cd_from in itertools.product(range(4), range(4)):
             if abs(block[cd_to, cd_from]) <= tol:
                 continue
-            rows.append(dst + idx_type(cd_to * S))
+            rows.append(dst + idx_type(cd_to * S))  # type: ignore[operator]
             cols.append(src + idx_type(cd_from * S))
             vals.append(block[cd_to, cd_from] * factor)
     if not rows:

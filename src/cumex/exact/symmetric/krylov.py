@@ -46,10 +46,10 @@ def _arnoldi_step(L: sp.spmatrix, V: np.ndarray, H: np.ndarray, j: int, stats: d
         norm1 = np.linalg.norm(w)
     H[: j + 1, j] = coef
     H[j + 1, j] = norm1
-    if norm1 <= 1e-14 * max(norm0, 1e-300):
+    if norm1 <= 1e-14 * max(norm0, 1e-300):  # type: ignore[operator]
         return 0.0
     V[j + 1] = w / norm1
-    return norm1
+    return norm1  # type: ignore[return-value]
 
 
 def _augmented(H: np.ndarray, m: int) -> np.ndarray:
@@ -94,7 +94,7 @@ def krylov_observe(
         H[:] = 0.0
         m, exact = 0, False
 
-        def est(h: float, m: int) -> float:
+        def est(h: float, m: int, beta: float = beta) -> float:  # type: ignore[assignment]
             with np.errstate(over="ignore", invalid="ignore"):  # a too long trial step may overflow: rejected
                 value = beta * abs(expm(h * _augmented(H, m))[m, 0])
             return value if np.isfinite(value) else math.inf

@@ -29,7 +29,7 @@ the single bath spin's steady up-population, clipped to [0.02, 0.98].
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 from cumex.errors import CumexInputError
 
@@ -90,9 +90,9 @@ def read_settings(settings: Mapping[str, object] | None, kind: str) -> dict[str,
                 raise CumexInputError(key, value, f"an integer >= {_INTS[key]}")
         elif key in _POSITIVE:
             number = not isinstance(value, bool) and isinstance(value, (int, float))
-            if not (number and math.isfinite(value) and value > 0):
+            if not (number and math.isfinite(value) and value > 0):  # type: ignore[arg-type, operator]
                 raise CumexInputError(key, value, "a finite number > 0")
-            out[key] = float(value)
+            out[key] = float(value)  # type: ignore[arg-type]
         elif key == "blas_threads" and value is not None:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise CumexInputError(key, value, "null or an integer >= 1")

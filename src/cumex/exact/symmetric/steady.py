@@ -23,15 +23,15 @@ N = 30 in 48 s. Beyond N ≈ 50 use the long-time limit of :mod:`.dynamics` inst
 from __future__ import annotations
 
 import time
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from cumex.exact.ordering import grid_nested_dissection
 from cumex.exact.symmetric.generator import liouvillian
 from cumex.exact.symmetric.model import CentralSpinModel
-from cumex.exact.ordering import grid_nested_dissection
 from cumex.exact.symmetric.problem import SymmetricProblem, build_problem
 from cumex.exact.symmetric.settings import read_settings
 from cumex.exact.symmetric.states import covector_to_real, to_complex, to_real, trace_covector

@@ -68,7 +68,7 @@ class TCBasis:
                     a = 2 * k + abs(delta)
                     n11 = np.arange(N - a + 1)
                     P, M = np.meshgrid(p, n11, indexing="ij")
-                    P, M = P.ravel(), M.ravel()
+                    P, M = P.ravel(), M.ravel()  # type: ignore[assignment]
                     cols = [P, P - delta, np.full_like(P, k + max(delta, 0)), np.full_like(P, k + max(-delta, 0)), M]
                     parts.append(np.stack(cols))
         else:
@@ -77,7 +77,7 @@ class TCBasis:
             ok = (n01 + n10 + n11 <= N) & (n01 + n10 <= A)
             n01, n10, n11 = n01[ok], n10[ok], n11[ok]
             p, q = (x.ravel() for x in np.meshgrid(np.arange(F + 1), np.arange(F + 1), indexing="ij"))
-            P = np.repeat(p, n01.size)
+            P = np.repeat(p, n01.size)  # type: ignore[assignment]
             Q = np.repeat(q, n01.size)
             parts.append(np.stack([P, Q, np.tile(n01, p.size), np.tile(n10, p.size), np.tile(n11, p.size)]))
         arr = np.concatenate(parts, axis=1).astype(np.int64)

@@ -7,6 +7,8 @@ vec(AρB) = (Bᵀ ⊗ A) vec(ρ). Emitter basis per site (|0⟩ = ground, |1⟩ 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
@@ -23,7 +25,7 @@ _SM = _SP.T.tocsr()
 _SZ = sp.csr_matrix(np.diag([-1.0, 1.0]))
 
 
-def full_operators(N: int, fock: int) -> dict[str, object]:
+def full_operators(N: int, fock: int) -> dict[str, Any]:
     """a (truncated at Fock level ``fock``) and lists of σ⁺, σ⁻, σ^z on every emitter, as sparse matrices."""
     if not 1 <= N <= MAX_N:
         raise CumexInputError("N", N, f"1..{MAX_N} for the brute-force oracle")

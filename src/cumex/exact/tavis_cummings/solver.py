@@ -23,7 +23,7 @@ converged = False, never raised.
 from __future__ import annotations
 
 import time
-from typing import Mapping
+from collections.abc import Mapping
 
 from cumex.errors import CumexInputError
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
@@ -119,12 +119,12 @@ def solve_exact(params: TavisCummingsParameters, settings: Mapping[str, object] 
             params,
             fock_tol=float(used["exact_fock_tol"]),  # type: ignore[arg-type]
             fock_start=used["exact_fock_start"],  # type: ignore[arg-type]
-            fock_step=int(used["exact_fock_step"]),  # type: ignore[arg-type]
+            fock_step=int(used["exact_fock_step"]),  # type: ignore[call-overload]
             coherence_tol=float(used["exact_coherence_tol"]),  # type: ignore[arg-type]
-            coherence_start=int(used["exact_coherence_start"]),  # type: ignore[arg-type]
-            coherence_step=int(used["exact_coherence_step"]),  # type: ignore[arg-type]
+            coherence_start=int(used["exact_coherence_start"]),  # type: ignore[call-overload]
+            coherence_step=int(used["exact_coherence_step"]),  # type: ignore[call-overload]
             coherence_max=used["exact_coherence_max"],  # type: ignore[arg-type]
-            refine=int(used["exact_refine"]),  # type: ignore[arg-type]
+            refine=int(used["exact_refine"]),  # type: ignore[call-overload]
             threads=used["exact_blas_threads"],  # type: ignore[arg-type]
         )
     except (RuntimeError, MemoryError, ValueError, FloatingPointError) as exc:  # singular factor, out of memory

@@ -7,7 +7,8 @@ chosen adaptively and their errors are measured:
 
 * Fock: the steady state's weight of the top level, P(p = F), must be ≤ ``fock_tol``; F is raised by
   extrapolating the log-slope of P(p) over the last levels to fock_tol/100 (margin: P(F) grows with C) and
-  the solve is repeated at the same C; the coherence comparisons go on against the last solve before it. The Fock error of the observables is measured
+  the solve is repeated at the same C; the coherence comparisons go on against the last solve before it.
+  The Fock error of the observables is measured
   as their change between the final F and F − ``fock_step`` (same C).
 * Coherence: C grows until the largest change of the checked observables (⟨a†a⟩/N, ⟨σ^z⟩, ⟨σ+σ-⟩,
   ⟨a†σ^-⟩) between the last two cutoffs is ≤ ``coherence_tol``; that change is reported as the coherence
@@ -46,12 +47,12 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from cumex.exact.threads import blas_threads
+from cumex.exact.ordering import grid_nested_dissection
 from cumex.exact.tavis_cummings.basis import TCBasis
 from cumex.exact.tavis_cummings.liouvillian import generator
 from cumex.exact.tavis_cummings.observables import observables, population_table
-from cumex.exact.ordering import grid_nested_dissection
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
+from cumex.exact.threads import blas_threads
 
 __all__ = ["TCSteadyResult", "solve_on_basis", "steady_state", "CHECKED"]
 
