@@ -22,7 +22,7 @@ returned in the gauge a real ≥ 0.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

@@ -7,7 +7,7 @@ plain-array tables that :func:`cumex.assemble.assemble` combines, so one ``Datas
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import xarray as xr

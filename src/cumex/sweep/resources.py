@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from cumex.methods import engine_for, parse_method
 from cumex.models import Model, get_model
@@ -41,7 +41,7 @@ CONTINUED_SECONDS = 0.004
 LIMIT_SECONDS = 10.0
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _continuable(engine_name: str) -> tuple[bool, bool]:
     """(solved by continuation, from a closed form) for an engine."""
     from cumex.sweep.batch import CLOSED_FORMS, SYSTEM_BUILDERS
