@@ -136,7 +136,7 @@ def point_variables(
                                          {"long_name": "largest real part of the Jacobian eigenvalues that count for stability"})
     coords["state"] = ("state", np.arange(slots))
 
-    attrs = {
+    global_attrs: dict[str, object] = {
         "title": f"cumex {model.name} steady state, order {order}",
         "Conventions": "CF-1.10",
         "history": f"solved by cumex.study.solve_point ({model.title})",
@@ -146,4 +146,4 @@ def point_variables(
         "solver_settings": to_json({**dict(settings), **dict(result.settings)}),
         **provenance(),
     }
-    return data, coords, attrs
+    return data, coords, global_attrs

@@ -21,7 +21,7 @@ __all__ = ["batch_dataset"]
 
 
 def _table(data: Mapping[str, tuple], coords: Mapping[str, object], attrs: dict) -> Table:
-    tc = {}
+    tc: dict[str, tuple[tuple[str, ...], np.ndarray, dict]] = {}
     for name, c in coords.items():
         if isinstance(c, tuple):
             tc[name] = ((c[0],), np.asarray(c[1]), dict(c[2]) if len(c) > 2 else {})
