@@ -167,7 +167,7 @@ def solve_batch(
         point = full_points[i]
         start = time.perf_counter()
         got, note = None, ""
-        if build is not None and anchors:
+        if build is not None and grid is not None and anchors:
             near = _nearest(grid, i, anchors)
             if near is not None:
                 got, note = _continued(spec, method, engine.name, closed, scaling, point, overrides, given, cfg,

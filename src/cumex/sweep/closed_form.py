@@ -81,9 +81,9 @@ def central_spin_order2_states(params: Mapping[str, float]) -> list[tuple[np.nda
     eq = -(delta * delta / half_K + half_K) * ci + 0.5 * g * (zn - z0) - g * (N - 1) * z0 * s
     out = []
     for root in eq.trim().roots():
-        if abs(root.imag) > 1e-8 * max(1.0, abs(root)):
+        if abs(complex(root).imag) > 1e-8 * max(1.0, abs(complex(root))):
             continue
-        r = float(root.real)
+        r = float(complex(root).real)
         c_im = float(ci(r))
         out.append((np.array([r, float(zn(r)), -delta * c_im / half_K, c_im, float(s(r))]), 0.0))
     return out

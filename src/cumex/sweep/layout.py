@@ -21,7 +21,7 @@ __all__ = ["batch_dataset"]
 
 
 def _table(data: Mapping[str, tuple], coords: Mapping[str, object], attrs: dict) -> Table:
-    tc = {}
+    tc: dict[str, tuple[tuple[str, ...], np.ndarray, dict]] = {}
     for name, c in coords.items():
         if isinstance(c, tuple):  # (dim or dims, values[, attrs])
             dims = tuple(c[0]) if isinstance(c[0], tuple) else (c[0],)

@@ -101,7 +101,7 @@ def continue_states(
     """(result, anchor for the next point, "") when the continuation is accepted, else (None, None, why)."""
     tol, stol, mtol = (float(cfg[k]) for k in ("residual_tol", "stability_tol", "merge_tol"))  # type: ignore[arg-type]
     closed_form = starts is not None
-    pairs = list(starts) if closed_form else list(zip(anchor.xs, anchor.nus))
+    pairs = list(starts) if starts is not None else list(zip(anchor.xs, anchor.nus))
     fps: list[FixedPoint] = []
     with np.errstate(all="ignore"):
         for i, (x0, nu0) in enumerate(pairs):
