@@ -21,7 +21,7 @@ import numpy as np
 from cumex.exact.tavis_cummings.dicke import DickeBasis, _exchange, dicke_generator
 from cumex.exact.tavis_cummings.dicke_solve import solve_dicke
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
-from cumex.exact.tavis_cummings.steady import CHECKED, TCSteadyResult, _next_fock
+from cumex.exact.tavis_cummings.steady import CHECKED, TCSteadyResult
 
 __all__ = ["dicke_observables", "steady_state_dicke", "embed"]
 
@@ -96,6 +96,16 @@ def _solve(params, F, x_prev, prev_basis, rtol, restart, maxiter, threads):
     return basis, x, info
 
 
+def _raise_fock(Pp: np.ndarray, F: int, tol: float) -> int:
+    """Next F: the log-slope of P(p) over levels F − 8..F − 3 (the top ones are distorted by the cutoff),
+    extrapolated from P(F) to tol, plus one; at least F + 2, at most 2F."""
+    lo, hi = max(F - 8, 0), max(F - 3, 1)
+    if not (0 < Pp[hi] < Pp[lo]) or not Pp[F] > 0:
+        return 2 * F
+    slope = (np.log(Pp[hi]) - np.log(Pp[lo])) / (hi - lo)
+    return int(min(max(F + np.ceil((np.log(tol) - np.log(Pp[F])) / slope) + 1, F + 2), 2 * F))
+
+
 def steady_state_dicke(
     params: TavisCummingsParameters,
     *,
@@ -135,7 +145,7 @@ def steady_state_dicke(
         lab = basis.labels
         pops = basis.populations()
         Pp = np.abs(np.bincount(lab["p"][pops], weights=x[pops].real, minlength=F + 1))
-        F = _next_fock(Pp, F, 1e-2 * fock_tol)
+        F = _raise_fock(Pp, F, 0.1 * fock_tol)
     obs = dicke_observables(x, basis)
     lower_basis, lower_x, lower_info = _solve(params, F - fock_step, x, basis, rtol, restart, maxiter, threads)
     seconds += lower_info["build_seconds"] + lower_info["solve_seconds"]
