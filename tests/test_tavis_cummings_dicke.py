@@ -113,3 +113,28 @@ def test_fock_error_reported_and_doubling_the_margin_changes_nothing():
 def test_unconverged_gmres_is_not_ok():
     result = solve_exact(figure_parameters(8), {"exact_maxiter": 3})
     assert not result.converged and "GMRES" in result.status
+
+
+@pytest.mark.slow
+def test_exact_stays_above_mean_field_and_approaches_it_to_N30():
+    """Paper statement computed (Fig. 3b, g√N = 0.9, r = 3/4): is exact ⟨a†a⟩/N above mean field and closer with N?"""
+    from cumex.handwritten.tavis_cummings import solve_mean_field
+
+    mf = solve_mean_field(figure_parameters(30)).physical.observables["photon_number_per_N"]
+    values = []
+    for N in (12, 20, 30):
+        res = solve_exact(figure_parameters(N))
+        assert res.status == "ok"
+        values.append(res.physical.observables["photon_number_per_N"])
+    gaps = np.array(values) - mf
+    assert np.all(gaps > 0) and np.all(np.diff(gaps) < 0)
+
+
+@pytest.mark.slow
+def test_observables_equal_full_hilbert_space_at_N4():
+    params = _detuned(4, 0.7, "fixed_gN")
+    ref = full_observables(full_steady_state(params, 6), params, 6)
+    res = solve_dicke(params, DickeBasis(4, 6))
+    obs = dicke_observables(res.x, res.basis)
+    for key in OBSERVABLE_NAMES:
+        assert obs[key] == pytest.approx(ref[key], abs=TOL), key
