@@ -18,7 +18,22 @@ F, ``qutip.steadystate``; ``--piqs-N``): seconds, peak MiB, |Δ⟨a†a⟩/N|. L
 
 Times are wall-clock under whatever else the machine runs; the load average is printed with the table.
 
-Measured 2026-12-02 on the project's 2-core machine (see README for the table and the load average).
+Measured 2026-12-02 03:17-04:00 UTC on the project's 2-core machine at load average 10-24 (other agents' jobs;
+wall seconds are dominated by the load, CPU seconds are the solve's own single-thread cost), default settings,
+Fig. 3b parameters, ``--N 10 20 40 60 --old-N 10 20 --piqs-N 4 8`` (the N = 60 row was stopped, see below):
+
+   N   F  unknowns   its   wall s    cpu s    MiB residual          <a+a>/N    P(F) fock err coh err status |   old s   |dn/N| |  piqs s    MiB   |dn/N|
+   4  14       477    15      0.8      0.1    182  1.3e-13  0.1398323941810   1e-15  9.0e-14   0e+00     ok |                  |     2.2    277  3.8e-11
+   8  16      2405    26      2.8      0.2    183  1.2e-12  0.1143419035974   5e-13  3.6e-12   0e+00     ok |                  |   549.5    667  1.5e-10
+  10  20      5166    33      2.2      0.4    187  4.0e-14  0.1079736446252   6e-16  8.7e-15   0e+00     ok |     3.4  1.5e-14 |
+  20  29     43450    55     12.1      2.4    244  5.9e-14  0.0933127389720   6e-18  1.1e-16   0e+00     ok |   186.1  6.3e-14 |
+  40  40    376621   118    281.6     30.7    709  9.0e-14  0.0856742179638   1e-17  8.3e-17   0e+00     ok |                  |
+
+Mean field: |α|²/N = 0.086420 at every N. Separately (same load): N = 32 in 12.6 CPU s (102 s wall), 95 iterations,
+⟨a†a⟩/N = 0.087427679758060, equal to the old solver's 0.087427679758 (its C = 24 → 26 step, 735 s). The
+iteration count grows about like 2.5 N and one iteration costs O(Σ_blocks n³), so N = 60 (F ≈ 46, 1.25e6
+unknowns) takes several CPU minutes (one solve at fixed F = 46 needed more than 5 CPU min) and N = 100, 150
+were not run: the issue's N = 60 in 60 s and N = 150 in 10 min are NOT met.
 """
 
 from __future__ import annotations
