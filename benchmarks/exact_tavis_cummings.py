@@ -33,7 +33,11 @@ Mean field: |α|²/N = 0.086420 at every N. Separately (same load): N = 32 in 12
 ⟨a†a⟩/N = 0.087427679758060, equal to the old solver's 0.087427679758 (its C = 24 → 26 step, 735 s). The
 iteration count grows about like 2.5 N and one iteration costs O(Σ_blocks n³), so N = 60 (F ≈ 46, 1.25e6
 unknowns) takes several CPU minutes (one solve at fixed F = 46 needed more than 5 CPU min) and N = 100, 150
-were not run: the issue's N = 60 in 60 s and N = 150 in 10 min are NOT met.
+were not run: the issue's N = 60 in 60 s and N = 150 in 10 min are NOT met. Other parameters (CPU s, F,
+<a+a>/N): r = 0.25: N = 10 0.2 s F = 12 0.0118399048699 (old: same 13 digits), N = 20 0.9 s 0.0061612344200,
+N = 40 3.7 s F = 15 0.0031359588673; r = 0.95: N = 10 0.3 s F = 20 0.1855637911909 (old: same), N = 20 2.8 s
+F = 30 0.1798215166443; fixed_gN (r = 3/4): N = 10 0.2 s 0.0194842133431 (old: ...432), N = 20 0.6 s
+0.0046606909103, N = 40 2.3 s F = 12 0.0010939530894.
 """
 
 from __future__ import annotations
