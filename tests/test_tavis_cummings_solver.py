@@ -29,7 +29,8 @@ def test_default_solve_is_ok_and_matches_a_large_fixed_basis():
 def test_coherence_cutoff_error_is_reported_and_bounds_the_actual_error():
     params = figure_parameters(8)
     full = solve_on_basis(params, TCBasis(8, 20))  # C = N: no coherence truncation
-    result = solve_exact(params, {"exact_coherence_max": 6, "exact_fock_start": 20, "exact_coherence_start": 4})
+    result = solve_exact(params, {"exact_method": "sector_lu", "exact_coherence_max": 6, "exact_fock_start": 20,
+                                   "exact_coherence_start": 4})
     state = result.physical
     assert state.info["coherence_cutoff"] == 6
     actual = abs(state.observables["photon_number_per_N"] - full.observables["photon_number_per_N"])
@@ -41,7 +42,7 @@ def test_coherence_cutoff_error_is_reported_and_bounds_the_actual_error():
 def test_tighter_coherence_tolerance_reaches_the_full_sector_value():
     params = figure_parameters(8, "fixed_gN", 0.9)
     full = solve_on_basis(params, TCBasis(8, 24))
-    result = solve_exact(params, {"exact_coherence_tol": 1e-11})
+    result = solve_exact(params, {"exact_method": "sector_lu", "exact_coherence_tol": 1e-11})
     assert result.status == "ok"
     for key in ("photon_number_per_N", "sz_satellite", "corr_satellite_satellite", "g2"):
         assert result.physical.observables[key] == pytest.approx(full.observables[key], abs=1e-10), key
@@ -93,8 +94,9 @@ def test_larger_N_still_above_mean_field_and_closer():
 @pytest.mark.slow
 def test_reported_coherence_error_bounds_actual_error_at_N14():
     params = figure_parameters(14)
-    full = solve_exact(params).physical  # ends on the whole sector (C = N)
+    full = solve_exact(params, {"exact_method": "sector_lu"}).physical  # ends on the whole sector (C = N)
     assert full.info["coherence_cutoff"] == -1
-    cut = solve_exact(params, {"exact_coherence_max": 10, "exact_fock_start": int(full.info["fock_cutoff"])}).physical
+    cut = solve_exact(params, {"exact_method": "sector_lu", "exact_coherence_max": 10,
+                               "exact_fock_start": int(full.info["fock_cutoff"])}).physical
     actual = abs(cut.observables["photon_number_per_N"] - full.observables["photon_number_per_N"])
     assert actual <= cut.info["coherence_error"]

@@ -259,7 +259,8 @@ def _check_exact_tc(settings):
 
 EXACT_TAVIS_CUMMINGS = Engine(
     "exact_tavis_cummings", _solve_exact_tc, _exact_tc_defaults, _check_exact_tc,
-    "Tavis-Cummings: permutation-symmetric emitters, U(1) sector, adaptive Fock and coherence cutoffs "
+    "Tavis-Cummings: permutation-symmetric emitters in the Dicke (j, m) basis, U(1) sector, adaptive Fock cutoff, "
+    "GMRES with block Gauss-Seidel (exact_method: dicke; sector_lu: the older coherence-cutoff LU) "
     "(cumex.exact.tavis_cummings)", interruptible=False,
 )
 

@@ -2,9 +2,16 @@
 
 Settings read (all optional; keys of other methods are ignored, an unknown ``exact_*`` key is rejected):
 
+    exact_method           "dicke" (default: the Dicke basis of :mod:`.dicke`, no coherence truncation, GMRES with
+                           block Gauss–Seidel, :mod:`.dicke_steady`) or "sector_lu" (the (n00, n01, n10, n11) basis
+                           with the coherence cutoff and one sparse LU per attempt, :mod:`.steady`)
+    exact_rtol             GMRES tolerance of the "dicke" method on ‖(L + u tᵀ)x − u‖₂ (default 1e-12)
+    exact_restart          GMRES restart length of the "dicke" method (default 30)
+    exact_maxiter          GMRES iterations allowed per solve of the "dicke" method (default 5000)
     exact_fock_tol         largest accepted weight P(p = F) of the top Fock level (default 1e-12)
     exact_fock_start       first Fock cutoff F (default null: from the mean-field photon number)
     exact_fock_step        the Fock error is measured against the solve at F − step (default 2)
+    (the exact_coherence_* settings and exact_refine apply to "sector_lu" only)
     exact_coherence_tol    accepted change of the checked observables over one coherence step (default 1e-10)
     exact_coherence_start  first coherence cutoff C (default 4)
     exact_coherence_step   growth of C per attempt (default 2)
@@ -26,6 +33,7 @@ import time
 from collections.abc import Mapping
 
 from cumex.errors import CumexInputError
+from cumex.exact.tavis_cummings.dicke_steady import steady_state_dicke
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
 from cumex.exact.tavis_cummings.steady import TCSteadyResult, steady_state
 from cumex.results import MethodResult, SteadyState
@@ -33,6 +41,10 @@ from cumex.results import MethodResult, SteadyState
 __all__ = ["solve_exact", "read_settings", "DEFAULT_SETTINGS", "bound_violations"]
 
 DEFAULT_SETTINGS: dict[str, object] = {
+    "exact_method": "dicke",
+    "exact_rtol": 1e-12,
+    "exact_restart": 30,
+    "exact_maxiter": 5000,
     "exact_fock_tol": 1e-12,
     "exact_fock_start": None,
     "exact_fock_step": 2,
@@ -68,7 +80,11 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
                 key, settings[key], f"a setting of the Tavis-Cummings exact solver: {', '.join(DEFAULT_SETTINGS)}"
             )
     out = {**DEFAULT_SETTINGS, **{k: v for k, v in settings.items() if k in DEFAULT_SETTINGS}}
-    for key in ("exact_fock_tol", "exact_coherence_tol", "exact_residual_tol"):
+    if out["exact_method"] not in ("dicke", "sector_lu"):
+        raise CumexInputError("exact_method", out["exact_method"], "dicke or sector_lu")
+    _int("exact_restart", out["exact_restart"], 2)
+    _int("exact_maxiter", out["exact_maxiter"], 1)
+    for key in ("exact_fock_tol", "exact_coherence_tol", "exact_residual_tol", "exact_rtol"):
         _positive(key, out[key])
     _int("exact_fock_start", out["exact_fock_start"], 2, optional=True)
     _int("exact_fock_step", out["exact_fock_step"], 1)
@@ -115,24 +131,38 @@ def solve_exact(params: TavisCummingsParameters, settings: Mapping[str, object] 
     used = read_settings(settings)
     t0 = time.perf_counter()
     try:
-        res = steady_state(
-            params,
-            fock_tol=float(used["exact_fock_tol"]),  # type: ignore[arg-type]
-            fock_start=used["exact_fock_start"],  # type: ignore[arg-type]
-            fock_step=int(used["exact_fock_step"]),  # type: ignore[call-overload]
-            coherence_tol=float(used["exact_coherence_tol"]),  # type: ignore[arg-type]
-            coherence_start=int(used["exact_coherence_start"]),  # type: ignore[call-overload]
-            coherence_step=int(used["exact_coherence_step"]),  # type: ignore[call-overload]
-            coherence_max=used["exact_coherence_max"],  # type: ignore[arg-type]
-            refine=int(used["exact_refine"]),  # type: ignore[call-overload]
-            threads=used["exact_blas_threads"],  # type: ignore[arg-type]
-        )
+        if used["exact_method"] == "dicke":
+            res = steady_state_dicke(
+                params,
+                fock_tol=float(used["exact_fock_tol"]),  # type: ignore[arg-type]
+                fock_start=used["exact_fock_start"],  # type: ignore[arg-type]
+                fock_step=int(used["exact_fock_step"]),  # type: ignore[call-overload]
+                rtol=float(used["exact_rtol"]),  # type: ignore[arg-type]
+                restart=int(used["exact_restart"]),  # type: ignore[call-overload]
+                maxiter=int(used["exact_maxiter"]),  # type: ignore[call-overload]
+                threads=used["exact_blas_threads"],  # type: ignore[arg-type]
+            )
+        else:
+            res = steady_state(
+                params,
+                fock_tol=float(used["exact_fock_tol"]),  # type: ignore[arg-type]
+                fock_start=used["exact_fock_start"],  # type: ignore[arg-type]
+                fock_step=int(used["exact_fock_step"]),  # type: ignore[call-overload]
+                coherence_tol=float(used["exact_coherence_tol"]),  # type: ignore[arg-type]
+                coherence_start=int(used["exact_coherence_start"]),  # type: ignore[call-overload]
+                coherence_step=int(used["exact_coherence_step"]),  # type: ignore[call-overload]
+                coherence_max=used["exact_coherence_max"],  # type: ignore[arg-type]
+                refine=int(used["exact_refine"]),  # type: ignore[call-overload]
+                threads=used["exact_blas_threads"],  # type: ignore[arg-type]
+            )
     except (RuntimeError, MemoryError, ValueError, FloatingPointError) as exc:  # singular factor, out of memory
         return MethodResult([], None, False, f"failed: {type(exc).__name__}: {exc}", used)
     state = _state(res, time.perf_counter() - t0)
     problems = bound_violations(state.observables, state.info)
     if not res.residual <= float(used["exact_residual_tol"]):  # type: ignore[arg-type]
         problems.append(f"residual {res.residual:.3g} above exact_residual_tol")
+    if state.info.get("converged_solve", 1.0) < 1.0:
+        problems.append(f"GMRES stopped at residual {state.info['gmres_residual']:.3g} above exact_rtol")
     if not state.info["fock_top_weight"] <= float(used["exact_fock_tol"]):  # type: ignore[arg-type]
         problems.append(f"Fock top-level weight {state.info['fock_top_weight']:.3g} above exact_fock_tol")
     if not state.info["coherence_error"] <= float(used["exact_coherence_tol"]):  # type: ignore[arg-type]

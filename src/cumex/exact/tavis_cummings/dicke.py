@@ -1,0 +1,242 @@
+"""The Tavis–Cummings generator in the total-angular-momentum (Dicke) basis of the emitters, U(1) sector.
+
+Master equation as in :mod:`.parameters` (D[x]ρ = xρx† − {x†x, ρ}/2, local Γ↑ D[σn^+], Γ↓ D[σn^-], κ D[a]).
+
+Basis. N spins ½ decompose as ⊕_j V_j ⊗ C^{d_j}, d_j = (2j + 1) N!/((N/2 + j + 1)! (N/2 − j)!); an operator
+invariant under permutations of the emitters is ⊕_j X_j ⊗ 1_{d_j}. Labels: l = N/2 − j (0..⌊N/2⌋) and the
+emitter excitation e = m + N/2 ∈ [l, N − l]. The generator conserves ket minus bra excitations, so the steady
+state has p + e = q + e' =: E on both sides: ρ = Σ_{l,E} Σ_{p,q} x(l, E, p, q) |p, e⟩⟨q, e'| ⊗ 1_{d_j}/d_j with
+e = E − p, e' = E − q. Why this normalisation: Tr ρ = Σ x(l, E, p, p), and x(l, E, p, p) is the probability of
+(j, p photons, e excitations), so |x| ≤ 1. One block (l, E) holds the p with 0 ≤ p ≤ F and l ≤ E − p ≤ N − l:
+n ≤ min(F + 1, 2j + 1) photon numbers, n² elements. The dimension, Σ n², equals that of the U(1) sector of
+:mod:`.basis` (both span the same operators); what changes is the structure:
+
+* H = ωa†a + εJ_z + g(a†J^- + aJ^+) keeps j and E: it acts inside each block as −i(H_b x − x H_b) with H_b
+  tridiagonal in p, ⟨p + 1, e − 1|H|p, e⟩ = g √(p + 1) c(e), c(e) = √((j + m)(j − m + 1)) = √((e − l)(N − l − e + 1)).
+* the anticommutators are diagonal: K = κp + Γ↓e + Γ↑(N − e) (Σσn^+σn^- = J_z + N/2 = e).
+* κ a ρ a†: (l, E, p, q) → (l, E − 1, p − 1, q − 1) with κ √(pq).
+* local jumps Σ_n σn^- ρ σn^+ (Γ↓; E → E − 1) and Σ_n σn^+ ρ σn^- (Γ↑; E → E + 1) keep p, q and move j by
+  0, ±1. Derivation: for invariant X, Σ_n σn^- X σn^+ = N·Sym(σ_N^- X σ_N^+) (Sym = average over
+  permutations). Coupling emitter N to the other N − 1 (total j₁ = j ± ½, multiplicity d^{N−1}_{j₁}) and
+  projecting with Tr[Sym(Z) W] = Tr[Z W] for invariant W gives, in the x normalisation,
+
+      x'(l', E − 1, p, q) += Γ↓ N Σ_{j₁} (d^{N−1}_{j₁}/d^N_j) M_{j₁}(m) M_{j₁}(m') x(l, E, p, q),
+      M_{j₁}(m) = ⟨j', m − 1 | j₁, m − ½; ½, −½⟩ ⟨j₁, m − ½; ½, ½ | j, m⟩          (Clebsch–Gordan, Condon–Shortley)
+
+  with j' = j₁ ± ½; for Γ↑ the same with m ± 1, m + ½ and the spin-½ projections swapped. A product of two
+  coefficients of the same (j₁, j') keeps the sign convention out of the result. Trace preservation,
+  Σ_{j₁, j'} N (d^{N−1}_{j₁}/d^N_j) M_{j₁}(m)² = e, is a test.
+
+Elements are stored block after block, blocks in increasing E (then l), so that the elements of one E form a
+contiguous slice, in each block row-major in (p, q); the key (E, l, p, q) is one mixed-radix integer searched
+in sorted keys, −1 outside the basis (transitions out of a truncated basis dropped;
+with the Fock cutoff that is exactly the truncated mode a with a†|F⟩ = 0, trace preserving).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import gammaln
+
+from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
+
+__all__ = ["DickeBasis", "dicke_generator", "log_degeneracy", "local_jump_terms"]
+
+
+def log_degeneracy(N: int, j: np.ndarray | float) -> np.ndarray:
+    """ln d^N_j, d^N_j = (2j + 1) N!/((N/2 + j + 1)! (N/2 − j)!); −inf where j is not allowed for N."""
+    j = np.asarray(j, dtype=float)
+    ok = (j >= 0) & (j <= N / 2) & (np.abs((N / 2 - j) - np.round(N / 2 - j)) < 1e-9)
+    jj = np.where(ok, j, 0.0)
+    out = np.log(2 * jj + 1) + gammaln(N + 1.0) - gammaln(N / 2 + jj + 2) - gammaln(N / 2 - jj + 1)
+    return np.where(ok, out, -np.inf)
+
+
+def _cg_half(j1: float, J: np.ndarray | float, M: np.ndarray, s: float) -> np.ndarray:
+    """⟨j₁, M − s; ½, s | J, M⟩ for J = j₁ ± ½, s = ±½ (0 where |M − s| > j₁ or |M| > J)."""
+    M = np.asarray(M, dtype=float)
+    den = 2 * j1 + 1
+    if J > j1:  # J = j1 + 1/2
+        val = np.sqrt(np.maximum(j1 + M + 0.5, 0) / den) if s > 0 else np.sqrt(np.maximum(j1 - M + 0.5, 0) / den)
+    else:  # J = j1 − 1/2
+        val = -np.sqrt(np.maximum(j1 - M + 0.5, 0) / den) if s > 0 else np.sqrt(np.maximum(j1 + M + 0.5, 0) / den)
+    inside = (np.abs(M - s) <= j1 + 1e-9) & (np.abs(M) <= J + 1e-9)
+    return np.where(inside, val, 0.0)
+
+
+def local_jump_terms(N: int, l: int, up: bool) -> list[tuple[int, float, Callable[..., np.ndarray]]]:
+    """The terms (l', ratio, f) of Σ_n σn^∓ ρ σn^± from block j = N/2 − l: coefficient ratio·f(e)·f(e').
+
+    ``up`` False: σ^- (e → e − 1), True: σ^+ (e → e + 1); ratio = N d^{N−1}_{j₁}/d^N_j; f maps e to M_{j₁}(m).
+    """
+    j = N / 2 - l
+    s_in, s_out = (0.5, -0.5) if not up else (-0.5, 0.5)  # spin-½ projection of emitter N before, after
+    dm = -1 if not up else 1
+    out = []
+    for j1 in (j + 0.5, j - 0.5):
+        if j1 < 0 or j1 > (N - 1) / 2 + 1e-9:
+            continue
+        ratio = N * float(np.exp(log_degeneracy(N - 1, j1) - log_degeneracy(N, j)))
+        for jp in (j1 + 0.5, j1 - 0.5):
+            if jp < 0:
+                continue
+
+            def f(e, j1=j1, jp=jp):
+                m = np.asarray(e, dtype=float) - N / 2
+                return _cg_half(j1, jp, m + dm, s_out) * _cg_half(j1, j, m, s_in)
+
+            out.append((int(round(N / 2 - jp)), ratio, f))
+    return out
+
+
+@dataclass(frozen=True)
+class DickeBasis:
+    """Blocks (l, E) of N emitters and Fock levels 0..fock (module docstring)."""
+
+    N: int
+    fock: int
+
+    @property
+    def n_l(self) -> int:
+        return self.N // 2 + 1
+
+    @property
+    def n_E(self) -> int:
+        return self.N + self.fock + 1
+
+    @cached_property
+    def blocks(self) -> dict[str, np.ndarray]:
+        """Per block: l, E, p_lo, n (photon numbers p_lo..p_lo + n − 1) and start (first storage index)."""
+        E, l = (x.ravel() for x in np.meshgrid(np.arange(self.n_E), np.arange(self.n_l), indexing="ij"))
+        p_lo = np.maximum(0, E - (self.N - l))
+        p_hi = np.minimum(self.fock, E - l)
+        n = p_hi - p_lo + 1
+        keep = n > 0
+        out = {"l": l[keep], "E": E[keep], "p_lo": p_lo[keep], "n": n[keep]}
+        out["start"] = np.concatenate([[0], np.cumsum(out["n"] ** 2)[:-1]])
+        for x in out.values():
+            x.flags.writeable = False
+        return out
+
+    @property
+    def dim(self) -> int:
+        b = self.blocks
+        return int((b["n"] ** 2).sum())
+
+    @cached_property
+    def labels(self) -> dict[str, np.ndarray]:
+        """Arrays l, E, p, q, e, e2 (= E − q) of every element in storage order (read-only)."""
+        b = self.blocks
+        sizes = b["n"] ** 2
+        blk = np.repeat(np.arange(b["n"].size), sizes)
+        within = np.arange(int(sizes.sum())) - np.repeat(b["start"], sizes)
+        n = b["n"][blk]
+        p = b["p_lo"][blk] + within // n
+        q = b["p_lo"][blk] + within % n
+        l, E = b["l"][blk], b["E"][blk]
+        out = {"l": l, "E": E, "p": p, "q": q, "e": E - p, "e2": E - q, "block": blk}
+        for x in out.values():
+            x.flags.writeable = False
+        return out
+
+    def _key(self, l, E, p, q):
+        r_f = self.fock + 1
+        return ((np.asarray(E, dtype=np.int64) * self.n_l + l) * r_f + p) * r_f + q
+
+    @cached_property
+    def _sorted(self) -> np.ndarray:
+        lab = self.labels
+        keys = self._key(lab["l"], lab["E"], lab["p"], lab["q"])
+        assert np.all(np.diff(keys) > 0)  # storage order is key order
+        return keys
+
+    def index(self, l, E, p, q) -> np.ndarray:
+        """Storage index of each (l, E, p, q) (arrays broadcast), −1 outside the basis."""
+        l, E, p, q = np.broadcast_arrays(*(np.asarray(x, dtype=np.int64) for x in (l, E, p, q)))
+        valid = (
+            (l >= 0) & (l < self.n_l) & (p >= 0) & (p <= self.fock) & (q >= 0) & (q <= self.fock)
+            & (E - p >= l) & (E - p <= self.N - l) & (E - q >= l) & (E - q <= self.N - l)
+        )
+        keys = self._sorted
+        key = self._key(np.where(valid, l, 0), np.where(valid, E, 0), np.where(valid, p, 0), np.where(valid, q, 0))
+        pos = np.clip(np.searchsorted(keys, key), 0, keys.size - 1)
+        return np.where(valid & (keys[pos] == key), pos, -1)
+
+    def populations(self) -> np.ndarray:
+        """Indices of the elements with p = q (the probabilities of (j, p, e))."""
+        lab = self.labels
+        return np.flatnonzero(lab["p"] == lab["q"])
+
+
+def _exchange(N: int, l: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """c(e) = ⟨e − 1|J^-|e⟩ = √((e − l)(N − l − e + 1)) (0 outside the multiplet)."""
+    return np.sqrt(np.maximum((e - l) * (N - l - e + 1), 0).astype(float))
+
+
+def block_hamiltonian_parts(params: TavisCummingsParameters, basis: DickeBasis, b: int) -> np.ndarray:
+    """H_eff = H − (i/2)K of block b (n × n, in p_lo..p_lo + n − 1): the block-diagonal part is −i(H_eff x − x H_eff†)."""
+    blk = basis.blocks
+    N, l, E, p0, n = params.N, int(blk["l"][b]), int(blk["E"][b]), int(blk["p_lo"][b]), int(blk["n"][b])
+    p = np.arange(p0, p0 + n)
+    e = E - p
+    K = params.kappa * p + params.gamma_down * e + params.gamma_up * (N - e)
+    H = np.diag(params.omega * p + params.epsilon * (e - N / 2) - 0.5j * K)
+    off = params.g * np.sqrt(p[:-1] + 1.0) * _exchange(N, np.full(n - 1, l), e[:-1])  # ⟨p+1, e−1|H|p, e⟩
+    H[np.arange(1, n), np.arange(n - 1)] = off
+    H[np.arange(n - 1), np.arange(1, n)] = off
+    return H
+
+
+def dicke_generator(
+    params: TavisCummingsParameters, source: DickeBasis, target: DickeBasis | None = None
+) -> sp.csr_matrix:
+    """Matrix of dx/dt = L x from ``source`` to rows on ``target`` (default the same; a larger target gives the
+    action of the less truncated generator, used for the residual)."""
+    target = target or source
+    if target.N != source.N or source.N != params.N:
+        raise ValueError("source, target and params must have the same N")
+    N = params.N
+    lab = source.labels
+    l, E, p, q, e, e2 = (lab[k] for k in ("l", "E", "p", "q", "e", "e2"))
+    src = np.arange(source.dim, dtype=np.int64)
+    rows, cols, vals = [], [], []
+
+    def add(sel, tl, tE, tp, tq, value):
+        t_idx = target.index(tl, tE, tp, tq)
+        inside = t_idx >= 0
+        rows.append(t_idx[inside])
+        cols.append(sel[inside])
+        vals.append(np.broadcast_to(np.asarray(value, dtype=complex), t_idx.shape)[inside])
+
+    K = lambda pp, ee: params.kappa * pp + params.gamma_down * ee + params.gamma_up * (N - ee)  # noqa: E731
+    diag = -1j * (params.omega * (p - q) + params.epsilon * (e - e2)) - 0.5 * (K(p, e) + K(q, e2))
+    add(src, l, E, p, q, diag)
+    g = params.g
+    # −i H x: (p, e) → (p + 1, e − 1) with g √(p + 1) c(e), and (p, e) → (p − 1, e + 1) with g √p c(e + 1)
+    add(src, l, E, p + 1, q, -1j * g * np.sqrt(p + 1.0) * _exchange(N, l, e))
+    add(src, l, E, p - 1, q, -1j * g * np.sqrt(p.astype(float)) * _exchange(N, l, e + 1))
+    # +i x H on the bra side, the same with q, e'
+    add(src, l, E, p, q + 1, 1j * g * np.sqrt(q + 1.0) * _exchange(N, l, e2))
+    add(src, l, E, p, q - 1, 1j * g * np.sqrt(q.astype(float)) * _exchange(N, l, e2 + 1))
+    sel = np.flatnonzero((p > 0) & (q > 0))
+    add(sel, l[sel], E[sel] - 1, p[sel] - 1, q[sel] - 1, params.kappa * np.sqrt((p[sel] * q[sel]).astype(float)))
+    for up, rate in ((False, params.gamma_down), (True, params.gamma_up)):
+        if rate == 0:
+            continue
+        for l0 in range(source.n_l):
+            sel = np.flatnonzero(l == l0)
+            if sel.size == 0:
+                continue
+            for lp, ratio, f in local_jump_terms(N, l0, up):
+                coef = rate * ratio * f(e[sel]) * f(e2[sel])
+                nz = coef != 0
+                s2 = sel[nz]
+                add(s2, np.full(s2.size, lp), E[s2] + (1 if up else -1), p[s2], q[s2], coef[nz])
+    L = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                      shape=(target.dim, source.dim))
+    return L.tocsr()
