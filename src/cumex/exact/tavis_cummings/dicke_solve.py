@@ -14,8 +14,9 @@ and inverted in one batched product. Preconditioner: one symmetric Gauss–Seide
 rank-one term is left to GMRES. ``preconditioner="jacobi"`` uses D alone (more iterations; kept for checks).
 
 GMRES: flexible (the preconditioned vectors are kept), right preconditioned, restarted, classical
-Gram–Schmidt with one re-orthogonalisation (BLAS-2 products on the stored Krylov basis). Stops when the true residual ‖(L + u tᵀ)x − u‖₂ ≤ rtol (‖u‖ = 1). Reported: the
-iterations, ‖L x‖_∞ of the final trace-1 x (the solve error), and the condition of the eigenvector bases.
+Gram–Schmidt with one re-orthogonalisation (BLAS-2 products on the stored Krylov basis). Stops when the
+true residual ‖(L + u tᵀ)x − u‖₂ ≤ rtol (‖u‖ = 1). Reported: the iterations, ‖L x‖_∞ of the final
+trace-1 x (the solve error), and the condition of the eigenvector bases.
 
 Known limit: H_b is non-normal (decay K varies along p), and the condition of V grows with N (largest
 sampled: 5.5e6 at N = 30, 2e8 at N = 40, 9e10 at N = 60): the block inverse then loses digits. That only
