@@ -70,8 +70,11 @@ import scipy.sparse.linalg as spla
 from scipy.stats import binom
 
 from cumex.errors import CumexInputError
-from cumex.exact.basis import SectorBasis, dimension
-from cumex.exact.ladder import balanced_shifts, extend_shifts, next_cutoff, tail_profile
+from cumex.exact.basis import SectorBasis, WindowBasis, dimension
+from cumex.exact.ladder import (
+    balanced_shifts, extend_shifts, extend_window, initial_window, next_cutoff, next_window, profile_cutoff,
+    tail_profile,
+)
 from cumex.exact.liouvillian import hermitian_real_form, real_to_complex, reduced_liouvillian
 from cumex.exact.ordering import nested_dissection
 from cumex.exact.threads import blas_threads
@@ -87,6 +90,7 @@ METHODS = ("coherence_cutoff", "full")
 ORDERINGS = ("nested_dissection", "COLAMD", "MMD_ATA", "MMD_AT_PLUS_A")
 _LAMBDA_MIN = -600.0  # e^{−λ} stays finite; e^{−λ} underflowing to 0 for large λ > 0 is harmless
 _Q_MIN = 1e-3
+_TAIL_MAX = 1e-3  # an attempt whose balanced profile at K is above this is not a candidate (ladder.profile_cutoff)
 
 
 @dataclass
@@ -100,14 +104,15 @@ class SteadyResult:
     info: dict[str, float] = field(default_factory=dict)
 
 
-def solver_log_scale(basis: SectorBasis, q: float) -> np.ndarray:
+def solver_log_scale(basis: SectorBasis | WindowBasis, q: float) -> np.ndarray:
     """λ(n) of the module docstring, shifted to 0 at the most probable k = 0 population and clipped."""
     lab = basis.labels()
     m_ket = lab["n10"] + lab["n11"]
     m_bra = lab["n01"] + lab["n11"]
     log_pi = binom.logpmf(np.arange(basis.N + 1), basis.N, q)
     lam = 0.5 * basis.log_scale() - 0.25 * (log_pi[m_ket] + log_pi[m_bra])
-    lam -= lam[int(np.argmax(log_pi))]  # element (0,0; k=0, n11 = mode) has index = mode
+    sl, n11 = basis.line(0, 0, 0)
+    lam -= lam[sl.start + int(np.argmax(log_pi[n11]))]  # the most probable population of block (0, 0)
     # no upper clip: a clip at +600 (so that e^{λ} stays finite) broke the symmetrisation wherever
     # ln π_q < −2400, which at N = 3000 left residuals of 3e-4; e^{λ} itself is never formed
     return np.maximum(lam, _LAMBDA_MIN)
@@ -129,13 +134,16 @@ class _RealSystem:
     b: np.ndarray  # n11 of each real coordinate
 
 
-def _real_system(L: sp.csr_matrix, basis: SectorBasis, resonant: bool, solve_kmax: int | None = None) -> _RealSystem:
+def _real_system(
+    L: sp.csr_matrix, basis: SectorBasis | WindowBasis, resonant: bool, solve: np.ndarray | None = None
+) -> _RealSystem:
     """Real form of L on Hermitian operators; at ω = ε the Re q10 unknowns are dropped.
 
     Why: the coupling carries a factor i, so in real coordinates it links the populations only to Im q10;
     Re q10 is linked to Im q10 only through the detuning −i(ω − ε). At resonance Re q10 obeys a closed
     homogeneous equation of decaying modes, so it vanishes in the steady state (Re⟨σ0⁺σn⁻⟩ = 0) and a quarter
-    of the unknowns can be left out.
+    of the unknowns can be left out. ``solve``: a mask over the complex elements; the others are fixed at 0
+    (the coherence cutoff and window: the basis holds one more layer, whose rows carry the leaks).
     """
     R = hermitian_real_form(L, basis).tocoo()
     nd, no = basis.diag_size, basis.off_size
@@ -143,8 +151,8 @@ def _real_system(L: sp.csr_matrix, basis: SectorBasis, resonant: bool, solve_kma
     real_rows = np.r_[0 : 2 * nd + no, 2 * nd : 2 * nd + no]
     keep = np.r_[0 : 2 * nd, 2 * nd + no : 2 * nd + 2 * no] if resonant else np.arange(basis.dim)
     a = (lab["n01"] + lab["n10"])[real_rows]
-    if solve_kmax is not None:  # coherence cutoff: unknowns with k = ⌊a/2⌋ > solve_kmax are fixed at 0
-        keep = keep[a[keep] // 2 <= solve_kmax]
+    if solve is not None:  # coherence cutoff and window: the unknowns outside are fixed at 0
+        keep = keep[solve[real_rows][keep]]
     return _RealSystem(R.row.astype(np.int64), R.col.astype(np.int64), R.data, keep, a, lab["n11"][real_rows])
 
 
@@ -162,9 +170,13 @@ def _solve_once(
     nd, no = basis.diag_size, basis.off_size
     # real coordinates (p00, p11, Re q10, Im q10) and their λ
     lam_r = np.concatenate([lam[: 2 * nd + no], lam[2 * nd : 2 * nd + no]])
-    row = int(np.argmin(lam[: N + 1]))  # the most probable population of block (0, 0): its equation → trace
-    # position of each kept real coordinate in the solved system; the nested-dissection order is applied here
     keep = system.keep
+    solved = np.zeros(basis.dim, dtype=bool)
+    solved[keep] = True
+    line0 = [np.arange(basis.dim)[basis.line(c, c, 0)[0]] for c in (0, 1)]
+    cand = line0[0][solved[line0[0]]]
+    row = int(cand[np.argmin(lam[cand])])  # the most probable population of block (0, 0): its equation → trace
+    # position of each kept real coordinate in the solved system; the nested-dissection order is applied here
     if ordering == "nested_dissection":
         order = keep[nested_dissection(system.a[keep], system.b[keep], last=row)]
     else:
@@ -175,7 +187,8 @@ def _solve_once(
     use = (pos[r] >= 0) & (pos[c] >= 0) & (r != row)
     data = system.data[use] * np.exp(lam_r[r[use]] - lam_r[c[use]])  # e^λ R e^{−λ}, no overflow
     # trace row: Σ_{c, n11} w(c, c; 0, n11) = Σ e^{−λ} u
-    tr_idx = np.concatenate([np.arange(N + 1), nd + np.arange(N + 1)])
+    tr_idx = np.concatenate(line0)
+    tr_idx = tr_idx[solved[tr_idx]]
     rows = np.concatenate([pos[r[use]], np.full(tr_idx.size, pos[row])])
     cols = np.concatenate([pos[c[use]], pos[tr_idx]])
     vals = np.concatenate([data, np.exp(-lam_r[tr_idx])])
@@ -211,18 +224,19 @@ def _solve_once(
 
 
 def _solve_on(
-    params: CentralSpinParameters, basis: SectorBasis, solve_kmax: int | None, q: float, mu: np.ndarray | None,
-    ordering: str, refine: int, q_tol: float, max_passes: int, threads: int | None,
-) -> tuple[np.ndarray, sp.csr_matrix, dict[str, float], float, np.ndarray, np.ndarray]:
+    params: CentralSpinParameters, basis: SectorBasis | WindowBasis, solve: np.ndarray | None, q: float,
+    mu: np.ndarray | None, ordering: str, refine: int, q_tol: float, max_passes: int, threads: int | None,
+) -> tuple[np.ndarray, sp.csr_matrix, dict[str, float], float, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
     """Passes of :func:`_solve_once` on one basis until q and the ladder balance settle.
 
-    ``mu``: ladder shifts of an earlier attempt (extended to new lines by :func:`.ladder.extend_shifts`). Returns
-    (raw w, L, info, final q, ladder shifts, tail profile); ``info["settled"]`` is 1 when the last pass moved
-    q by more than ``q_tol`` in logit and no ladder line exceeded the populations by more than a factor 1e3.
+    ``solve``: mask of the elements solved for (None: all). ``mu``: ladder shifts of an earlier attempt
+    (extended to new lines by :func:`.ladder.extend_shifts`). Returns (raw w, L, info, final q, ladder shifts,
+    tail profile, (|u|, k, m) of the solved real coordinates); ``info["settled"]`` is 1 when the last pass
+    moved q by at most ``q_tol`` in logit and no ladder line exceeded the populations by more than 1e3.
     """
     t0 = time.perf_counter()
     L = reduced_liouvillian(params, basis)
-    system = _real_system(L, basis, resonant=params.omega == params.epsilon, solve_kmax=solve_kmax)
+    system = _real_system(L, basis, resonant=params.omega == params.epsilon, solve=solve)
     build = time.perf_counter() - t0
     factor_s = 0.0
     n_k = int(system.a.max()) // 2 + 1
@@ -231,12 +245,13 @@ def _solve_on(
     change = float("nan")
     passes = 0
     settled = False
+    k_real = system.a // 2
     for passes in range(1, max_passes + 1):
         with blas_threads(threads):
             w, u, sec, fill, lu_nnz = _solve_once(system, basis, q, ordering, refine, mu)
         factor_s += sec
-        prof = tail_profile(u, system.a // 2)
-        mu, balanced = balanced_shifts(u, system.a // 2, mu)
+        prof = tail_profile(u, k_real)
+        mu, balanced = balanced_shifts(u, k_real, mu)
         P = excitation_distribution(w, basis).sum(axis=0)
         tr = trace(w, basis).real
         q_new = float(np.clip((P * m).sum() / (tr * params.N), _Q_MIN, 1.0 - _Q_MIN)) if tr > 0 else q
@@ -255,7 +270,26 @@ def _solve_on(
         "q_change": change,
         "settled": float(settled),
     }
-    return w, L, info, q, mu, prof
+    kept = system.keep
+    return w, L, info, q, mu, prof, (u[kept], k_real[kept], system.b[kept] + k_real[kept])
+
+
+def _attempt_basis(N: int, lo: np.ndarray, hi: np.ndarray) -> tuple[WindowBasis, np.ndarray]:
+    """The basis of one cutoff attempt (the window plus one layer: line K + 1 and m ± 1, which carry the rows
+    of the transitions leaving the window, so that the residual is the exact generator's) and the mask of
+    the elements solved for (the window itself)."""
+    K = lo.size - 1
+    # transitions change k and m by at most one each: line k of the layer covers lines k − 1, k, k + 1, m ± 1
+    big = np.iinfo(np.int64).max // 4
+    lo_p, hi_p = np.r_[big, lo, big, big], np.r_[-big, hi, -big, -big]  # lines −1 … K + 2
+    outer_lo = np.minimum(np.minimum(lo_p[:-2], lo_p[1:-1]), lo_p[2:]) - 1
+    outer_hi = np.maximum(np.maximum(hi_p[:-2], hi_p[1:-1]), hi_p[2:]) + 1
+    outer = WindowBasis(N, outer_lo, outer_hi)
+    lab = outer.labels()
+    k = np.minimum(lab["n01"], lab["n10"])
+    m = lab["n11"] + k
+    kc = np.minimum(k, K)
+    return outer, (k <= K) & (m >= lo[kc]) & (m <= hi[kc])
 
 
 def _observable_vector(w: np.ndarray, basis: SectorBasis) -> np.ndarray:
@@ -277,6 +311,7 @@ def steady_state(
     cutoff_start: int = 8,
     cutoff_max: int | None = None,
     cutoff_floor: float = 1e-10,
+    window: bool = True,
 ) -> SteadyResult:
     """Steady state of the central spin model (module docstring).
 
@@ -313,11 +348,22 @@ def steady_state(
     previous: tuple[int, np.ndarray, bool] | None = None  # K, observables and "settled" of the previous attempt
     cutoff_converged = True
     attempts = 0
+    lo = hi = np.zeros(0, dtype=np.int64)
+    window_fits = True
     while True:
-        basis = SectorBasis(params.N, None if K is None else K + 1)
+        basis: SectorBasis | WindowBasis = SectorBasis(params.N, None if K is None else K + 1)
+        solve: np.ndarray | None = None
         if not basis.truncated:  # the cutoff covers the whole sector: plain full solve
             K, basis = None, SectorBasis(params.N)
-        w, L, info, q, mu, prof = _solve_on(params, basis, K, q, mu, ordering, refine, q_tol, max_passes, threads)
+        elif window:
+            lo, hi = initial_window(params.N, q, K) if lo.size == 0 else extend_window(lo, hi, params.N, K)
+            basis, solve = _attempt_basis(params.N, lo, hi)
+        else:
+            lab = basis.labels()
+            solve = np.minimum(lab["n01"], lab["n10"]) <= K
+        w, L, info, q, mu, prof, (u, k_u, m_u) = _solve_on(
+            params, basis, solve, q, mu, ordering, refine, q_tol, max_passes, threads
+        )
         for key in totals:
             totals[key] += info[key]
         if K is None:
@@ -325,9 +371,12 @@ def steady_state(
             break
         tail = float(prof[K])
         attempts += 1
+        if window:
+            lo, hi, window_fits = next_window(u, k_u, m_u, lo, hi, params.N)
         tr_k = trace(w, basis)
         obs = _observable_vector(w / tr_k, basis) if abs(tr_k) > 0 else np.full(1, np.nan)
-        settled = bool(info["settled"])
+        # an attempt counts when q, the ladder balance and the window settled and the state has decayed at K
+        settled = bool(info["settled"]) and window_fits and tail <= _TAIL_MAX
         change = float(np.abs(obs - previous[1]).max()) if previous is not None else float("inf")
         if not np.isfinite(change):
             change = float("inf")
@@ -336,17 +385,18 @@ def steady_state(
             if previous[2] and settled and change <= cutoff_tol:
                 break
             # round-off floor: the last two changes are both below cutoff_floor and no longer falling
-            # (N = 2000, r = 0.75: p0↑ settled to 1e-11 by K = 50, then moved by 1e-11 ↔ 2e-12 at every K)
             if previous[2] and settled and len(history) >= 2 and max(history[-2][1], change) <= cutoff_floor:
                 if change > 0.1 * history[-2][1]:
                     break
-        if cutoff_max is not None and K >= cutoff_max:
+        if cutoff_max is not None and K >= cutoff_max and window_fits:
             cutoff_converged = False
             break
         previous = (K, obs, settled)
-        K = next_cutoff(K, history, cutoff_tol)
+        if window_fits:  # else the same K again on the wider window
+            K = max(next_cutoff(K, history, cutoff_tol), profile_cutoff(prof, K))
         if cutoff_max is not None:
             K = min(K, cutoff_max)
+    info["window_fits"] = float(window_fits)
     tr = trace(w, basis)
     trace_error = float(abs(tr - 1.0))
     w = w / tr
