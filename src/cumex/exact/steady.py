@@ -345,8 +345,9 @@ def steady_state(
     tail = 0.0
     mu: np.ndarray | None = None
     history: list[tuple[int, float]] = []  # (previous K, largest change of an observable from it to this K)
-    previous: tuple[int, np.ndarray, bool] | None = None  # K, observables and "settled" of the previous attempt
+    previous: tuple[int, np.ndarray, bool, float] | None = None  # K, observables, "settled", tail of the previous attempt
     cutoff_converged = True
+    stalled = False
     attempts = 0
     lo = hi = np.zeros(0, dtype=np.int64)
     window_fits = True
@@ -388,10 +389,16 @@ def steady_state(
             if previous[2] and settled and len(history) >= 2 and max(history[-2][1], change) <= cutoff_floor:
                 if change > 0.1 * history[-2][1]:
                     break
+            # round-off above the floor: the tail is long gone (< 1e-20 at both K) and the change is not falling;
+            # more lines cannot help (N = 2000, r = 0.95: changes ~1e-7 from K = 111 to the whole sector)
+            if previous[2] and settled and previous[3] < 1e-20 and tail < 1e-20 and len(history) >= 2:
+                if change > 0.1 * history[-2][1]:
+                    cutoff_converged, stalled = False, True
+                    break
         if cutoff_max is not None and K >= cutoff_max and window_fits:
             cutoff_converged = False
             break
-        previous = (K, obs, settled)
+        previous = (K, obs, settled, tail)
         if window_fits:  # else the same K again on the wider window
             K = max(next_cutoff(K, history, cutoff_tol), profile_cutoff(prof, K))
         if cutoff_max is not None:
@@ -415,6 +422,7 @@ def steady_state(
             "cutoff_attempts": float(attempts),
             "cutoff_change": change,
             "cutoff_converged": float(cutoff_converged),
+            "cutoff_stalled": float(stalled),
         }
     )
     return SteadyResult(w=w, basis=basis, residual=residual, trace_error=trace_error, info=info)
