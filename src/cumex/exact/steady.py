@@ -25,33 +25,44 @@ unknowns, see :func:`_real_system`) with SuperLU in nested-dissection order (:mo
 iteratively with the same factors.
 
 Coherence cutoff (the default, ``method="coherence_cutoff"``). The ladder index k = min(n01, n10) counts
-pairs of satellite coherences |0⟩⟨1|, |1⟩⟨0|; each coherent site dephases at Γ_T/2, and the exchange
-creates or removes one at a time. We solve with the unknowns k ≤ K only, the others fixed at 0: a 2-D
-strip of width ~2K instead of the full triangle, 2(K + 1)(2N + 1 − 2K) real unknowns (¾ of that at
-resonance; 95,881 at N = 1000, K = 32, against 751,501), which nested dissection (separators of ~6K
-unknowns across the strip) factors at a cost ~N K², not ~N³. This is a truncation, not a symmetry, and the
-state is extremely sensitive to it: at N = 1000, r = Γ↑/Γ_T = 0.95 (fixed_kappa_over_N), K = 20 leaves
-|w| ≤ 1e-17 on the last line and a residual of 2e-14, yet p0↑ is off by 0.43; K = 32 is off by 2e-3,
-K = 40 by 3e-8, K = 62 by ~1e-12 (at N = 300, K = 20 is off by 6e-11). So K is accepted by what it is
-for: the cutoff stops when no observable (:func:`cumex.exact.observables.observables`) changed by more than
-``cutoff_tol`` (1e-12) between two successive cutoffs K' < K, both solved with q and the ladder balance
-settled; the error of the accepted state is then far below ``cutoff_tol`` (the error falls faster than
-geometrically in K, and the change from K' measures the error at K'). K grows by a quarter, or, once two
-successive changes fall, as far as their rate predicts for an error of cutoff_tol/10 (:func:`.ladder.next_cutoff`).
-Why not the old criterion (largest |u| at k = K below 1e-12 of the largest): the tail of u depends on the
-ladder shifts below, which are a free choice of gauge, and it was applied whether or not the passes had
-settled. With r = 0.95 at N = 1000 it went through K = 64 (q → 0.999, garbage) and K = 128 (q still moving
-by 0.58 in logit after the last pass) to K = 166; at N = 2000 (issue 16) it ended at K = 256 with
-p0↑ = −0.0176.
+pairs of satellite coherences |0⟩⟨1|, |1⟩⟨0|; the exchange creates or removes one at a time. We solve with
+the unknowns k ≤ K only, the others fixed at 0. This is a truncation, not a symmetry, and the state is
+extremely sensitive to it: at N = 1000, r = Γ↑/Γ_T = 0.95 (fixed_kappa_over_N), K = 20 leaves a residual of
+2e-14 with p0↑ off by 0.43, and at N = 2000 the truncated states at K = 8, 12, 16 agree with each other to
+3e-8 at p0↑ = −0.018 (a different, false state: the lasing state's weight in the natural gauge peaks at
+k ≈ 0.044 N). So K is accepted by what it is for: the cutoff stops when no observable changed by more than
+``cutoff_tol`` (1e-12) between two successive cutoffs, both settled (q, ladder balance, window) and both
+with the balanced profile at K below 1e-3 (the false states have it ≈ 1). The next K is the larger of the
+change-rate rule (:func:`.ladder.next_cutoff`) and the profile rule (:func:`.ladder.profile_cutoff`: ×1.5
+while the profile at K is above 1e-2, else its log extrapolated to 1e-7).
 
-Ladder balancing. ½ ln s(n) does not balance the ladder k: in the natural gauge (no shifts) the largest |u|
-on line k exceeds that of the populations by up to e^{11.7} (k ≈ 12, N = 300, r = 0.95) and e^{41.5}
-(k ≈ 44, N = 1000), and by ~4e2 at r = 0.75, N = 1000; this grows with N until the LU loses all accuracy.
-After each pass every line k whose largest |u| exceeds the populations' gets an extra shift −ln(excess)
-(an exact diagonal similarity; :func:`.ladder.balanced_shifts`) and the solve is repeated until no line
-exceeds them by more than 1e3. When K grows, the new lines start with the shift of the last reliable old
-line (:func:`.ladder.extend_shifts`); the old rule (new lines at shift 0) let them start e^{40} out of
-balance at N = 1000, r = 0.95, and the garbage first pass moved q so far that the passes never settled.
+Window (``window=True``, default). On each line k only the satellite excitation numbers m = n11 + k that
+carry the state are kept (:class:`.basis.WindowBasis`): the distribution of m is a peak of width ~√N, and at
+N = 1000, r = 0.95 the coefficients above 1e-30 of the largest lie in m ∈ [746, 1000]. The first window is
+±15 binomial standard deviations around qN (line k reaching k lower); after each attempt it becomes the
+extent of |u| ≥ 1e-20 of the largest plus a quarter (:func:`.ladder.next_window`), and an attempt whose
+values reach its window's edge is repeated at the same K on the wider window. The basis solved on holds one
+more layer (line K + 1, m ± 1 of the neighbouring lines) whose rows carry the leaks, so the residual is that
+of the exact generator. Cost at N = 1000, r = 0.95: 3 s instead of 38 s (the same observables to 1e-12).
+
+Where this basis stops (measured, issue 16). In the lasing regime at fixed κ/N the solve is limited by
+conditioning, not by truncation. Condition estimates (1-norm, SuperLU factors) of the balanced, windowed
+system at r = 0.95: 2.7e7 at N = 1000, 4e13 at N = 2000 (unchanged from K = 100 to 160, and with the
+unwindowed strip); the smallest singular vector sits on the populations (k = 0, m ≈ qN − 2σ), the
+corresponding left vector on lines k ≈ 20–35: the equations of the coherence lines that carry the state
+determine the populations only through a chain amplified by e^{μ_k − μ_{k−1}} per line (the ladder shifts
+reach μ = −44 at N = 1000 and −99 at N = 2000). No diagonal gauge helps: in the near-normal natural gauge
+the populations are e^{−99} of the state's largest coefficient. At N = 2000 the observables of successive
+K scatter by ~1e-7 although the tail is below 1e-19 and the residual 1e-14; at N = 4000 nothing is left.
+The cutoff then stops with ``info["cutoff_stalled"]`` = 1 (tail below 1e-20 at two K, change not falling)
+and :func:`cumex.exact.solver.solve` reports "inaccurate". A cure needs another basis (the collective
+|J, M⟩ basis, where the lasing state is compact) or extended precision; not done here.
+
+Ladder balancing. ½ ln s(n) does not balance the ladder k: in the natural gauge the largest |u| on line k
+exceeds that of the populations by up to e^{41.5} (k ≈ 44, N = 1000, r = 0.95). After each pass every line k
+whose largest |u| exceeds the populations' gets an extra shift −ln(excess) (an exact diagonal similarity;
+:func:`.ladder.balanced_shifts`) and the solve is repeated until no line exceeds them by more than 1e3. When
+K grows, the new lines start with the shift of the last reliable old line (:func:`.ladder.extend_shifts`).
 
 Reported residual: ‖L w‖_∞ = max over the D complex components of dw/dt for the trace-1 state w in the
 bounded B(n) coordinates (|w| ≤ 1), i.e. the largest rate of change of any coefficient. It is a weak test
@@ -330,6 +341,11 @@ def steady_state(
     ``cutoff_tol`` (they stop falling), the cutoff also stops once two successive changes are below
     ``cutoff_floor`` and the last is not a tenth of the one before; ``info["cutoff_change"]`` is then that
     floor.
+
+    ``window``: keep only the window of satellite excitations per line (module docstring; the returned
+    ``basis`` is then a :class:`.basis.WindowBasis`, ``info["window_fits"]`` says whether the last attempt's
+    values stayed inside it); False: the whole strip. ``info["cutoff_stalled"]`` = 1 when the cutoff stopped
+    because the changes stalled above ``cutoff_floor`` with the tail gone (reported not converged).
 
     ``q_tol`` is the largest change of logit(q) = ln(q/(1 − q)) of the reference excitation fraction
     accepted without a new pass (a mismatch δ leaves a drift δ/2 per excitation in the scaled generator);
