@@ -16,11 +16,22 @@ reference agrees is marked "flagged" (safe but not useful), a converged one that
     python benchmarks/exact_accuracy.py --N 1000 --scaling fixed_kappa_over_N     # one row block
     python benchmarks/exact_accuracy.py                                            # the whole sweep (hours)
 
-Measured 2026-12-02 on the shared 2-core machine (load 10–17), ``--in-process``: N = 300, all 21 r × 3
-scalings: 63/63 ok, largest |Δp0↑| 1.3e-15 (K from 12 to 36; fixed_kappa_over_N needs the most, K = 29 at
-r = 0.5 and 36 at r = 1). N = 1000 against the full sector: fixed_g_sqrtN r = 0.3/0.75/0.95/1: ok, |Δp0↑| ≤
-2e-15, 3–10 s against 155–258 s; fixed_kappa_over_N r = 0.3/0.75/0.95: ok, |Δp0↑| 7e-17/2e-15/1.5e-12,
-K = 20/36/69, 4/27/69 s against 73/335/577 s.
+Measured 2026-12-02 03:50–04:25 UTC with the windowed cutoff, ``--in-process``, shared 2-core machine
+(load 7–21):
+
+    N     scaling              reference  points  verdict                      largest |Δp0↑| (ok points)
+    300   all three            full       63      63 ok                        6.7e-16
+    1000  fixed_g_sqrtN        strip      21      21 ok                        3.1e-15
+    1000  fixed_kappa_over_N   strip      21      20 ok, 1 no reference        6.5e-14
+    1000  fixed_gN             strip      21      21 ok                        < 1e-15
+    2000  fixed_g_sqrtN, _gN   strip      42      42 ok                        < 1e-14
+
+"no reference": r = 0.95 at N = 1000, where the strip route started at K = 100 (the old reference rule)
+did not settle (p0↑ = 12.95, reported not converged); the default gives 0.469144669048, the value
+0.469144669047 of an independent solver quoted in issue 16. The windowed solves took 0.1–13 s (52 s at
+r = 1, K = 280); the strip references 1.5–53 s. Not run: N = 4000 and the lasing points of
+fixed_kappa_over_N at N ≥ 2000, which the default reports "inaccurate" (the basis's conditioning limit,
+:mod:`cumex.exact.steady`), never ok.
 """
 
 from __future__ import annotations
