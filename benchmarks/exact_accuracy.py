@@ -25,13 +25,16 @@ Measured 2026-12-02 03:50–04:25 UTC with the windowed cutoff, ``--in-process``
     1000  fixed_kappa_over_N   strip      21      20 ok, 1 no reference        6.5e-14
     1000  fixed_gN             strip      21      21 ok                        < 1e-15
     2000  fixed_g_sqrtN, _gN   strip      42      42 ok                        < 1e-14
+    2000  fixed_kappa_over_N   strip      9 (r = 0…0.6 by 0.1, 0.75, 0.95)  8 ok; r = 0.95 both routes "inaccurate"  7.8e-12
+    4000  fixed_g_sqrtN, _gN   strip      42      42 ok                        < 1e-14
 
 "no reference": r = 0.95 at N = 1000, where the strip route started at K = 100 (the old reference rule)
 did not settle (p0↑ = 12.95, reported not converged); the default gives 0.469144669048, the value
 0.469144669047 of an independent solver quoted in issue 16. The windowed solves took 0.1–13 s (52 s at
-r = 1, K = 280); the strip references 1.5–53 s. Not run: N = 4000 and the lasing points of
-fixed_kappa_over_N at N ≥ 2000, which the default reports "inaccurate" (the basis's conditioning limit,
-:mod:`cumex.exact.steady`), never ok.
+r = 1, K = 280); the strip references 1.5–195 s. At N = 2000, r = 0.95 (fixed κ/N) the default stops
+"inaccurate" (p0↑ 0.468621867, the strip 0.468621709: the basis's conditioning limit, :mod:`cumex.exact.steady`).
+Not run: fixed_kappa_over_N at N = 2000 for the other r and at N = 4000 (its lasing points are reported
+"inaccurate", never ok).
 """
 
 from __future__ import annotations
