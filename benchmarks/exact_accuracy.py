@@ -1,10 +1,11 @@
 """Accuracy sweep of the exact steady state: the default solve (coherence cutoff) against a reference, p0↑ to 1e-10.
 
-Grid: N × pump ratio × scaling (defaults: N ∈ {1000, 2000, 4000}, r = 0, 0.05, …, 1, the three scalings
-fixed_g_sqrtN, fixed_kappa_over_N, fixed_gN at their Fig. 2 base parameters). Reference: the full-sector
-solve (``exact_method="full"``, every ladder line) where N ≤ ``--full-max-N`` (it fits in memory: 2.2 GiB at
-N = 1000); above that the coherence cutoff with a 100× tighter tolerance (exact_cutoff_tol = 1e-14), started at 1.5× the
-default's final K (a second, larger truncation: not independent of the method, marked "cut×1.5").
+Grid: N × pump ratio × scaling (defaults: N ∈ {300, 1000}; ``--full``: N ∈ {1000, 2000, 4000}; r = 0, 0.05, …,
+1, the three scalings fixed_g_sqrtN, fixed_kappa_over_N, fixed_gN at their Fig. 2 base parameters).
+Reference: the full-sector solve (``exact_method="full"``, every ladder line) where N ≤ ``--full-max-N``
+(default 300; N = 1000 fits in 2.2 GiB but takes 2–10 min a point); above that the cutoff on the whole strip
+0 ≤ m ≤ N without the window (``exact_window=False``, marked "strip": a second route with a different
+truncation geometry, ordering and gauge history, though the same basis).
 Each solve runs in a fresh process (peak memory is its own), or with ``--in-process`` in this one. References are cached in a JSON file
 (``--cache``) so that a long sweep can be resumed or extended.
 
@@ -15,11 +16,25 @@ reference agrees is marked "flagged" (safe but not useful), a converged one that
     python benchmarks/exact_accuracy.py --N 1000 --scaling fixed_kappa_over_N     # one row block
     python benchmarks/exact_accuracy.py                                            # the whole sweep (hours)
 
-Measured 2026-12-02 on the shared 2-core machine (load 10–17), ``--in-process``: N = 300, all 21 r × 3
-scalings: 63/63 ok, largest |Δp0↑| 1.3e-15 (K from 12 to 36; fixed_kappa_over_N needs the most, K = 29 at
-r = 0.5 and 36 at r = 1). N = 1000 against the full sector: fixed_g_sqrtN r = 0.3/0.75/0.95/1: ok, |Δp0↑| ≤
-2e-15, 3–10 s against 155–258 s; fixed_kappa_over_N r = 0.3/0.75/0.95: ok, |Δp0↑| 7e-17/2e-15/1.5e-12,
-K = 20/36/69, 4/27/69 s against 73/335/577 s.
+Measured 2026-12-02 03:50–04:25 UTC with the windowed cutoff, ``--in-process``, shared 2-core machine
+(load 7–21):
+
+    N     scaling              reference  points  verdict                      largest |Δp0↑| (ok points)
+    300   all three            full       63      63 ok                        6.7e-16
+    1000  fixed_g_sqrtN        strip      21      21 ok                        3.1e-15
+    1000  fixed_kappa_over_N   strip      21      20 ok, 1 no reference        6.5e-14
+    1000  fixed_gN             strip      21      21 ok                        < 1e-15
+    2000  fixed_g_sqrtN, _gN   strip      42      42 ok                        < 1e-14
+    2000  fixed_kappa_over_N   strip      9 (r = 0…0.6 by 0.1, 0.75, 0.95)  8 ok; r = 0.95 both routes "inaccurate"  7.8e-12
+    4000  fixed_g_sqrtN, _gN   strip      42      42 ok                        < 1e-14
+
+"no reference": r = 0.95 at N = 1000, where the strip route started at K = 100 (the old reference rule)
+did not settle (p0↑ = 12.95, reported not converged); the default gives 0.469144669048, the value
+0.469144669047 of an independent solver quoted in issue 16. The windowed solves took 0.1–13 s (52 s at
+r = 1, K = 280); the strip references 1.5–195 s. At N = 2000, r = 0.95 (fixed κ/N) the default stops
+"inaccurate" (p0↑ 0.468621867, the strip 0.468621709: the basis's conditioning limit, :mod:`cumex.exact.steady`).
+Not run: fixed_kappa_over_N at N = 2000 for the other r and at N = 4000 (its lasing points are reported
+"inaccurate", never ok).
 """
 
 from __future__ import annotations
@@ -92,10 +107,10 @@ def _reference(N: int, scaling: str, r: float, ours: dict, args: argparse.Namesp
         return cache[key]["kind"], cache[key]
     if N <= args.full_max_N:
         kind, settings = "full", {"exact_method": "full"}
-    else:
-        kind = "cut×1.5"
-        start = max(int(1.5 * max(ours["K"], 8)), 8)
-        settings = {"exact_cutoff_start": start, "exact_cutoff_tol": 1e-14}
+    else:  # the cutoff on the whole strip 0 ≤ m ≤ N (no window); started from the default K (a start at a large
+        # K leaves the first pass e^{40} out of balance: at N = 1000, r = 0.95 a start at K = 100 never settled)
+        kind = "strip"
+        settings = {"exact_window": False}
     ref = _run(N, scaling, r, settings, args.timeout, args.in_process)
     ref["kind"] = kind
     if ref["converged"]:  # only settled references are kept
@@ -109,15 +124,18 @@ def _reference(N: int, scaling: str, r: float, ours: dict, args: argparse.Namesp
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--N", type=int, nargs="+", default=[1000, 2000, 4000])
+    ap.add_argument("--N", type=int, nargs="+", default=[300, 1000])
+    ap.add_argument("--full", action="store_true", help="the whole sweep N = 1000, 2000, 4000 (hours)")
     ap.add_argument("--scaling", nargs="+", default=list(SCALINGS))
     ap.add_argument("--pump-ratio", type=float, nargs="+", default=list(RATIOS))
-    ap.add_argument("--full-max-N", type=int, default=1000, help="largest N solved on the full sector as reference")
+    ap.add_argument("--full-max-N", type=int, default=300, help="largest N solved on the full sector as reference")
     ap.add_argument("--cache", default="", help="JSON file of reference results (read and extended)")
     ap.add_argument("--only-reference", action="store_true", help="compute (and cache) the full-sector references only")
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds allowed per solve")
     ap.add_argument("--in-process", action="store_true", help="solve in this process (no timeout; MiB = running peak)")
     args = ap.parse_args(argv)
+    if args.full:
+        args.N = [1000, 2000, 4000]
     cache: dict = {}
     if args.cache and os.path.exists(args.cache):
         with open(args.cache) as fh:

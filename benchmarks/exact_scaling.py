@@ -19,18 +19,22 @@ the largest K that fits (:func:`cumex.exact.memory.largest_cutoff_within`) and i
 needs more.
 
 Times are wall-clock on whatever else the machine is doing; run it on a quiet machine for clean numbers.
-Measured 2026-12-02 (2 shared cores, load 6–17; total seconds = build + solve, all ok):
+Measured 2026-12-02 04:00–04:16 UTC with the windowed cutoff (2 shared cores, load 7–13; total seconds =
+build + solve; peak MiB; all "ok" unless stated; full sector at N = 300: |Δp0↑| ≤ 1.1e-15; piqs at N = 8:
+|Δp0↑| ≤ 1.1e-8, piqs's own tolerance):
 
-    scaling             r     N=1000  2000  4000  10000  20000    K (N=1000 → 20000)
-    fixed_g_sqrtN       0.3     9     24    49    103    214      16 throughout
-    fixed_g_sqrtN       0.75    9     20    50    135    109      16 throughout
-    fixed_g_sqrtN       0.95    3      7    18     22     48      12 throughout
-    fixed_kappa_over_N  0.3    22     17    17     40     76      20, 16, 12, 12, 12
-    fixed_kappa_over_N  0.75   13     24 (K = 70, after the round-off-floor stop; directly, not this script)
-    fixed_kappa_over_N  0.95   69 (K = 69; the full sector 577 s); N = 2000: no convergence (floor ~1e-7)
+    scaling             r     N=1000   4000    10000   20000        K       MiB at 20000
+    fixed_g_sqrtN       0.3     1.2     1.7     2.8     4.4         17       475
+    fixed_g_sqrtN       0.75    1.1     2.0     3.5     6.0         16       432
+    fixed_g_sqrtN       0.95    0.4     0.7     1.3     1.5         12       273
+    fixed_kappa_over_N  0.3     4.9    22.7    19.1    34.8         27–30    751
+    fixed_kappa_over_N  0.75   12.1   127 (K = 120, "inaccurate": changes stall, see cumex.exact.steady)
+    fixed_kappa_over_N  0.95   ~13 s at N = 1000 (K = 84, ok); N = 2000 "inaccurate" (conditioning)
 
-Peak memory 2.4 GiB at N = 20000 (K = 16). In the lasing regime of fixed_kappa_over_N the cutoff K grows
-with N (r = 0.95: K = 34 at N = 300, 69 at N = 1000), so N = 10,000 there does not fit this basis.
+Before the window (same machine, load 6–17): fixed_g_sqrtN 0.75 took 9/50/135/109 s at N = 1000…20000,
+fixed_kappa_over_N 0.95 69 s at N = 1000. In the lasing regime at fixed κ/N (r ≳ 0.55) the basis itself is
+ill-conditioned beyond N ≈ 1000–2000 (module docstring of :mod:`cumex.exact.steady`), so N = 10,000 there is
+not reached: the solve says "inaccurate" instead.
 """
 
 from __future__ import annotations

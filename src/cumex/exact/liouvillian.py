@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from cumex.exact.basis import SectorBasis
+from cumex.exact.basis import SectorBasis, WindowBasis
 from cumex.models.central_spin import CentralSpinParameters
 
 __all__ = ["reduced_liouvillian", "hermitian_real_form", "real_to_complex", "complex_to_real"]
@@ -45,14 +45,15 @@ def _binom_ratio(N: int, m: np.ndarray, m_new: np.ndarray) -> np.ndarray:
     return np.where(m_new > m, up, np.where(m_new < m, down, 1.0))
 
 
-def reduced_liouvillian(params: CentralSpinParameters, basis: SectorBasis | None = None) -> sp.csr_matrix:
+def reduced_liouvillian(params: CentralSpinParameters, basis: SectorBasis | WindowBasis | None = None) -> sp.csr_matrix:
     """Complex D×D generator with dw/dt = L w on the B(n) basis (columns: source, rows: target).
 
     Each entry is first written in the A(n) basis (module docstring) and then multiplied by
     s(source)/s(target) = [M(source)/M(target)] √(C(N, m_ket')C(N, m_bra')/(C(N, m_ket)C(N, m_bra))),
     where M(source)/M(target) = (n_gain + 1)/n_lose for one satellite moving from type "lose" to "gain".
     On a truncated basis (``kmax`` set) the transitions to k = kmax + 1 are left out: the matrix is then the
-    exact generator applied to vectors supported on k < kmax, restricted to rows k ≤ kmax.
+    exact generator applied to vectors supported on k < kmax, restricted to rows k ≤ kmax. Likewise on a
+    :class:`.basis.WindowBasis`: transitions leaving the window are left out.
     """
     basis = basis or SectorBasis(params.N)
     N = basis.N
@@ -86,9 +87,11 @@ def reduced_liouvillian(params: CentralSpinParameters, basis: SectorBasis | None
         td = d[sel] if dd is None else np.full(sel.size, dd)
         t01, t10, t11 = (new[t].astype(np.int64) for t in ("n01", "n10", "n11"))
         inside = np.minimum(t01, t10) <= kmax  # a truncated basis drops transitions leaving it
-        rows.append(basis.index(tc[inside], td[inside], t01[inside], t10[inside], t11[inside]))
-        cols.append(src[sel][inside])
-        vals.append(value[inside])
+        target = basis.index(tc[inside], td[inside], t01[inside], t10[inside], t11[inside])
+        within = target >= 0  # a window basis (WindowBasis.index = −1 outside) drops them too
+        rows.append(target[within])
+        cols.append(src[sel][inside][within])
+        vals.append(value[inside][within])
 
     diag = (
         -1j * (params.omega - params.epsilon) * (c - d)

@@ -11,7 +11,9 @@ the nested-dissection separators, 2K + 2 lines for the coherence cutoff, N + 1 f
 measured) and the 110 MiB are the interpreter with numpy and scipy. For the coherence cutoff the final K
 is not known before the solve: the estimate uses ``exact_cutoff_max`` when set, else the rough prediction
 K ≈ 1.3 N^0.6 (measured final K: 38 at N = 300 and 78 at N = 1000 for r = 0.95, less at lower pump).
-It is an estimate (±30 % where calibrated), not a bound.
+It is an estimate (±30 % where calibrated), not a bound. With the window of satellite excitations
+(``exact_window``, default) n counts the first window's unknowns (±15 binomial standard deviations around
+the pump ratio; the solve may widen it).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from cumex.exact.basis import SectorBasis
+from cumex.exact.basis import SectorBasis, WindowBasis
+from cumex.exact.ladder import initial_window
 from cumex.models.central_spin import CentralSpinParameters
 
 __all__ = ["estimate_memory_bytes", "solved_unknowns", "predicted_cutoff", "largest_cutoff_within"]
@@ -33,10 +36,15 @@ def predicted_cutoff(N: int) -> int:
     return min(int(math.ceil(1.3 * N**0.6)), N // 2)
 
 
-def solved_unknowns(params: CentralSpinParameters, K: int | None) -> int:
+def solved_unknowns(params: CentralSpinParameters, K: int | None, window: bool = False) -> int:
     """Real unknowns of the solve with ladder indices k ≤ K (None: the whole sector); ¾ of the off-diagonal
-    coordinates at resonance, where Re q10 is dropped (:func:`cumex.exact.steady._real_system`)."""
-    basis = SectorBasis(params.N, K)
+    coordinates at resonance, where Re q10 is dropped (:func:`cumex.exact.steady._real_system`). ``window``:
+    the first window of the windowed cutoff (:func:`cumex.exact.ladder.initial_window` at q = pump ratio)."""
+    if window and K is not None:
+        q = min(max(params.pump_ratio, 1e-3), 1 - 1e-3)
+        basis = WindowBasis(params.N, *initial_window(params.N, q, K))
+    else:
+        basis = SectorBasis(params.N, K)
     off = basis.off_size if params.omega == params.epsilon else 2 * basis.off_size
     return 2 * basis.diag_size + off
 
@@ -52,11 +60,11 @@ def estimate_memory_bytes(params: CentralSpinParameters, settings: Mapping[str, 
         K = int(kmax) if isinstance(kmax, int) and not isinstance(kmax, bool) else predicted_cutoff(N)
         if K >= N // 2:
             K = None
-    return _estimate(params, K)
+    return _estimate(params, K, bool(settings.get("exact_window", True)))
 
 
-def _estimate(params: CentralSpinParameters, K: int | None) -> int:
-    n = solved_unknowns(params, K)
+def _estimate(params: CentralSpinParameters, K: int | None, window: bool = True) -> int:
+    n = solved_unknowns(params, K, window)
     width = params.N + 1 if K is None else 2 * K + 2
     fill = max(14.4 + 2.5 * math.log2(width / 66.0), 8.0)
     return int(_BASE_BYTES + _BYTES_PER_FACTOR_ENTRY * n * fill)

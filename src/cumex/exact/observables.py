@@ -19,41 +19,40 @@ from __future__ import annotations
 
 import numpy as np
 
-from cumex.exact.basis import SectorBasis
+from cumex.exact.basis import SectorBasis, WindowBasis
 
 __all__ = ["trace", "observables", "excitation_distribution"]
 
 
-def _slice_k(basis: SectorBasis, c: int, d: int, k: int) -> slice:
-    """Elements of block (c, d) with the given k (all n11)."""
-    start = basis.block_offset(c, d)
-    if c == d:
-        return slice(start + k * (basis.N + 2 - k), start + (k + 1) * (basis.N + 2 - (k + 1)))
-    return slice(start + k * (basis.N + 1 - k), start + (k + 1) * (basis.N + 1 - (k + 1)))
+def trace(y: np.ndarray, basis: SectorBasis | WindowBasis) -> complex:
+    return complex(sum(y[basis.line(c, c, 0)[0]].sum() for c in (0, 1)))
 
 
-def trace(y: np.ndarray, basis: SectorBasis) -> complex:
-    return complex(y[_slice_k(basis, 0, 0, 0)].sum() + y[_slice_k(basis, 1, 1, 0)].sum())
+def excitation_distribution(y: np.ndarray, basis: SectorBasis | WindowBasis) -> np.ndarray:
+    """P[c, m]: probability of central state c and m excited satellites (shape (2, N + 1); 0 outside a window)."""
+    P = np.zeros((2, basis.N + 1))
+    for c in (0, 1):
+        sl, n11 = basis.line(c, c, 0)
+        P[c, n11] = y[sl].real
+    return P
 
 
-def excitation_distribution(y: np.ndarray, basis: SectorBasis) -> np.ndarray:
-    """P[c, m]: probability of central state c and m excited satellites (shape (2, N + 1))."""
-    return np.stack([y[_slice_k(basis, c, c, 0)].real for c in (0, 1)])
-
-
-def observables(y: np.ndarray, basis: SectorBasis) -> dict[str, float]:
+def observables(y: np.ndarray, basis: SectorBasis | WindowBasis) -> dict[str, float]:
     """The :data:`cumex.results.OBSERVABLES` of the state y (not renormalised: pass a trace-1 y)."""
     N = basis.N
     P = excitation_distribution(y, basis)
     p_up = float(P[1].sum())
     m = np.arange(N + 1)
     sz_sat = float((P.sum(axis=0) * (2 * m - N)).sum() / N)
-    n11 = np.arange(N)  # k = 0 slice of the (1,0) block
-    corr_cs = complex((np.conj(y[_slice_k(basis, 1, 0, 0)]) * np.sqrt((n11 + 1.0) * (N - n11))).sum()) / N
+    sl, n11 = basis.line(1, 0, 0)  # k = 0 line of the (1,0) block
+    corr_cs = complex((np.conj(y[sl]) * np.sqrt((n11 + 1.0) * (N - n11))).sum()) / N
     if N >= 2:
-        m1 = np.arange(N - 1) + 1.0  # k = 1 slice: n11 = 0..N−2, m = n11 + 1
-        pair = (y[_slice_k(basis, 0, 0, 1)].real + y[_slice_k(basis, 1, 1, 1)].real) * m1 * (N - m1)
-        corr_ss = float(pair.sum() / (N * (N - 1)))
+        corr_ss = 0.0
+        for c in (0, 1):  # k = 1 lines: m = n11 + 1
+            sl, n11 = basis.line(c, c, 1)
+            m1 = n11 + 1.0
+            corr_ss += float((y[sl].real * m1 * (N - m1)).sum())
+        corr_ss /= N * (N - 1)
     else:
         corr_ss = float("nan")  # no pair of satellites
     return {

@@ -18,6 +18,9 @@ Settings read (all optional; other keys belong to other methods and are ignored,
     exact_max_passes  at most this many factorisations (default 4)
     exact_residual_tol  the state counts as converged when ‖L w‖_∞ is below this (default 1e-9)
     exact_blas_threads  BLAS threads during the factorisation (default 1; null: library default)
+    exact_window      true (default): the coherence cutoff also keeps, on each ladder line, only the window of
+                      satellite excitation numbers that carries the state (:class:`.basis.WindowBasis`);
+                      false: the whole strip 0 ≤ m ≤ N (slower; an independent second route)
 
 The exact steady state is unique and is the long-time state from any initial state, so the result holds one
 state, marked stable and physical. A numerical failure is reported with converged = False, never raised.
@@ -58,6 +61,7 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "exact_max_passes": 4,
     "exact_residual_tol": 1e-9,
     "exact_blas_threads": 1,
+    "exact_window": True,
 }
 
 
@@ -93,6 +97,8 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
     _int("exact_max_passes", out["exact_max_passes"], 1)
     _positive("exact_q_tol", out["exact_q_tol"])
     _positive("exact_residual_tol", out["exact_residual_tol"])
+    if not isinstance(out["exact_window"], bool):
+        raise CumexInputError("exact_window", out["exact_window"], "true or false")
     if out["exact_blas_threads"] is not None:
         _int("exact_blas_threads", out["exact_blas_threads"], 1)
     return out
@@ -115,6 +121,7 @@ def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None =
             q_tol=float(used["exact_q_tol"]),  # type: ignore[arg-type]
             max_passes=int(used["exact_max_passes"]),  # type: ignore[call-overload]
             threads=used["exact_blas_threads"],  # type: ignore[arg-type]
+            window=bool(used["exact_window"]),
         )
     except MemoryError:
         need = estimate_memory_bytes(params, used) / 2.0**30
@@ -133,7 +140,8 @@ def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None =
     if not info["settled"]:
         problems.append(f"q or the ladder balance not settled in {int(info['passes'])} passes")
     if not info["cutoff_converged"]:
-        problems.append(f"cutoff not converged at exact_cutoff_max (last change {info['cutoff_change']:.3g})")
+        where = "changes stall (round-off)" if info.get("cutoff_stalled") else "at exact_cutoff_max"
+        problems.append(f"cutoff not converged: {where}, last change {info['cutoff_change']:.3g}")
     if problems:
         return MethodResult([state], state, False, "inaccurate: " + "; ".join(problems), used)
     return MethodResult([state], state, True, "ok", used)
