@@ -231,12 +231,12 @@ class WindowBasis:
     def dim(self) -> int:
         return 2 * self.diag_size + 2 * self.off_size
 
-    block_offset = SectorBasis.block_offset
+    block_offset = SectorBasis.block_offset  # the same layout of blocks
     block_slice = SectorBasis.block_slice
 
     def line(self, c: int, d: int, k: int) -> tuple[slice, np.ndarray]:
         """(slice of the elements of block (c, d) on ladder line k, their n11), n11 increasing."""
-        start = self.block_offset(c, d)
+        start = self.block_offset(c, d)  # type: ignore[misc]  # SectorBasis' method on the same fields
         if k > self.kmax:
             return slice(start, start), np.zeros(0, dtype=np.int64)
         first, count, begin = (arr[k] for arr in self._lines[c == d])

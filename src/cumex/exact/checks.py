@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cumex.exact.basis import SectorBasis
+from cumex.exact.basis import SectorBasis, WindowBasis
 from cumex.exact.observables import excitation_distribution, observables
 
 __all__ = ["BOUND_TOL", "physical_problems"]
@@ -28,7 +28,7 @@ __all__ = ["BOUND_TOL", "physical_problems"]
 BOUND_TOL = 1e-10
 
 
-def physical_problems(w: np.ndarray, basis: SectorBasis, trace_error: float, tol: float = BOUND_TOL) -> list[str]:
+def physical_problems(w: np.ndarray, basis: SectorBasis | WindowBasis, trace_error: float, tol: float = BOUND_TOL) -> list[str]:
     """Descriptions of the bounds of the module docstring that the trace-1 state w breaks (empty: none)."""
     problems: list[str] = []
     N = basis.N

@@ -126,7 +126,7 @@ def reduced_liouvillian(params: CentralSpinParameters, basis: SectorBasis | Wind
     ).tocsr()
 
 
-def _conjugation(basis: SectorBasis) -> sp.csr_matrix:
+def _conjugation(basis: SectorBasis | WindowBasis) -> sp.csr_matrix:
     """T: real coordinates r = (p00, p11, Re q, Im q) → complex y, with the (0,1) block = conj of (1,0)."""
     nd, no = basis.diag_size, basis.off_size
     i_d = np.arange(2 * nd)
@@ -138,7 +138,7 @@ def _conjugation(basis: SectorBasis) -> sp.csr_matrix:
     return sp.csr_matrix((vals, (rows, cols)), shape=(basis.dim, basis.dim))
 
 
-def hermitian_real_form(L: sp.spmatrix, basis: SectorBasis) -> sp.csr_matrix:
+def hermitian_real_form(L: sp.spmatrix, basis: SectorBasis | WindowBasis) -> sp.csr_matrix:
     """Real D×D matrix of L acting on Hermitian operators, in the coordinates of :func:`complex_to_real`.
 
     L maps Hermitian operators to Hermitian operators, so its action is determined by the (0,0), (1,1) and
@@ -151,14 +151,14 @@ def hermitian_real_form(L: sp.spmatrix, basis: SectorBasis) -> sp.csr_matrix:
     return sp.vstack([keep.real, off.imag], format="csr")
 
 
-def real_to_complex(r: np.ndarray, basis: SectorBasis) -> np.ndarray:
+def real_to_complex(r: np.ndarray, basis: SectorBasis | WindowBasis) -> np.ndarray:
     """Complex sector vector y of the Hermitian operator with real coordinates r."""
     nd, no = basis.diag_size, basis.off_size
     q = r[2 * nd : 2 * nd + no] + 1j * r[2 * nd + no :]
     return np.concatenate([r[: 2 * nd].astype(complex), q, q.conj()])
 
 
-def complex_to_real(y: np.ndarray, basis: SectorBasis) -> np.ndarray:
+def complex_to_real(y: np.ndarray, basis: SectorBasis | WindowBasis) -> np.ndarray:
     """Real coordinates (p00, p11, Re q10, Im q10) of a Hermitian sector vector y."""
     nd, no = basis.diag_size, basis.off_size
     q = y[2 * nd : 2 * nd + no]

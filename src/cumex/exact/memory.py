@@ -40,6 +40,7 @@ def solved_unknowns(params: CentralSpinParameters, K: int | None, window: bool =
     """Real unknowns of the solve with ladder indices k ≤ K (None: the whole sector); ¾ of the off-diagonal
     coordinates at resonance, where Re q10 is dropped (:func:`cumex.exact.steady._real_system`). ``window``:
     the first window of the windowed cutoff (:func:`cumex.exact.ladder.initial_window` at q = pump ratio)."""
+    basis: SectorBasis | WindowBasis
     if window and K is not None:
         q = min(max(params.pump_ratio, 1e-3), 1 - 1e-3)
         basis = WindowBasis(params.N, *initial_window(params.N, q, K))

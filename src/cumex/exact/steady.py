@@ -84,7 +84,13 @@ from scipy.stats import binom
 from cumex.errors import CumexInputError
 from cumex.exact.basis import SectorBasis, WindowBasis, dimension
 from cumex.exact.ladder import (
-    balanced_shifts, extend_shifts, extend_window, initial_window, next_cutoff, next_window, profile_cutoff,
+    balanced_shifts,
+    extend_shifts,
+    extend_window,
+    initial_window,
+    next_cutoff,
+    next_window,
+    profile_cutoff,
     tail_profile,
 )
 from cumex.exact.liouvillian import hermitian_real_form, real_to_complex, reduced_liouvillian
@@ -112,7 +118,7 @@ class SteadyResult:
     """The steady state w (complex sector vector, trace 1) and diagnostics of its computation."""
 
     w: np.ndarray
-    basis: SectorBasis
+    basis: SectorBasis | WindowBasis
     residual: float  # ‖L w‖_∞ with L the generator on the bounded coordinates w (|w| ≤ 1)
     trace_error: float  # |Tr ρ − 1| of the raw solution before normalisation
     info: dict[str, float] = field(default_factory=dict)
@@ -171,13 +177,12 @@ def _real_system(
 
 
 def _solve_once(
-    system: _RealSystem, basis: SectorBasis, q: float, ordering: str, refine: int, mu: np.ndarray
+    system: _RealSystem, basis: SectorBasis | WindowBasis, q: float, ordering: str, refine: int, mu: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, float, float, int]:
     """One factorisation at reference fraction q: returns (w, u, factor seconds, fill ratio, entries of L + U).
 
     u is the solution in the conditioned real coordinates (length D of ``basis``, 0 where not solved for).
     """
-    N = basis.N
     lam = solver_log_scale(basis, q)
     lab = basis.labels()
     lam = lam + mu[np.minimum(lab["n01"], lab["n10"])]  # ladder balancing (module docstring)
@@ -307,7 +312,7 @@ def _attempt_basis(N: int, lo: np.ndarray, hi: np.ndarray) -> tuple[WindowBasis,
     return outer, (k <= K) & (m >= lo[kc]) & (m <= hi[kc])
 
 
-def _observable_vector(w: np.ndarray, basis: SectorBasis) -> np.ndarray:
+def _observable_vector(w: np.ndarray, basis: SectorBasis | WindowBasis) -> np.ndarray:
     """The observables of the trace-1 state w as an array (NaN entries, e.g. pair correlations at N = 1, dropped)."""
     values = np.array(list(observables(w, basis).values()))
     return values[np.isfinite(values)]
@@ -377,6 +382,7 @@ def steady_state(
         if not basis.truncated:  # the cutoff covers the whole sector: plain full solve
             K, basis = None, SectorBasis(params.N)
         elif window:
+            assert K is not None  # a truncated basis has a cutoff
             lo, hi = initial_window(params.N, q, K) if lo.size == 0 else extend_window(lo, hi, params.N, K)
             basis, solve = _attempt_basis(params.N, lo, hi)
         else:
