@@ -168,8 +168,7 @@ def _check_semantics(config: dict) -> None:
                         raise CumexInputError(f"grids[{i}].orders[{j}]", order,
                                               f"an order other than 'limit' under scaling {name!r}, which has no known N -> infinity limit")
         values = _grid_axes(model, grid, f"grids[{i}]", _fixed_by_all(model, grid["orders"]))
-        if config.get("study_type", "steady") != "dynamics":  # the estimate is the steady solve's
-            _check_cost(model, grid, values, f"grids[{i}]")
+        _check_cost(model, grid, values, f"grids[{i}]", config.get("study_type", "steady") == "dynamics")
         size = len(grid["scalings"]) * len(grid["orders"]) * math.prod(len(v) for v in values.values())
         total += size
         if total > MAX_POINTS:
@@ -225,16 +224,19 @@ def study_times(config: Mapping[str, Any]):
     return time_grid(config["times"]["stop"], config["times"]["num"])
 
 
-def _check_cost(model: Model, grid: Mapping[str, Any], values: Mapping[str, list[float]], where: str) -> None:
-    """Refuse a grid whose largest point would need more memory than any node has (Model.cost)."""
-    if model.cost is None:
+def _check_cost(model: Model, grid: Mapping[str, Any], values: Mapping[str, list[float]], where: str,
+                dynamics: bool = False) -> None:
+    """Refuse a grid whose largest point would need more memory than any node has (Model.cost, or
+    Model.dynamics_cost in a dynamics study; a dynamics study of a model without one is not checked)."""
+    cost = (model.dynamics_cost if dynamics else model.cost)
+    if cost is None:
         return
     largest = {name: max(v, key=lambda x: (x != math.inf, x)) for name, v in values.items()}
     for order in grid["orders"]:
         label = parse_method(order, model).label
         if label == "limit":
             continue
-        mb = model.cost(label, largest)[1]
+        mb = cost(label, largest)[1]
         if mb > MAX_POINT_MEMORY_MB:
             axis = model.size_axis or model.axis_names[0]
             raise CumexInputError(f"{where}.{model.axis(axis).grid_key}", largest[axis],

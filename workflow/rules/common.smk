@@ -137,6 +137,7 @@ def _job_resources(wildcards, attempt):
         overrides_for(batch.scaling, config["parameters"], MODEL),
         config["settings"].get("engine", "auto"),
         attempt,
+        DYNAMICS,
     )
 
 

@@ -67,6 +67,31 @@ OPERATORS = ManyToOneModel(
 
 _G0 = Quantity("g0", 4.0, "the coupling constant g0 of g = g0/sqrt(N) or g0/N", units="omega_x")
 
+def symmetric_dimension(N: float) -> int:
+    """Elements of the permutation-symmetric space without U(1): 4 C(N + 3, 3) (central 2x2 times the bath's)."""
+    return 4 * math.comb(int(N) + 3, 3)
+
+
+def _steady_cost(label: str, axes: Mapping[str, float]) -> tuple[float, float]:
+    """(seconds, MB) of one point's steady state. Exact: a sparse LU on the symmetric space, fitted to fresh
+    processes on this project's 2-core machine (N = 15, 25, 35: 2.6 s / 212 MB, 4.2 s / 414 MB, 16 s /
+    1126 MB at load ~1; memory ~ D^1.44, time ~ D^2 for D = 4 C(N + 3, 3)). Cumulant orders: small."""
+    if label != "exact" or not math.isfinite(axes.get("N", 10)):
+        return 5.0, 250.0
+    d = symmetric_dimension(axes.get("N", 10)) / 13104  # D at N = 25
+    return 2.5 + 2.0 * d**2.0, 170.0 + 244.0 * d**1.44
+
+
+def _dynamics_cost(label: str, axes: Mapping[str, float]) -> tuple[float, float]:
+    """(seconds, MB) of evolving one point over Carollo's window (t = 4, 801 times). Exact: Krylov steps
+    on the sparse generator, memory linear in D (the generator and the Krylov basis), fitted to
+    benchmarks/dynamics.py (N = 80: 36.5 s; N = 150: 342 s, 3.65 GB; load 13-22, so times are generous)."""
+    if label != "exact" or not math.isfinite(axes.get("N", 10)):
+        return 10.0, 250.0
+    dim = symmetric_dimension(axes.get("N", 10))
+    return 2.5 + 36.5 * (dim / 367_524) ** 1.21, 170.0 + 1.49e-3 * dim
+
+
 MODEL = Model(
     name="driven_central_spin",
     title="Carollo's driven central spin (PRL 2023, Fig. 2)",
@@ -119,6 +144,8 @@ MODEL = Model(
     headline="sz_central",
     energy_units="omega_x",
     time_units="1/omega_x",
+    cost=_steady_cost,
+    dynamics_cost=_dynamics_cost,
     engines={
         "exact": "cumex.engines:EXACT_SYMMETRIC",
         "cumulant": "cumex.engines:CUMULANTS",

@@ -245,6 +245,8 @@ class Model:
     time_units: str = "1"
     #: resource estimate per point: (method label, axis values) -> (seconds, MB); None: a generic guess
     cost: Callable[[str, Mapping[str, float]], tuple[float, float]] | None = None
+    #: the same for evolving a point over a dynamics study's window; None: the steady estimate (``cost``)
+    dynamics_cost: Callable[[str, Mapping[str, float]], tuple[float, float]] | None = None
     #: axis values a method fixes, whatever a grid lists: method label ("exact", "1", "2_broken", ...) ->
     #: {axis: value}. The LMG dimer's mean-field equations do not depend on S (they are its S -> inf
     #: limit), so it declares {"1": {"S": inf}}: a study grid may omit S for that order (a grid that

@@ -50,7 +50,10 @@ def _continuable(engine_name: str) -> tuple[bool, bool]:
 
 
 def _point_memory_mb(spec: Model, label: str, engine_name: str, params: Mapping[str, float] | None,
-                     axes: Mapping[str, float]) -> float:
+                     axes: Mapping[str, float], dynamics: bool = False) -> float:
+    if dynamics:  # evolved point by point, no continuation: the model's own estimate
+        cost = spec.dynamics_cost or spec.cost
+        return float(cost(label, axes)[1]) if cost is not None else 1000.0
     if engine_name == "exact_central_spin" and params is not None:
         from cumex.engines import _central_spin_params
         from cumex.exact.memory import estimate_memory_bytes
@@ -77,23 +80,28 @@ def _points(spec: Model, order: str, scaling: str | None, points: Sequence[Mappi
 
 
 def job_memory_mb(model: str | Model, order: str, scaling: str | None, points: Sequence[Mapping[str, object]],
-                  overrides: Mapping[str, object] | None = None, engine: str = "auto") -> int:
-    """Peak memory of a job solving ``points`` one after another, in MB: its largest point's (capped)."""
+                  overrides: Mapping[str, object] | None = None, engine: str = "auto", dynamics: bool = False) -> int:
+    """Peak memory of a job solving (``dynamics``: evolving) ``points`` one after another, in MB: its
+    largest point's (capped)."""
     spec = get_model(model)
-    need = max((_point_memory_mb(spec, label, name, params, axes) if label != "limit" else 1.5 * BASE_MB
+    need = max((_point_memory_mb(spec, label, name, params, axes, dynamics) if label != "limit" else 1.5 * BASE_MB
                 for label, name, params, axes in _points(spec, order, scaling, points, overrides, engine)),
                default=BASE_MB)
     return int(math.ceil(min(max(need, BASE_MB), MEMORY_CAP_MB)))
 
 
 def job_seconds(model: str | Model, order: str, scaling: str | None, points: Sequence[Mapping[str, object]],
-                overrides: Mapping[str, object] | None = None, engine: str = "auto") -> float:
+                overrides: Mapping[str, object] | None = None, engine: str = "auto", dynamics: bool = False) -> float:
     """Estimated wall time of the job on one core, in seconds (module docstring)."""
     spec = get_model(model)
     total = STARTUP_SECONDS
     for label, name, _, axes in _points(spec, order, scaling, points, overrides, engine):
         if label == "limit":  # a small Fock-space solve (cumex.limits); models' cost estimates omit it
             total += LIMIT_SECONDS
+            continue
+        if dynamics:
+            cost = spec.dynamics_cost or spec.cost
+            total += float(cost(label, axes)[0]) if cost is not None else 600.0
             continue
         full = float(spec.cost(label, axes)[0]) if spec.cost is not None else 600.0
         continued, closed = _continuable(name)
@@ -108,9 +116,9 @@ def job_seconds(model: str | Model, order: str, scaling: str | None, points: Seq
 
 def job_resources(model: str | Model, order: str, scaling: str | None, points: Sequence[Mapping[str, object]],
                   overrides: Mapping[str, object] | None = None, engine: str = "auto",
-                  attempt: int = 1) -> tuple[int, int]:
+                  attempt: int = 1, dynamics: bool = False) -> tuple[int, int]:
     """(mem_mb, runtime in minutes) to request for attempt ``attempt`` (doubling each retry, capped): the
     memory estimate, and 1.5 times the time estimate rounded up to whole minutes (at least 2)."""
-    mem = min(job_memory_mb(model, order, scaling, points, overrides, engine) * attempt, MEMORY_CAP_MB)
-    minutes = max(2, math.ceil(1.5 * job_seconds(model, order, scaling, points, overrides, engine) / 60.0))
+    mem = min(job_memory_mb(model, order, scaling, points, overrides, engine, dynamics) * attempt, MEMORY_CAP_MB)
+    minutes = max(2, math.ceil(1.5 * job_seconds(model, order, scaling, points, overrides, engine, dynamics) / 60.0))
     return int(mem), int(min(minutes * attempt, RUNTIME_CAP_MINUTES))
