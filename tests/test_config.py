@@ -69,7 +69,7 @@ def shipped_study(name: str) -> dict:
 
 def test_shipped_studies_are_valid() -> None:
     for name in ("config.yaml", "fig2.yaml", "fig3a.yaml", "large_n.yaml", "scale_100k.yaml", "fig3b.yaml",
-                 "carollo_fig2.yaml", "pattern_retrieval.yaml"):
+                 "carollo_fig2.yaml", "carollo_steady.yaml", "pattern_retrieval.yaml"):
         assert grid_points(shipped_study(name))
 
 

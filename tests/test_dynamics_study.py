@@ -137,7 +137,7 @@ def test_trace_and_deviation_figures_state_the_fitted_slope():
 
 
 def test_shipped_dynamics_study_is_carollo_fig2():
-    """config/carollo_dynamics.yaml as Snakemake reads it (extending config/config.yaml): N = 6..80 and the limit
+    """config/carollo_fig2.yaml as Snakemake reads it (extending config/config.yaml): N = 6..80 and the limit
     over 0 <= t <= 4 (Carollo's window), both figures of the model's dynamics."""
     from pathlib import Path
 
@@ -147,7 +147,7 @@ def test_shipped_dynamics_study_is_carollo_fig2():
 
     root = Path(__file__).resolve().parents[1]
     config = {**yaml.safe_load((root / "config" / "config.yaml").read_text()),
-              **yaml.safe_load((root / "config" / "carollo_dynamics.yaml").read_text())}
+              **yaml.safe_load((root / "config" / "carollo_fig2.yaml").read_text())}
     config = validate_study(config)
     points = grid_points(config)
     exact = sorted(p.values[0] for p in points if p.order == "exact")
