@@ -29,6 +29,12 @@ Fig. 3b parameters, ``--N 10 20 40 60 --old-N 10 20 --piqs-N 4 8`` (the N = 60 r
   20  29     43450    55     12.1      2.4    244  5.9e-14  0.0933127389720   6e-18  1.1e-16   0e+00     ok |   186.1  6.3e-14 |
   40  40    376621   118    281.6     30.7    709  9.0e-14  0.0856742179638   1e-17  8.3e-17   0e+00     ok |                  |
 
+With the LU block solves (default since), 2026-12-02 04:53-05:07 UTC, load 0.1-1, ``--N 40 60 --old-N --piqs-N``
+(N = 60 with ``--mem-gib 16``: under the 8 GiB address-space cap its second attempt's SuperLU malloc fails):
+
+  40  40    376621    97     26.4     26.2   1417  9.0e-14  0.0856742179640   1e-17  8.3e-17   0e+00     ok
+  60  48   1331961   172    107.8    107.8   4068  6.1e-13  0.0839779367949   3e-17  9.5e-14   0e+00     ok
+
 Mean field: |α|²/N = 0.086420 at every N. Separately (same load): N = 32 in 12.6 CPU s (102 s wall), 95 iterations,
 ⟨a†a⟩/N = 0.087427679758060, equal to the old solver's 0.087427679758 (its C = 24 → 26 step, 735 s). The
 iteration count grows about like 2.5 N and one iteration costs O(Σ_blocks n³). N = 60 (F = 46, 1.25e6

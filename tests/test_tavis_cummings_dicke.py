@@ -75,8 +75,8 @@ def test_population_table_and_observables_equal_sector_basis(N, scaling):
         assert obs[key] == pytest.approx(ref.observables[key], abs=TOL), key
 
 
-@pytest.mark.parametrize("preconditioner", ["sgs"])
-def test_gmres_equals_direct_lu_on_the_dicke_basis(preconditioner):
+@pytest.mark.parametrize(("preconditioner", "block_solve"), [("sgs", "lu"), ("sgs", "eig"), ("jacobi", "lu")])
+def test_gmres_equals_direct_lu_on_the_dicke_basis(preconditioner, block_solve):
     params = _detuned(6, 0.7)
     basis = DickeBasis(6, 10)
     L = dicke_generator(params, basis).tolil()
@@ -87,7 +87,7 @@ def test_gmres_equals_direct_lu_on_the_dicke_basis(preconditioner):
     rhs[pops[0]] = 1.0
     with blas_threads(1):  # SuperLU's BLAS threads spin on a loaded machine
         direct = spla.splu(L.tocsc()).solve(rhs)
-    res = solve_dicke(params, basis, preconditioner=preconditioner)
+    res = solve_dicke(params, basis, preconditioner=preconditioner, block_solve=block_solve)
     assert res.info["converged_solve"] == 1.0
     assert np.abs(res.x - direct).max() < TOL
 
