@@ -75,10 +75,11 @@ def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
 
 
 def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
-    """(seconds, MB) of one point; exact measured in benchmarks/exact_tavis_cummings.py (a rough fit)."""
+    """(seconds, MB) of one point. Exact: the (j, m) Dicke-basis GMRES solve, fitted to
+    benchmarks/exact_tavis_cummings.py at load <= 1 (N = 20: 2.4 s, 244 MB; 40: 26 s, 1.4 GB; 60: 108 s, 4.1 GB)."""
     N = float(point["N"])
     if method == "exact":
-        return 0.1 + 2e-5 * N**3, 400 + 0.05 * N**2
+        return 0.5 + 6.3e-5 * N**3.51, 170 + 0.0398 * N**2.81
     return 0.5, 500
 
 
