@@ -42,7 +42,8 @@ from cumex.io import provenance, to_json
 from cumex.models.spec import Model
 from cumex.results import ATTRACTORS, STATUS_CODES, MethodResult, status_code
 
-__all__ = ["to_dataset", "point_variables", "grid_dims", "cumulant_order", "ORDER_DESCRIPTION", "UNITS_NOTE"]
+__all__ = ["to_dataset", "point_variables", "grid_coordinates", "run_variables", "grid_dims", "cumulant_order",
+           "ORDER_DESCRIPTION", "UNITS_NOTE"]
 
 #: what the ``order`` coordinate holds and how to select by it (also in README.md)
 ORDER_DESCRIPTION = (
@@ -87,6 +88,49 @@ def grid_dims(model: Model) -> tuple[str, ...]:
     return ("scaling", "order", *model.axis_names)
 
 
+def grid_coordinates(model: Model, order: str, scaling: str, point: Mapping[str, float]) -> dict[str, object]:
+    """One point's coordinates (scaling, order, its cumulant_order, model, the model's axes), CF-described;
+    shared by the steady and the dynamics layouts."""
+    coords: dict[str, object] = {
+        "scaling": ("scaling", [scaling], _attrs("scaling", "how the parameters scale with N: " + "; ".join(
+            f"{s.name}: {s.description}" for s in model.scalings))),
+        "order": ("order", [order], _attrs("method", ORDER_DESCRIPTION)),
+        "cumulant_order": ("order", np.array([cumulant_order(order)], dtype=np.int8),
+                           _attrs("cumulant order M", "M of the order label 'M' or 'M_broken' (1: mean-field); "
+                                  "0 for the methods that truncate nothing ('exact', 'limit')", "1")),
+        "model": ((), model.name, _attrs("model", model.title)),
+    }
+    for axis in model.axes:
+        coords[axis.name] = (axis.name, [point[axis.name]], _attrs(_short(axis.description), axis.description, axis.units))
+    return coords
+
+
+def run_variables(model: Model, converged: bool, status: str, solve_seconds: float, params: Mapping[str, float],
+                  what: str = "solve") -> dict[str, tuple]:
+    """One point's outcome (converged, status, status_flag, status_detail, solve_seconds) and its concrete
+    parameters, CF-described; shared by the steady and the dynamics layouts (``what``: "solve" or "run")."""
+    dims = grid_dims(model)
+    shape = (1,) * len(dims)
+
+    def scalar(value, dtype=None) -> np.ndarray:
+        return np.full(shape, value, dtype=dtype)
+
+    data: dict[str, tuple] = {}
+    data["converged"] = (dims, scalar(np.int8(converged)), _attrs(
+        f"{what} succeeded", f"1 if the {what} succeeded, else 0 (NaN in a study: not one of its points)",
+        flag_values=np.array([0, 1], dtype=np.int8), flag_meanings="not_converged converged"))
+    data["status"] = (dims, scalar(status_code(status), dtype=object), _attrs(
+        "solver status", "short code: " + ", ".join(STATUS_CODES) + " (the number in status_flag; the words in status_detail)"))
+    data["status_flag"] = (dims, scalar(np.int8(STATUS_CODES.index(status_code(status)))), _attrs(
+        "solver status code", "the status as a number (NaN in a study: not one of its points)",
+        flag_values=np.arange(len(STATUS_CODES), dtype=np.int8), flag_meanings=" ".join(STATUS_CODES)))
+    data["status_detail"] = (dims, scalar(status, dtype=object), _attrs("solver status in words", "the solver's own message"))
+    data["solve_seconds"] = (dims, scalar(solve_seconds), _attrs(f"{what} time", f"wall time of the {what}", "s"))
+    for q in model.concrete_parameters:
+        data[q.name] = (dims, scalar(float(params.get(q.name, np.nan))), _attrs(_short(q.description), q.description, q.units))
+    return data
+
+
 def to_dataset(
     result: MethodResult,
     *,
@@ -127,17 +171,7 @@ def point_variables(
         return np.full(shape, value, dtype=dtype)
 
     E, T = model.energy_units, model.time_units
-    coords: dict[str, object] = {
-        "scaling": ("scaling", [scaling], _attrs("scaling", "how the parameters scale with N: " + "; ".join(
-            f"{s.name}: {s.description}" for s in model.scalings))),
-        "order": ("order", [order], _attrs("method", ORDER_DESCRIPTION)),
-        "cumulant_order": ("order", np.array([cumulant_order(order)], dtype=np.int8),
-                           _attrs("cumulant order M", "M of the order label 'M' or 'M_broken' (1: mean-field); "
-                                  "0 for the methods that truncate nothing ('exact', 'limit')", "1")),
-        "model": ((), model.name, _attrs("model", model.title)),
-    }
-    for axis in model.axes:
-        coords[axis.name] = (axis.name, [point[axis.name]], _attrs(_short(axis.description), axis.description, axis.units))
+    coords = grid_coordinates(model, order, scaling, point)
 
     physical = result.physical
     info = {} if physical is None else physical.info
@@ -167,20 +201,9 @@ def point_variables(
         + " (on a cycle the observables are time averages)"))
     data["attractor_period"] = (dims, scalar(float(info.get("period", np.nan))),
                                 _attrs("limit-cycle period", "period of the limit cycle reached (NaN if none)", T))
-    data["converged"] = (dims, scalar(np.int8(result.converged)), _attrs(
-        "solve succeeded", "1 if the solve succeeded, else 0 (NaN in a study: not one of its points)",
-        flag_values=np.array([0, 1], dtype=np.int8), flag_meanings="not_converged converged"))
-    data["status"] = (dims, scalar(status_code(result.status), dtype=object), _attrs(
-        "solver status", "short code: " + ", ".join(STATUS_CODES) + " (the number in status_flag; the words in status_detail)"))
-    data["status_flag"] = (dims, scalar(np.int8(STATUS_CODES.index(status_code(result.status)))), _attrs(
-        "solver status code", "the status as a number (NaN in a study: not one of its points)",
-        flag_values=np.arange(len(STATUS_CODES), dtype=np.int8), flag_meanings=" ".join(STATUS_CODES)))
-    data["status_detail"] = (dims, scalar(result.status, dtype=object), _attrs("solver status in words", "the solver's own message"))
     data["residual"] = (dims, scalar(float(result.residual)), _attrs(
         "residual", "residual of the steady-state equations at the physical state (largest |d/dt| of an unknown)", E))
-    data["solve_seconds"] = (dims, scalar(solve_seconds), _attrs("solve time", "wall time of the solve", "s"))
-    for q in model.concrete_parameters:
-        data[q.name] = (dims, scalar(float(params.get(q.name, np.nan))), _attrs(_short(q.description), q.description, q.units))
+    data.update(run_variables(model, result.converged, result.status, solve_seconds, params))
 
     slots = model.state_slots
     states = result.states[:slots]

@@ -23,11 +23,10 @@ from collections.abc import Mapping
 import numpy as np
 import xarray as xr
 
-from cumex.dataset import grid_dims
+from cumex.dataset import grid_coordinates, grid_dims, run_variables
 from cumex.dynamics.traces import TimeTraces
 from cumex.io import provenance, to_json
 from cumex.models.spec import Model
-from cumex.results import status_code
 
 __all__ = ["traces_dataset", "STUDY_TYPE_ATTR"]
 
@@ -51,14 +50,9 @@ def traces_dataset(
     shape = (1,) * len(dims)
     times = np.asarray(traces.times, dtype=float)
 
-    def scalar(value, dtype=None) -> np.ndarray:
-        return np.full(shape, value, dtype=dtype)
-
-    coords: dict[str, object] = {"scaling": ("scaling", [scaling]), "order": ("order", [order]), "model": model.name,
-                                 "time": ("time", times, {"long_name": "time since the initial state",
-                                                          "units": model.time_units, "standard_name": "time"})}
-    for axis in model.axes:
-        coords[axis.name] = (axis.name, [point[axis.name]], {"long_name": axis.description, "units": axis.units})
+    coords = grid_coordinates(model, order, scaling, point)
+    coords["time"] = ("time", times, {"long_name": "time since the initial state", "units": model.time_units,
+                                      "standard_name": "time"})
     data: dict[str, tuple] = {}
     for obs in model.observables:
         if obs.dim:  # vector observables have no dynamics here
@@ -67,13 +61,7 @@ def traces_dataset(
         trace = np.full(times.size, np.nan) if values is None or len(values) != times.size else values
         data[obs.name] = (dims + ("time",), np.asarray(trace, dtype=float).reshape(shape + (times.size,)),
                           {"long_name": obs.description + " along the trajectory", "units": obs.units})
-    data["converged"] = (dims, scalar(np.int8(traces.converged)),
-                         {"long_name": "1 if the run succeeded within the physical bounds, else 0 (NaN in a study: not one of its points)"})
-    data["status"] = (dims, scalar(status_code(traces.status), dtype=object), {"long_name": "solver status code"})
-    data["status_detail"] = (dims, scalar(traces.status, dtype=object), {"long_name": "solver status in words"})
-    data["solve_seconds"] = (dims, scalar(solve_seconds), {"long_name": "wall time of the run", "units": "s"})
-    for q in model.concrete_parameters:
-        data[q.name] = (dims, scalar(float(params.get(q.name, np.nan))), {"long_name": q.description, "units": q.units})
+    data.update(run_variables(model, traces.converged, traces.status, solve_seconds, params, what="run"))
     attrs = {
         "title": f"cumex {model.name} dynamics, order {order}",
         "Conventions": "CF-1.10",
