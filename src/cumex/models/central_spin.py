@@ -76,17 +76,23 @@ class CentralSpinParameters:
 _G = Quantity("g", 0.75, "central-satellite coupling g", units="omega")
 _KAPPA = Quantity("kappa", 1.0, "central spin decay rate kappa", units="omega", minimum=0.0, exclusive=True)
 
+_G_SHOWN = ("g", lambda d: d["g"])
+_KAPPA_SHOWN = (r"\kappa", lambda d: d["kappa"])
+_G_SQRT_N = (r"g\sqrt{N}", lambda d: d["g"] * d["N"] ** 0.5)
+_G_N = ("gN", lambda d: d["g"] * d["N"])
+_KAPPA_OVER_N = (r"\kappa/N", lambda d: d["kappa"] / d["N"])
+
 _SCALINGS = (
     Scaling("fixed_g_sqrtN", "g = g_sqrtN / sqrt(N), kappa fixed (Fig. 2a; N -> infinity: open Jaynes-Cummings limit)",
             (Quantity("g_sqrtN", 3.0, "g * sqrt(N) under fixed_g_sqrtN", units="omega"), _KAPPA),
-            lambda p: {"g": p["g_sqrtN"] / math.sqrt(p["N"])}, limit="jaynes_cummings"),
+            lambda p: {"g": p["g_sqrtN"] / math.sqrt(p["N"])}, limit="jaynes_cummings", shown=(_G_SQRT_N, _KAPPA_SHOWN)),
     Scaling("fixed_kappa_over_N", "kappa = kappa_over_N * N, g fixed (Figs. 2b-d, 3a)",
             (Quantity("kappa_over_N", 1.0 / 16.0, "kappa / N under fixed_kappa_over_N", units="omega", minimum=0.0, exclusive=True), _G),
-            lambda p: {"kappa": p["kappa_over_N"] * p["N"]}, limit="mean_field"),
+            lambda p: {"kappa": p["kappa_over_N"] * p["N"]}, limit="mean_field", shown=(_KAPPA_OVER_N, _G_SHOWN)),
     Scaling("fixed_gN", "g = gN / N, kappa fixed (Carollo 2023: mean-field limit)",
             (Quantity("gN", 3.0, "g * N under fixed_gN", units="omega"), _KAPPA),
-            lambda p: {"g": p["gN"] / p["N"]}, limit="mean_field"),
-    Scaling("none", "g and kappa fixed", (_G, _KAPPA)),
+            lambda p: {"g": p["gN"] / p["N"]}, limit="mean_field", shown=(_G_N, _KAPPA_SHOWN)),
+    Scaling("none", "g and kappa fixed", (_G, _KAPPA), shown=(_G_SHOWN, _KAPPA_SHOWN)),
 )
 
 _BASE = (
@@ -157,24 +163,6 @@ def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
     N = float(fixed["N"])
     draw_threshold_and_curve(ax, mean_field_threshold(g, kappa, N, gamma_T),
                              lambda r: mean_field_population(np.clip(r, 0.0, 1.0), g, kappa, N, gamma_T))
-
-
-def _scaling_title(ds, scaling: str) -> str:
-    """Panel title: the scaling and its fixed combination, read from the data (g, kappa at each N)."""
-    import numpy as np
-
-    from cumex.plots.slicing import first_finite as _first
-
-    sub = ds.sel(scaling=scaling)
-    N = sub["N"].broadcast_like(sub["g"])
-    g, kappa = sub["g"], sub["kappa"]
-    if scaling == "fixed_g_sqrtN":
-        return rf"fixed $g\sqrt{{N}} = {_first(g * np.sqrt(N)):.4g}$, $\kappa = {_first(kappa):.4g}$"
-    if scaling == "fixed_kappa_over_N":
-        return rf"fixed $\kappa/N = {_first(kappa / N):.4g}$, $g = {_first(g):.4g}$"
-    if scaling == "fixed_gN":
-        return rf"fixed $gN = {_first(g * N):.4g}$, $\kappa = {_first(kappa):.4g}$"
-    return rf"no scaling: $g = {_first(g):.4g}$, $\kappa = {_first(kappa):.4g}$"
 
 
 def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
@@ -268,7 +256,7 @@ MODEL = Model(
             "Largest deviation of p0(t) from the N -> infinity limit over the time window against N (log-log), with the "
             "fitted power law of each method.")),
     ),
-    decorations={"threshold": _threshold_line, "scaling_title": _scaling_title},
+    decorations={"threshold": _threshold_line},
     figure_defaults={"pump_ratio": 0.75, "N": None},
     operators=CENTRAL_SPIN,
     default_scaling="fixed_kappa_over_N",

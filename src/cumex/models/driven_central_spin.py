@@ -109,9 +109,11 @@ MODEL = Model(
     ),
     scalings=(
         Scaling("fixed_g_sqrtN", "g = g0 / sqrt(N) (N -> infinity: open Jaynes-Cummings limit)", (_G0,),
-                lambda p: {"g": p["g0"] / math.sqrt(p["N"])}, limit="jaynes_cummings"),
+                lambda p: {"g": p["g0"] / math.sqrt(p["N"])}, limit="jaynes_cummings",
+                shown=((r"g\sqrt{N}", lambda d: d["g"] * d["N"] ** 0.5),)),
         Scaling("fixed_gN", "g = g0 / N (N -> infinity: the central spin alone)", (_G0,),
-                lambda p: {"g": p["g0"] / p["N"]}, limit="mean_field"),
+                lambda p: {"g": p["g0"] / p["N"]}, limit="mean_field",
+                shown=(("gN", lambda d: d["g"] * d["N"]),)),
     ),
     concrete=lambda p: {k: p[k] for k in ("N", "omega_x", "omega_y", "omega_z", "g", "gamma_up_central",
                                           "gamma_down_central", "gamma_up", "gamma_down")},

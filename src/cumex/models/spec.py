@@ -145,6 +145,9 @@ class Scaling:
     rule: Callable[[Mapping[str, float]], Mapping[str, float]] = lambda values: {}
     #: the method "limit" is available for this scaling (its N → ∞ limit is known)
     limit: str | None = None
+    #: what a panel title says this scaling holds fixed: (LaTeX label, function of the dataset's variables
+    #: and coordinates, e.g. ``lambda d: d["g"] * d["N"] ** 0.5``), each drawn as "label = value"
+    shown: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,8 @@ def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
     return 0.5, 500
 
 
+_KAPPA_SHOWN = (r"\kappa", lambda d: d["kappa"])
+
 MODEL = Model(
     name="tavis_cummings",
     title="driven-dissipative Tavis-Cummings model (Fowler-Wright et al. 2023, Fig. 3b)",
@@ -101,9 +103,11 @@ MODEL = Model(
     scalings=(
         Scaling("fixed_g_sqrtN", "g = g_sqrtN / sqrt(N) (Fig. 3b: g sqrt(N) = 9/10)",
                 (Quantity("g_sqrtN", 0.9, "g * sqrt(N) under fixed_g_sqrtN", units="omega"),),
-                lambda p: {"g": p["g_sqrtN"] / math.sqrt(p["N"])}),
-        Scaling("fixed_gN", "g = gN / N", (Quantity("gN", 0.9, "g * N under fixed_gN", units="omega"),), lambda p: {"g": p["gN"] / p["N"]}),
-        Scaling("none", "g fixed", (_G,)),
+                lambda p: {"g": p["g_sqrtN"] / math.sqrt(p["N"])},
+                shown=((r"g\sqrt{N}", lambda d: d["g"] * d["N"] ** 0.5), _KAPPA_SHOWN)),
+        Scaling("fixed_gN", "g = gN / N", (Quantity("gN", 0.9, "g * N under fixed_gN", units="omega"),),
+                lambda p: {"g": p["gN"] / p["N"]}, shown=(("gN", lambda d: d["g"] * d["N"]), _KAPPA_SHOWN)),
+        Scaling("none", "g fixed", (_G,), shown=(("g", lambda d: d["g"]), _KAPPA_SHOWN)),
     ),
     concrete=_concrete,
     concrete_parameters=(

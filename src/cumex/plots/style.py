@@ -120,13 +120,20 @@ def order_style(order: str) -> dict:
 
 
 def scaling_title(ds: xr.Dataset, scaling: str) -> str:
-    """Panel title of a scaling: the model's own (decoration "scaling_title", which reads the fixed
-    combination from the data), else the scaling's name."""
-    from cumex.plots.slicing import dataset_model
+    """Panel title of a scaling: the model's own (decoration "scaling_title"), else what the scaling holds
+    fixed (:attr:`cumex.models.spec.Scaling.shown`, read back from the data), else the scaling's name."""
+    from cumex.plots.slicing import dataset_model, first_finite
 
     model = dataset_model(ds)
     title = model.decorations.get("scaling_title")
-    return title(ds, scaling) if title else f"scaling {scaling}"
+    if title:
+        return title(ds, scaling)
+    spec = next((s for s in model.scalings if s.name == scaling), None)
+    if spec is None or not spec.shown:
+        return f"scaling {scaling}"
+    sub = ds.sel(scaling=scaling) if "scaling" in ds.dims else ds
+    values = ", ".join(f"${label} = {first_finite(value(sub)):.4g}$" for label, value in spec.shown)
+    return f"no scaling: {values}" if scaling == "none" else f"fixed {values}"
 
 
 def nearest_value(values: np.ndarray, target: float | None, counts: np.ndarray | None = None) -> float:
