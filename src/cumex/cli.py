@@ -64,8 +64,6 @@ def _model_help() -> str:
 
 def build_parser(model: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``model``, ``solve`` also has an option per axis of that model."""
-    from cumex.models import model_names
-
     parser = argparse.ArgumentParser(
         prog="cumex",
         description="Exact, mean-field and cumulant-expansion steady states of open collective spin models.",
@@ -77,28 +75,8 @@ def build_parser(model: str | None = None) -> argparse.ArgumentParser:
 
     solve = sub.add_parser("solve", help="solve one grid point and write one NetCDF file",
                            formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_model_help())
-    solve.add_argument("model", help=f"a registered model ({', '.join(model_names())}) or path/to/file.py:NAME")
-    solve.add_argument("--order", required=True, help="'exact', 'limit', a cumulant order M (1 = mean-field), or 'M_broken'")
-    solve.add_argument("--scaling", help="how parameters scale with N (default: the model's default scaling)")
-    if model is not None:
-        from cumex.models import get_model
-
-        try:
-            spec = get_model(model)
-        except CumexInputError:
-            spec = None
-        for axis in spec.axes if spec else ():
-            solve.add_argument(f"--{axis.name.replace('_', '-')}", dest=f"axis_{axis.name}", type=_parse_value, nargs="+",
-                               metavar="VALUE", help=f"{axis.description} (default {axis.default:g}; several: a batch)")
-    solve.add_argument("--set", dest="overrides", action="append", type=_key_value, default=[], metavar="NAME=VALUE",
-                       help="override a model parameter (repeatable), e.g. --set g=0.5")
-    solve.add_argument("--setting", dest="settings", action="append", type=_key_value, default=[], metavar="NAME=VALUE",
-                       help="solver setting (repeatable), e.g. --setting timeout_seconds=60 --setting engine=derived")
-    solve.add_argument("--out", required=True, help="output NetCDF file (written atomically)")
-    solve.add_argument("--strict", action="store_true", help="exit with status 1 when the point failed or timed out")
-    solve.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    # also after the subcommand (SUPPRESS: an absent option must not reset the top-level -v)
-    solve.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="as cumex -v")
+    _add_point_options(solve, model, what="solve", order_help="'exact', 'limit', a cumulant order M (1 = mean-field), or 'M_broken'",
+                       batch=True, setting_example="--setting timeout_seconds=60 --setting engine=derived")
 
     _add_evolve(sub, model)
 
@@ -114,15 +92,15 @@ def build_parser(model: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _add_evolve(sub, model: str | None) -> None:
-    """``cumex evolve``: the point options of ``solve`` plus the time window."""
+def _add_point_options(command, model: str | None, *, what: str, order_help: str, batch: bool,
+                       setting_example: str) -> None:
+    """The options every one-point command shares: the model, --order, --scaling, an option per axis of
+    ``model`` (several values: a batch, when ``batch``), --set, --setting, --out, --strict, --quiet, -v."""
     from cumex.models import model_names
 
-    evolve = sub.add_parser("evolve", help="evolve one grid point from the model's initial state and write its time traces",
-                            formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_model_help())
-    evolve.add_argument("model", help=f"a registered model ({', '.join(model_names())}) or path/to/file.py:NAME")
-    evolve.add_argument("--order", required=True, help="'exact', 'limit' or a cumulant order the model can evolve")
-    evolve.add_argument("--scaling", help="how parameters scale with N (default: the model's default scaling)")
+    command.add_argument("model", help=f"a registered model ({', '.join(model_names())}) or path/to/file.py:NAME")
+    command.add_argument("--order", required=True, help=order_help)
+    command.add_argument("--scaling", help="how parameters scale with N (default: the model's default scaling)")
     if model is not None:
         from cumex.models import get_model
 
@@ -131,18 +109,32 @@ def _add_evolve(sub, model: str | None) -> None:
         except CumexInputError:
             spec = None
         for axis in spec.axes if spec else ():
-            evolve.add_argument(f"--{axis.name.replace('_', '-')}", dest=f"axis_{axis.name}", type=_parse_value,
-                                help=f"{axis.description} (default {axis.default:g})")
-    evolve.add_argument("--set", dest="overrides", action="append", type=_key_value, default=[], metavar="NAME=VALUE",
-                        help="override a model parameter (repeatable), e.g. --set g0=3")
-    evolve.add_argument("--setting", dest="settings", action="append", type=_key_value, default=[], metavar="NAME=VALUE",
-                        help="dynamics setting (repeatable), e.g. --setting krylov_tol=1e-12 --setting ode_method=Radau")
-    evolve.add_argument("--t-stop", dest="t_stop", type=float, required=True, help="the last output time (> 0)")
-    evolve.add_argument("--t-num", dest="t_num", type=int, required=True, help="number of equally spaced output times from 0 (>= 2)")
-    evolve.add_argument("--out", required=True, help="output NetCDF file (written atomically)")
-    evolve.add_argument("--strict", action="store_true", help="exit with status 1 when the run failed or timed out")
-    evolve.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    evolve.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="as cumex -v")
+            extra = {"nargs": "+", "metavar": "VALUE"} if batch else {}
+            command.add_argument(f"--{axis.name.replace('_', '-')}", dest=f"axis_{axis.name}", type=_parse_value,
+                                 help=f"{axis.description} (default {axis.default:g}{'; several: a batch' if batch else ''})",
+                                 **extra)
+    command.add_argument("--set", dest="overrides", action="append", type=_key_value, default=[], metavar="NAME=VALUE",
+                         help="override a model parameter (repeatable), e.g. --set g=0.5")
+    command.add_argument("--setting", dest="settings", action="append", type=_key_value, default=[], metavar="NAME=VALUE",
+                         help=f"solver setting (repeatable), e.g. {setting_example}")
+    if what == "evolve":
+        command.add_argument("--t-stop", dest="t_stop", type=float, required=True, help="the last output time (> 0)")
+        command.add_argument("--t-num", dest="t_num", type=int, required=True,
+                             help="number of equally spaced output times from 0 (>= 2)")
+    command.add_argument("--out", required=True, help="output NetCDF file (written atomically)")
+    failed = "run" if what == "evolve" else "point"
+    command.add_argument("--strict", action="store_true", help=f"exit with status 1 when the {failed} failed or timed out")
+    command.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    # also after the subcommand (SUPPRESS: an absent option must not reset the top-level -v)
+    command.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="as cumex -v")
+
+
+def _add_evolve(sub, model: str | None) -> None:
+    """``cumex evolve``: the point options of ``solve`` (one value per axis) plus the time window."""
+    evolve = sub.add_parser("evolve", help="evolve one grid point from the model's initial state and write its time traces",
+                            formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_model_help())
+    _add_point_options(evolve, model, what="evolve", order_help="'exact', 'limit' or a cumulant order the model can evolve",
+                       batch=False, setting_example="--setting krylov_tol=1e-12 --setting ode_method=Radau")
 
 
 def _point_and_overrides(args, model) -> tuple[dict, dict]:
