@@ -53,7 +53,7 @@ CATEGORIES = {
     ],
     "out of range": [
         (("grids", 0, "N"), [0]), (("grids", 0, "pump_ratios"), [1.5]), (("parameters",), {"kappa_over_N": -1.0}),
-        (("settings", "timeout_seconds"), 0), (("grids", 0, "orders"), ["13"]), (("grids", 0, "orders"), ["99_broken"]),
+        (("settings", "timeout_seconds"), 0), (("grids", 0, "orders"), ["15"]), (("grids", 0, "orders"), ["99_broken"]),
         (("grids", 0, "N_range"), {"start": 5, "stop": 2}), (("figures",), {"pump_ratio": 2.0}),
     ],
     "runaway sizes": [

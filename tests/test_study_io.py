@@ -80,7 +80,7 @@ def test_write_is_atomic_on_failure(tmp_path):
         ({"scaling": "fixed_g"}, "scaling"),
         ({"N": 0}, "N"),
         ({"pump_ratio": 1.5}, "pump_ratio"),
-        ({"order": "13"}, "order"),
+        ({"order": "15"}, "order"),
         ({"model": "dicke"}, "model"),
         ({"overrides": {"gN": 2.0}}, "set.gN"),
         ({"settings": {"timeout_seconds": -1}}, "settings.timeout_seconds"),

@@ -33,7 +33,7 @@ __all__ = ["Method", "ORDER_PATTERN", "MAX_ORDER", "parse_method", "validate_ord
            "check_settings", "known_settings"]
 
 #: the highest cumulant order the grammar admits (a model may offer fewer: ``Model.max_order``)
-MAX_ORDER = 12
+MAX_ORDER = 14
 ORDER_PATTERN = re.compile(r"\A(?:exact|limit|(?P<M>[1-9][0-9]?)(?P<broken>_broken)?)\Z")
 
 @dataclass(frozen=True)

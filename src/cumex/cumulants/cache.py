@@ -24,6 +24,7 @@ from cumex.cumulants.compile import CompiledSystem, compile_system
 from cumex.cumulants.system import SYMMETRIES, EquationSystem, derive_system
 from cumex.errors import CumexInputError
 from cumex.integrity import DamagedFileError
+from cumex.methods import MAX_ORDER
 from cumex.models import model_names
 from cumex.operators.many_to_one import ManyToOneModel
 
@@ -58,8 +59,8 @@ def fingerprint(model: str) -> str:
 
 
 def _check(order: int, symmetry: str) -> None:
-    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= 12:
-        raise CumexInputError("order", order, "an integer 1..12")
+    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
+        raise CumexInputError("order", order, f"an integer 1..{MAX_ORDER}")
     if symmetry not in SYMMETRIES:
         raise CumexInputError("symmetry", symmetry, "'u1' or 'broken'")
 

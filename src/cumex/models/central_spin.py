@@ -217,7 +217,7 @@ MODEL = Model(
         "cumulant": "cumex.engines:CUMULANTS",
         "limit": "cumex.engines:LIMIT",
     },
-    max_order=12,
+    max_order=14,
     state_slots=8,
     figures=(
         FigureSpec("convergence", "series", x="N", x_transform="inverse", caption=(
