@@ -168,13 +168,16 @@ def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
 def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
     """(seconds, MB) of one point on one core. Exact (coherence cutoff, benchmarks/exact_scaling.py):
     0.33 GiB / 2 s at N = 1000, 1.1 GiB at 2000, 3.2 GiB at 3000, 6.3 GiB / 150-190 s at 4000, i.e.
-    about 4e-4 N² MB and 3e-9 N³ s above a few hundred N (both with the process's ~400 MB)."""
+    about 4e-4 N² MB and 3e-9 N³ s above a few hundred N (both with the process's ~400 MB). Cumulant order
+    M at N = 30 (``cumex solve``, CPU s with ~2.5 s of imports, load ~9): 3.0 (M = 6), 6.0 (10), 24 (12), and
+    wall 58 s (13), 158 s (14): the analysis grows ~2.6× per order beyond M ≈ 10."""
     N = float(point["N"])
     if method == "exact":
         return 0.05 + 3e-9 * N**3, 400 + 4e-4 * N**2
     if method in ("1", "limit"):  # the limit solves a few-mode problem: as cheap as mean-field
         return 0.5, 600
-    return 0.3 + 0.002 * int(method.split("_")[0]) ** 3, 600
+    M = int(method.split("_")[0])
+    return 0.3 + 0.002 * M**3 + 2.3e-4 * 2.6**M, 600
 
 
 MODEL = Model(
