@@ -141,3 +141,20 @@ def test_every_model_layout_is_described(name: str) -> None:
                     settings={}, solve_seconds=0.0)
     check_cf(ds, model)
     assert int(ds["status_flag"].item()) == STATUS_CODES.index("failed")
+
+
+@pytest.mark.parametrize(("name", "order"), [("driven_central_spin", "exact"), ("central_spin", "exact"), ("central_spin", "2")])
+def test_dynamics_dataset_is_described(name: str, order: str) -> None:
+    """A dynamics dataset (a real run at N = 3): every variable has a short long_name, a description and,
+    when numeric and not a flag, units; time in the model's time units."""
+    from cumex.dynamics import evolve_dataset, time_grid
+
+    model = get_model(name)
+    ds = evolve_dataset(name, order, times=time_grid(0.5, 3), N=3)
+    for var_name, var in ds.variables.items():
+        assert var.attrs.get("long_name"), f"{var_name}: no long_name"
+        assert len(var.attrs["long_name"]) <= 64, f"{var_name}: long_name is not short: {var.attrs['long_name']!r}"
+        assert var.attrs.get("description"), f"{var_name}: no description"
+        if var.dtype.kind in "fiu" and "flag_values" not in var.attrs:
+            assert var.attrs.get("units"), f"{var_name}: no units"
+    assert ds["time"].attrs["units"] == model.time_units

@@ -42,7 +42,7 @@ from cumex.io import provenance, to_json
 from cumex.models.spec import Model
 from cumex.results import ATTRACTORS, STATUS_CODES, MethodResult, status_code
 
-__all__ = ["to_dataset", "point_variables", "grid_coordinates", "run_variables", "grid_dims", "cumulant_order",
+__all__ = ["to_dataset", "point_variables", "observable_attrs", "grid_coordinates", "run_variables", "grid_dims", "cumulant_order",
            "ORDER_DESCRIPTION", "UNITS_NOTE"]
 
 #: what the ``order`` coordinate holds and how to select by it (also in README.md)
@@ -81,6 +81,12 @@ def _attrs(long_name: str, description: str, units: str | None = None, **flags) 
         out["units"] = units
     out.update(flags)
     return out
+
+
+def observable_attrs(obs, where: str) -> dict[str, object]:
+    """CF attributes of an observable's variable: its short long_name, its description followed by ``where``
+    (e.g. "along the trajectory"), its units."""
+    return _attrs(obs.long_name or _short(obs.description), f"{obs.description} {where}", obs.units)
 
 
 def grid_dims(model: Model) -> tuple[str, ...]:
@@ -177,8 +183,7 @@ def point_variables(
     info = {} if physical is None else physical.info
     data: dict[str, tuple] = {}
     for obs in model.observables:
-        attrs = _attrs(obs.long_name or _short(obs.description),
-                       obs.description + " in the physical state (the time average on a cycle)", obs.units)
+        attrs = observable_attrs(obs, "in the physical state (the time average on a cycle)")
         if obs.dim:  # a vector observable along its own dimension
             found = {} if physical is None else physical.observables
             values = [float(found.get(f"{obs.name}_{k}", np.nan)) for k in range(1, obs.size + 1)]

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 import numpy as np
 import xarray as xr
 
-from cumex.dataset import grid_coordinates, grid_dims, run_variables
+from cumex.dataset import grid_coordinates, grid_dims, observable_attrs, run_variables
 from cumex.dynamics.traces import TimeTraces
 from cumex.io import provenance, to_json
 from cumex.models.spec import Model
@@ -52,7 +52,7 @@ def traces_dataset(
 
     coords = grid_coordinates(model, order, scaling, point)
     coords["time"] = ("time", times, {"long_name": "time since the initial state", "units": model.time_units,
-                                      "standard_name": "time"})
+                                      "description": "time since the model's initial state (t = 0)", "standard_name": "time"})
     data: dict[str, tuple] = {}
     for obs in model.observables:
         if obs.dim:  # vector observables have no dynamics here
@@ -60,7 +60,7 @@ def traces_dataset(
         values = traces.observables.get(obs.name)
         trace = np.full(times.size, np.nan) if values is None or len(values) != times.size else values
         data[obs.name] = (dims + ("time",), np.asarray(trace, dtype=float).reshape(shape + (times.size,)),
-                          {"long_name": obs.description + " along the trajectory", "units": obs.units})
+                          observable_attrs(obs, "along the trajectory"))
     data.update(run_variables(model, traces.converged, traces.status, solve_seconds, params, what="run"))
     attrs = {
         "title": f"cumex {model.name} dynamics, order {order}",
