@@ -34,10 +34,10 @@ from cumex.steady.analysis import FixedPoint, SteadyStateAnalysis, _add, _same, 
 from cumex.steady.newton import Root
 from cumex.steady.system import RealODESystem
 
-__all__ = ["BatchedCumulantSystem", "batched_newton", "batch_analyses"]
+__all__ = ["BatchedCumulantSystem", "batched_newton", "batch_analyses", "one_blas_thread"]
 
 #: (point, start) pairs evaluated together: bounds the memory of the gathered coefficient arrays
-CHUNK = 4096
+CHUNK = 8192
 
 
 class BatchedCumulantSystem:
@@ -88,6 +88,7 @@ class BatchedCumulantSystem:
     def rhs(self, X: np.ndarray, owner: np.ndarray) -> np.ndarray:
         """F at the states X (m, n_x), row i at the point owner[i]."""
         zext = self._zext(X)
+        # products through BLAS: call within one_blas_thread (threads cost milliseconds per small product)
         w = (self.coef * zext[:, self.factors].prod(axis=2)) @ self.scatter if len(self.coef) else \
             np.zeros((len(X), self.n_w), dtype=np.complex128)
         ext = np.concatenate([zext, w], axis=1)
@@ -114,17 +115,25 @@ class BatchedCumulantSystem:
     def system(self, p: int, initial_state: np.ndarray, template: RealODESystem) -> RealODESystem:
         """Point p as a ``RealODESystem`` (for the per-point steps: stability, a neighbour's Newton);
         ``template`` is a system of the same structure at the point's N (observables, samples, bounds)."""
-        b, own = template.meta["bound"], np.array([p])
+        import copy
+
+        from scipy import sparse
+
+        b = copy.copy(template.meta["bound"])  # the template's structure, this point's coefficients
+        A = self.A[p]
+        b.values = {k: float(v) for k, v in self.values[p].items()}
+        b.A, b._Az = A, A[:, : b.n_z + 1].copy()  # type: ignore[attr-defined]
+        b._A_sparse, b._Aw = sparse.csr_matrix(A), sparse.csr_matrix(A[:, b.n_z + 1 :])  # type: ignore[attr-defined]
         return RealODESystem(
             names=b.names,
-            rhs=lambda x: self.rhs(np.asarray(x, dtype=float)[None, :], own)[0],
-            jacobian=lambda x: self.jacobian(np.asarray(x, dtype=float)[None, :], own)[0],
-            observables=b.observables,  # type: ignore[attr-defined]  # depends on N and the structure only
+            rhs=b.rhs,
+            jacobian=b.jacobian,
+            observables=b.observables,
             initial_state=initial_state,
             sample_states=template.sample_states,
             rotation=None,
-            admissible=b.admissible,  # type: ignore[attr-defined]
-            meta={**template.meta, "values": {k: float(v) for k, v in self.values[p].items()}},
+            admissible=b.admissible,
+            meta={**template.meta, "values": dict(b.values), "bound": b},
         )
 
 
@@ -352,18 +361,21 @@ class _Size:
         self.size, self.initial_state = local.bs.n_x, local.x0
 
 
-def batch_analyses(model: str, label: str, values: Sequence[Mapping[str, float]],
-                   settings: Mapping[str, object]) -> list[tuple[SteadyStateAnalysis, RealODESystem]] | None:
+def batch_analyses(model: str, label: str, values: Sequence[Mapping[str, float]], settings: Mapping[str, object],
+                   neighbours: Sequence[int | None] | None = None,
+                   ) -> list[tuple[SteadyStateAnalysis, RealODESystem, dict[int, Root | None]]] | None:
     """For each point (parameter values incl. N) of a U(1) cumulant order ≥ 3 of ``model``: the analysis
     :func:`cumex.cumulants.solver.solve_model_order` runs before its integration — the lower-order fixed
     points lifted as guesses, then the multi-start Newton (``find_physical=False``) — and the point's
-    system. None when the order's system rotates (symmetry-broken variants) or has no lower order."""
-    with _one_blas_thread():
-        return _batch_analyses(model, label, values, settings)
+    system, and Newton (``newton_root(..., max_iter=12)``, as :func:`cumex.sweep.step.physical_from_neighbour`
+    runs it) at the point from every state of the analysis at ``neighbours[p]`` (keyed by id of that state's
+    x). None when the order's system rotates (symmetry-broken variants)."""
+    with one_blas_thread():
+        return _batch_analyses(model, label, values, settings, neighbours or [None] * len(values))
 
 
 @contextlib.contextmanager
-def _one_blas_thread():
+def one_blas_thread():
     """BLAS threads cost milliseconds per tiny product on a busy machine: the products here are small."""
     try:
         from threadpoolctl import threadpool_limits
@@ -374,7 +386,7 @@ def _one_blas_thread():
         yield
 
 
-def _batch_analyses(model, label, values, settings):
+def _batch_analyses(model, label, values, settings, neighbours):
     from cumex.cumulants.solver import parse_order
 
     M, symmetry = parse_order(label)
@@ -393,4 +405,24 @@ def _batch_analyses(model, label, values, settings):
             lb, ub = lower.systems[p].bound, upper.systems[p].bound  # type: ignore[union-attr]
             guesses[p] = [lift_state(lb, fp.x, ub) for fp in analysis.fixed_points]
     analyses = _run(upper, guesses, cfg)
-    return [(a, upper.systems[p].system) for p, a in enumerate(analyses)]  # type: ignore[union-attr]
+    roots = _from_neighbours(upper, analyses, neighbours, float(cfg["residual_tol"]))  # type: ignore[arg-type]
+    return [(a, upper.systems[p].system, roots[p]) for p, a in enumerate(analyses)]  # type: ignore[union-attr]
+
+
+def _from_neighbours(order: _Order, analyses, neighbours, tol: float) -> list[dict[int, Root | None]]:
+    out: list[dict[int, Root | None]] = [{} for _ in analyses]
+    groups: dict[int, tuple[BatchedCumulantSystem, list[tuple[int, np.ndarray]]]] = {}
+    for p, q in enumerate(neighbours):
+        if q is None:
+            continue
+        local = order.systems[p]
+        group = groups.setdefault(id(local.bs), (local.bs, []))[1]  # type: ignore[union-attr]
+        group.extend((p, fp.x) for fp in analyses[q].fixed_points)
+    for bs, pairs in groups.values():
+        if not pairs:
+            continue
+        X = np.array([x for _, x in pairs])
+        owner = np.array([order.systems[p].index for p, _ in pairs])  # type: ignore[union-attr]
+        for (p, x), root in zip(pairs, batched_newton(bs, X, owner, tol, max_iter=12)):
+            out[p][id(x)] = root
+    return out
