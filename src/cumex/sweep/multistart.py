@@ -29,12 +29,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from cumex.cumulants.bind import BoundSystem
-from cumex.cumulants.lift import lift_state
 from cumex.steady.analysis import FixedPoint, SteadyStateAnalysis, _add, _same, read_settings
 from cumex.steady.newton import Root
 from cumex.steady.system import RealODESystem
 
-__all__ = ["BatchedCumulantSystem", "batched_newton", "batch_analyses", "one_blas_thread"]
+__all__ = ["BatchedCumulantSystem", "batched_newton", "batch_analyses", "lift_states", "one_blas_thread"]
 
 #: (point, start) pairs evaluated together: bounds the memory of the gathered coefficient arrays
 CHUNK = 8192
@@ -211,13 +210,17 @@ def _newton_chunk(bs, X, owner, residual_tol, max_iter):
             pending[k[~ok]] = t[k[~ok]] >= 1e-6
         active[act[~accepted]] = False  # stalled, as newton_root stops
         active[act] &= (f[act] > tol) & np.isfinite(f[act])
-    # the acceptance test of newton_root: inf-norm residual within max(tol, 100 ε |J| |x|)
-    J = bs.jacobian(X, owner)
+    # the acceptance test of newton_root: inf-norm residual within max(tol, 100 ε |J| |x|); the floor
+    # (a Jacobian) is needed only where the residual is above tol
     res = np.where(np.all(np.isfinite(R), axis=1), np.max(np.abs(np.where(np.isfinite(R), R, 0.0)), axis=1), np.inf)
-    finite_J = np.all(np.isfinite(J), axis=(1, 2))
-    rows = np.max(np.sum(np.abs(np.where(np.isfinite(J), J, 0.0)), axis=2), axis=1)
-    floor = 100.0 * np.finfo(float).eps * rows * np.maximum(1.0, np.max(np.abs(X), axis=1))
-    accept = np.where(finite_J, np.maximum(residual_tol, floor), residual_tol)
+    accept = np.full(len(X), residual_tol)
+    check = np.flatnonzero(good & np.isfinite(res) & (res > residual_tol))
+    if check.size:
+        J = bs.jacobian(X[check], owner[check])
+        finite_J = np.all(np.isfinite(J), axis=(1, 2))
+        rows = np.max(np.sum(np.abs(np.where(np.isfinite(J), J, 0.0)), axis=2), axis=1)
+        floor = 100.0 * np.finfo(float).eps * rows * np.maximum(1.0, np.max(np.abs(X[check]), axis=1))
+        accept[check] = np.where(finite_J, np.maximum(residual_tol, floor), residual_tol)
     return [Root(x=X[i].copy(), nu=0.0, residual=float(res[i]), iterations=0)
             if good[i] and np.isfinite(res[i]) and res[i] <= accept[i] else None for i in range(len(X))]
 
@@ -401,12 +404,63 @@ def _batch_analyses(model, label, values, settings, neighbours):
         lower = _Order(model, lower_label, values, lower_settings, read_settings(lower_settings))
         if lower.rotating:
             return None
-        for p, analysis in enumerate(_run(lower, [[] for _ in values], read_settings(lower_settings))):
-            lb, ub = lower.systems[p].bound, upper.systems[p].bound  # type: ignore[union-attr]
-            guesses[p] = [lift_state(lb, fp.x, ub) for fp in analysis.fixed_points]
+        lowered = _run(lower, [[] for _ in values], read_settings(lower_settings))
+        # one lift per structure pair for all fixed points at once (lift_state's recursion on arrays)
+        jobs: dict[tuple[int, int], list[tuple[int, np.ndarray]]] = {}
+        for p, analysis in enumerate(lowered):
+            key = (id(lower.systems[p].bs), id(upper.systems[p].bs))  # type: ignore[union-attr]
+            jobs.setdefault(key, []).extend((p, fp.x) for fp in analysis.fixed_points)
+        for pairs in jobs.values():
+            p0 = pairs[0][0]
+            lifted = lift_states(lower.systems[p0].bound, np.array([x for _, x in pairs]),  # type: ignore[union-attr]
+                                 upper.systems[p0].bound)  # type: ignore[union-attr]
+            for (p, _), x in zip(pairs, lifted):
+                guesses[p].append(x)
     analyses = _run(upper, guesses, cfg)
     roots = _from_neighbours(upper, analyses, neighbours, float(cfg["residual_tol"]))  # type: ignore[arg-type]
     return [(a, upper.systems[p].system, roots[p]) for p, a in enumerate(analyses)]  # type: ignore[union-attr]
+
+
+def lift_states(lower: BoundSystem, X: np.ndarray, upper: BoundSystem) -> np.ndarray:
+    """:func:`cumex.cumulants.lift.lift_state` of every row of X (states of ``lower``), evaluated together."""
+    from cumex.cumulants.closure import closure
+    from cumex.cumulants.moments import ONE
+    from cumex.cumulants.system import nonzero_filter
+
+    if not len(X):
+        return np.empty((0, upper.n_x))
+    Xe = np.concatenate([X, np.zeros((len(X), 1))], axis=1)
+    zl = Xe[:, lower.re_idx] + 1j * lower.im_sign * Xe[:, lower.im_idx]
+    known = {m: zl[:, k] for k, m in enumerate(lower.compiled.zmoments) if lower.zkept[k]}
+    nonzero = nonzero_filter(lower.compiled.symmetry)
+    memo: dict = {}
+    ones, zeros = np.ones(len(X), dtype=complex), np.zeros(len(X), dtype=complex)
+
+    def value(m):
+        if m == ONE:
+            return ones
+        if m in known:
+            return known[m]
+        if not nonzero(m):
+            return zeros
+        if m not in memo:
+            total = zeros
+            for fs, k in closure(m, nonzero).items():
+                term = ones
+                for f in fs:
+                    term = term * value(f)
+                total = total + k * term
+            memo[m] = total
+        return memo[m]
+
+    Z = np.array([value(m) if upper.zkept[i] else zeros for i, m in enumerate(upper.compiled.zmoments)]).T
+    out = np.zeros((len(X), upper.n_x))
+    for k, m in enumerate(upper.compiled.zmoments):
+        if upper.zkept[k] and m == m.representative():
+            out[:, upper.re_idx[k]] = Z[:, k].real
+            if upper.im_idx[k] < upper.n_x:
+                out[:, upper.im_idx[k]] = Z[:, k].imag
+    return out
 
 
 def _from_neighbours(order: _Order, analyses, neighbours, tol: float) -> list[dict[int, Root | None]]:
