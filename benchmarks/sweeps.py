@@ -1,17 +1,20 @@
 """Batch continuation (cumex.sweep) beside the point-by-point analysis, per order. Prints a table.
 
-    python benchmarks/sweeps.py [--orders 1 2 4] [--points 1000] [--sample 10] [--scaling fixed_kappa_over_N]
+    python benchmarks/sweeps.py [--orders 1 2 4] [--points 1000] [--sample 1] [--scaling fixed_kappa_over_N]
+                                [--continued]
 
 For each order: one batch of ``--points`` points of one (scaling, order) as the 100,000-point study
 (config/scale_100k.yaml) cuts it: 10 consecutive N (from 101) x 100 pump ratios in [0, 1] (fewer N for
 fewer points). Columns, all measured in this run:
 
   batch ms/pt          cumex.sweep.solve_batch over the whole batch (wall, and CPU in brackets: the machine
-                       is shared, CPU is the fairer number); "continued" mode for derived orders in a second row
+                       is shared, CPU is the fairer number); with --continued, the "continued" mode for derived
+                       orders in a second row (faster, but it misses unstable states the starts find)
   layout ms/pt         CPU of cumex.sweep.batch_dataset (the batch's one dataset), and of the old path
                        (to_dataset per point + assemble) on the sample
   full / continued     points solved by the full analysis / continued
-  point ms/pt          cumex.study.solve_result on every ``--sample``-th point (the point-by-point analysis)
+  point ms/pt          cumex.study.solve_result on every ``--sample``-th point (the point-by-point analysis;
+                       the default 1 compares every point of the batch)
   mismatch             sampled points whose n_steady_states, n_stable, converged or physical observables
                        (1e-10) differ from the batch's; max |Δ| over the physical observables
   100k estimate        CPU (batch + layout) ms/pt x 100,000 / 2 cores + 100 jobs x 2.5 s start-up / 2 cores, in
@@ -80,7 +83,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--orders", nargs="+", default=["1", "2", "4"])
     ap.add_argument("--points", type=int, default=1000)
-    ap.add_argument("--sample", type=int, default=10)
+    ap.add_argument("--sample", type=int, default=1)
+    ap.add_argument("--continued", action="store_true", help="also the states='continued' mode (derived orders)")
     ap.add_argument("--high-order-points", type=int, default=1000, help="batch size for orders >= 3")
     ap.add_argument("--scaling", default="fixed_kappa_over_N")
     args = ap.parse_args()
@@ -90,7 +94,7 @@ def main() -> None:
             f"{'point ms/pt':>14} {'mismatch, max|Δ|':>18} {'100k min':>9}")
     print(head)
     for order in args.orders:
-        modes = ["starts"] if order in ("1", "2") else ["starts", "continued"]
+        modes = ["starts"] if order in ("1", "2") or not args.continued else ["starts", "continued"]
         n = args.points if order in ("1", "2") else args.high_order_points
         for mode in modes:
             r = run(order, args.scaling, n, args.sample, mode)

@@ -18,7 +18,8 @@ from cumex.models import get_model
 from cumex.steady import find_steady_states
 from cumex.steady.newton import newton_root
 from cumex.sweep import solve_batch
-from cumex.sweep.multistart import BatchedCumulantSystem, batch_analyses, batched_newton, lift_states
+from cumex.sweep.batched import BatchedCumulantSystem, batched_newton, lift_states
+from cumex.sweep.multistart import batch_analyses
 
 SPEC = get_model("central_spin")
 
@@ -68,7 +69,7 @@ def test_lift_states_equals_lift_state():
 def test_batch_analyses_equal_the_point_by_point_starts(order):
     """Same states (count, order, stability, set-aside zeros, status) as find_steady_states with the
     lower-order guesses, at small N (structures with fewer moments) and large N, below and above R_c."""
-    values = _values([2, 5, 101], [0.0, 0.3, 0.55, 0.8, 1.0])
+    values = _values([3, 101], [0.0, 0.5, 0.8, 1.0])
     got = batch_analyses("central_spin", order, values, {})
     assert got is not None
     for v, (analysis, system, _) in zip(values, got):
@@ -93,10 +94,10 @@ def _same_results(batch, alone):
 
 
 def test_order4_batch_with_batched_starts_equals_point_by_point():
-    points = [{"N": N, "pump_ratio": float(r)} for N in (101, 102) for r in np.linspace(0.0, 1.0, 21)]
+    points = [{"N": N, "pump_ratio": float(r)} for N in (101,) for r in np.linspace(0.0, 1.0, 26)]
     batch = solve_batch("central_spin", "4", "fixed_kappa_over_N", points)
     alone = solve_batch("central_spin", "4", "fixed_kappa_over_N", points, continuation=False)
-    assert sum(b.how == "continued" for b in batch) >= 20
+    assert sum(b.how == "continued" for b in batch) >= 15
     _same_results(batch, alone)
 
 

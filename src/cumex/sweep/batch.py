@@ -31,7 +31,7 @@ from cumex.models import Model, get_model
 from cumex.results import MethodResult
 from cumex.steady.analysis import find_steady_states, read_settings, recording_analyses
 from cumex.steady.system import RealODESystem
-from cumex.sweep.multistart import one_blas_thread
+from cumex.sweep.batched import one_blas_thread
 from cumex.sweep.closed_form import (
     central_spin_mean_field_states,
     central_spin_order2_states,
@@ -202,8 +202,9 @@ def _visit(visit, full_points, out, anchors, build, grid, spec, method, engine, 
             anchors[i] = anchor
         elif i in anchors:
             del anchors[i]
-        if out[i].how == "continued":  # type: ignore[union-attr]
-            out[i].result.settings.setdefault("solve_seconds", out[i].seconds)  # type: ignore[union-attr]
+        done = out[i]
+        if done is not None and done.how == "continued":
+            done.result.settings.setdefault("solve_seconds", done.seconds)
 
 
 def _nearest(grid: np.ndarray, i: int, anchors: Mapping[int, Anchor]) -> int | None:
