@@ -8,8 +8,13 @@ physical bounds, the point is bistable), the point is solved exactly as :func:`c
 solves it alone — the full multi-start analysis with integration from the initial state. Elsewhere the
 steady states of the nearest solved grid neighbour (one grid step away) are carried over by a few
 Newton iterations and classified by the same stability test; the central spin mean-field takes its
-states from the closed form (:mod:`cumex.sweep.closed_form`). Engines without ODE steady states (exact,
-limit, ...) are solved point by point.
+states from the closed form (:mod:`cumex.sweep.closed_form`). Derived U(1) orders ≥ 3 (``states="starts"``)
+run the point-by-point Newton starts at every point — the count of unstable closure roots they find
+changes from point to point, so no continuation can predict it — but for the whole batch at once
+(:mod:`cumex.sweep.multistart`: batched rhs, Jacobian and Newton steps), and take the physical state
+from the neighbour (Newton from its physical state, also batched, replaces the integration). Engines
+without ODE steady states (exact, limit, ...) are solved point by point. BLAS is held to one thread
+while a batch is solved (its products are small; threads cost more than they give on a busy machine).
 
 Each point's :class:`cumex.results.MethodResult` then has the same steady states (to the Newton tolerance),
 the same stability, ``n_steady_states``, ``n_stable`` and physical state as the point-by-point analysis
