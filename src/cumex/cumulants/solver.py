@@ -21,7 +21,12 @@ followed to N by Newton continuation (:mod:`.continuation`, 8 log-spaced steps p
 N' ↦ (g, κ N'/N, other rates fixed), on which the cooperativity g²N'/κ' and so the mean-field threshold
 stay those of the target point; past a fold the nearest fixed point there is followed on. The state
 reached is reported (status says how, ``settings["continued_from_N"]`` = N0); it is the physical state
-only if stable. All settings are passed on to the steady-state analysis.
+if stable. If it is unstable, the order's equations at N are integrated from it (kicked along its
+leading mode, implicit Radau: the rates grow ∝ N) onto their attractor: a limit cycle (order 5 at
+N = 10^6, fixed κ/N: period ≈ 6.3) is reported as :func:`cumex.steady.analyse` reports one (status
+"ok: limit_cycle: ...", ``physical`` the time averages, ``attractor`` and the period in its info), a
+stable fixed point reached instead as the physical state. All settings are passed on to the
+steady-state analysis.
 
 ``values`` is a mapping of the model's concrete parameters and N (or a parameters dataclass with
 ``as_dict``); orders up to :data:`cumex.methods.MAX_ORDER` (a model may offer fewer, ``Model.max_order``,
@@ -186,7 +191,8 @@ def continued_in_N(
     """The physical state at a smaller N followed to ``values["N"]`` (see the module docstring); None
     when no smaller N gives a stable physical state or no branch reaches N. A branch that ends in a
     fold is continued from the nearest fixed point there (as ``benchmarks/cumulants.py`` does); if the
-    state reached at N is unstable it is reported in ``states`` only (no physical state)."""
+    state reached at N is unstable, the attractor its equations reach from it is reported (module docstring);
+    where that analysis fails, the unstable state is in ``states`` only (no physical state)."""
     from cumex.steady import find_steady_states
 
     N = float(values["N"])
@@ -213,12 +219,81 @@ def continued_in_N(
         how += f"; past fold(s) near N = {', '.join(f'{f:.4g}' for f in folds)})" if folds else ")"
         if last.stable:
             status = f"ok: the starts at N found no physical state; stable state {how}"
-        else:
-            status = (f"failed: no stable steady state at N; the fixed point {how} is unstable "
-                      f"(max Re λ = {last.max_real_eigenvalue:.3g}), reported in states only")
-        return MethodResult([state], state if last.stable else None, bool(last.stable), status,
-                            {**read_settings(settings), "continued_from_N": N0})
+            return MethodResult([state], state, True, status, {**read_settings(settings), "continued_from_N": N0},
+                                attractor="fixed_point")
+        result = _attractor_past_unstable(model_system(model, order, values, sub), last, state, how, sub)
+        result.settings = {**read_settings(settings), "continued_from_N": N0}
+        return result
     return None
+
+
+def _attractor_past_unstable(system: RealODESystem, last, state: SteadyState, how: str,
+                             settings: Mapping[str, object]) -> MethodResult:
+    """The continued fixed point at N is unstable: follow the order's own equations from it (a kick of
+    relative size ``KICK`` along its leading mode) onto their attractor, with the implicit Radau
+    integrator (at large N the rates grow ∝ N and an explicit method's steps ~1/ρ(J) are unaffordable;
+    the attractor is slow: its time scales are those of the leading mode). A limit cycle (or an irregular
+    attractor) is a result: ``physical`` holds its time averages, as :func:`cumex.steady.analyse` reports
+    one; a stable fixed point reached instead is polished and reported."""
+    from cumex.steady import attractors
+    from cumex.steady.analysis import _steady_state
+    from cumex.steady.fallback import KICK, leading_mode
+    from cumex.steady.newton import newton_root
+    from cumex.steady.stability import classify_stability
+
+    unstable = (f"the fixed point {how} is unstable (max Re λ = {last.max_real_eigenvalue:.3g})")
+    failed = MethodResult([state], None, False, f"failed: no stable steady state at N; {unstable}, "
+                          "reported in states only", {})
+    with np.errstate(all="ignore"):
+        lam, v, _ = leading_mode(system, last.x, last.nu)
+    if not (np.isfinite(lam) and lam.real > 0.0):
+        return failed
+    cfg: dict[str, object] = {}
+    if lam.imag != 0.0:  # oscillatory: sample and average on the period the linear mode suggests
+        P = 2.0 * np.pi / abs(lam.imag)
+        t_transient = min(20.0 * P + 1.5 * np.log(1.0 / KICK) / lam.real,
+                          float(attractors.DEFAULT_SETTINGS["t_transient"]))
+        cfg = {"dt": P / 100.0, "t_window": 200.0 * P, "t_transient": t_transient, "t_lyapunov": 200.0 * P,
+               "lyapunov_interval": 5.0 * P, "t_max": t_transient + 8.0 * 200.0 * P}
+    cfg.update({k[len("attractor_"):]: val for k, val in settings.items() if k.startswith("attractor_")
+                and k != "attractor_max_work"})
+    direction = np.real(v) if np.linalg.norm(np.real(v)) > 1e-3 * np.linalg.norm(v) else np.imag(v)
+    start = last.x + KICK * max(1.0, float(np.linalg.norm(last.x))) * direction / np.linalg.norm(direction)
+    try:
+        att = attractors.follow(system, start, cfg, start="initial", method="Radau")
+    except (np.linalg.LinAlgError, FloatingPointError, OverflowError, ZeroDivisionError, ValueError) as exc:
+        failed.status += f"; following its equations from it raised {exc!r}"
+        return failed
+    where = f"the trajectory from it (kick {KICK:g} along its leading mode λ = {lam:.4g}, Radau) {att.message}"
+    if att.kind == "fixed_point":
+        tol = float(read_settings(settings)["residual_tol"])  # type: ignore[arg-type]
+        root = newton_root(system, att.x_end, residual_tol=tol)
+        if root is None or (system.admissible is not None and not system.admissible(root.x)):
+            failed.status += f"; {where}, but Newton from its end failed"
+            return failed
+        from cumex.steady.analysis import FixedPoint
+
+        stab = classify_stability(system, root.x, root.nu, float(read_settings(settings)["stability_tol"]))  # type: ignore[arg-type]
+        other = _steady_state(system, FixedPoint(root.x, root.nu, root.residual, stab, True, ["attractor"]))
+        if not stab.stable:
+            failed.states.append(other)
+            failed.status += f"; {where}, on another unstable state"
+            return failed
+        return MethodResult([state, other], other, True, f"ok: stable state reached from {unstable}: {where}", {},
+                            attractor="fixed_point")
+    if not att.averages or "integration failed" in att.message:
+        failed.status += f"; {where}"
+        return failed
+    info = {"period": att.period, "lyapunov": att.lyapunov, "window": att.window,
+            **{f"error_{k}": float(val) for k, val in att.errors.items()},
+            **{f"amplitude_{k}": float(val) for k, val in att.amplitude.items()}}
+    averaged = SteadyState(observables={k: float(val) for k, val in att.averages.items()}, stable=False,
+                           residual=float("nan"), info=info)
+    what = (f"a limit cycle of period {att.period:.6g}" if att.kind == "limit_cycle"
+            else f"an irregular attractor (largest Lyapunov exponent {att.lyapunov:.3g})")
+    status = (f"ok: {att.kind}: no stable steady state at N; {unstable}; the order's equations from it reach "
+              f"{what}, observables are time averages over {att.window:.6g} ({where})")
+    return MethodResult([state], averaged, True, status, {}, attractor=att.kind)
 
 
 def solve_order(order: str, params, settings: Mapping[str, object], model: str = "central_spin") -> MethodResult:

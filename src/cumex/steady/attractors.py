@@ -47,6 +47,7 @@ from cumex.steady.system import RealODESystem
 
 __all__ = [
     "ATTRACTOR_KINDS",
+    "INTEGRATORS",
     "DEFAULT_SETTINGS",
     "Attractor",
     "AttractorReport",
@@ -133,11 +134,21 @@ class AttractorReport:
     settings: dict[str, float | int] = field(default_factory=dict)
 
 
+#: the integrators :func:`follow` may use: explicit DOP853 (the default: it resolves fast oscillations that
+#: an implicit method's damping would hide) or implicit Radau IIA (order 5, exact Jacobian) for stiff systems
+#: whose attractor is slow against their fastest decay (rates ∝ N at large N), where DOP853's steps
+#: ~1/ρ(J) would make the run unaffordable
+INTEGRATORS = ("DOP853", "Radau")
+
+
 def integrate(system: RealODESystem, x0: np.ndarray, t_end: float, t_eval: np.ndarray | None = None,
-              rtol: float = 1e-9, atol: float = 1e-11):
-    """Integrate dx/dt = F(x) with an explicit 8th-order Runge-Kutta (DOP853) method."""
+              rtol: float = 1e-9, atol: float = 1e-11, method: str = "DOP853"):
+    """Integrate dx/dt = F(x) with ``method`` (:data:`INTEGRATORS`; default explicit 8th-order DOP853)."""
+    if method not in INTEGRATORS:
+        raise CumexInputError("method", method, " or ".join(INTEGRATORS))
+    jac = {"jac": lambda t, x: system.jacobian(x)} if method == "Radau" else {}
     return solve_ivp(lambda t, x: system.rhs(x), (0.0, float(t_end)), np.asarray(x0, dtype=float),
-                     method="DOP853", t_eval=t_eval, rtol=rtol, atol=atol)
+                     method=method, t_eval=t_eval, rtol=rtol, atol=atol, **jac)
 
 
 def time_average(values: np.ndarray, n_blocks: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -202,7 +213,7 @@ def detect_period(t: np.ndarray, probe: np.ndarray, period_tol: float = 2e-3, ma
 
 
 def largest_lyapunov(system: RealODESystem, x0: np.ndarray, t_total: float = 200.0, interval: float = 5.0,
-                     rtol: float = 1e-9, atol: float = 1e-11, seed: int = 0) -> float:
+                     rtol: float = 1e-9, atol: float = 1e-11, seed: int = 0, method: str = "DOP853") -> float:
     """Benettin estimate of the largest Lyapunov exponent from x0 (taken to be on the attractor)."""
     n = len(x0)
     rng = np.random.default_rng(seed)
@@ -213,11 +224,18 @@ def largest_lyapunov(system: RealODESystem, x0: np.ndarray, t_total: float = 200
         x, dv = y[:n], y[n:]
         return np.concatenate([system.rhs(x), system.jacobian(x) @ dv])
 
+    extra = {}
+    if method == "Radau":  # the variational system's Jacobian: [[J, 0], [dJ·v, J]], the dJ·v block neglected
+        def jac(t, y):
+            J = system.jacobian(y[:n])
+            return np.block([[J, np.zeros((n, n))], [np.zeros((n, n)), J]])
+        extra = {"jac": jac}
+
     y = np.concatenate([np.asarray(x0, dtype=float), v])
     total = 0.0
     steps = max(1, int(round(t_total / interval)))
     for _ in range(steps):
-        sol = solve_ivp(fun, (0.0, interval), y, method="DOP853", rtol=rtol, atol=atol)
+        sol = solve_ivp(fun, (0.0, interval), y, method=method, rtol=rtol, atol=atol, **extra)
         y = sol.y[:, -1]
         growth = np.linalg.norm(y[n:])
         total += np.log(growth)
@@ -226,10 +244,11 @@ def largest_lyapunov(system: RealODESystem, x0: np.ndarray, t_total: float = 200
 
 
 def follow(system: RealODESystem, x0: np.ndarray, settings: Mapping[str, object] | None = None,
-           start: str = "initial") -> Attractor:
-    """Integrate from x0 past the transient, then classify and average over the window."""
+           start: str = "initial", method: str = "DOP853") -> Attractor:
+    """Integrate from x0 past the transient, then classify and average over the window (integrator
+    ``method``, see :data:`INTEGRATORS`)."""
     cfg = read_settings(settings)
-    pre = integrate(system, x0, cfg["t_transient"], rtol=cfg["rtol"], atol=cfg["atol"])
+    pre = integrate(system, x0, cfg["t_transient"], rtol=cfg["rtol"], atol=cfg["atol"], method=method)
     if not pre.success or not np.all(np.isfinite(pre.y)):
         return Attractor("irregular", start, np.asarray(x0, float), message=f"integration failed: {pre.message}")
     x1 = pre.y[:, -1]
@@ -237,7 +256,7 @@ def follow(system: RealODESystem, x0: np.ndarray, settings: Mapping[str, object]
     elapsed = cfg["t_transient"]
     previous = float("inf")
     while True:
-        sol = integrate(system, x1, t[-1], t_eval=t, rtol=cfg["rtol"], atol=cfg["atol"])
+        sol = integrate(system, x1, t[-1], t_eval=t, rtol=cfg["rtol"], atol=cfg["atol"], method=method)
         if not sol.success or not np.all(np.isfinite(sol.y)):
             return Attractor("irregular", start, x1, message=f"integration failed: {sol.message}")
         elapsed += t[-1]
@@ -289,7 +308,7 @@ def follow(system: RealODESystem, x0: np.ndarray, settings: Mapping[str, object]
                          message=f"returns to within {dist:.2g} of its range after t = {elapsed:g}")
     mean, err = time_average(obs, cfg["n_blocks"])  # type: ignore[arg-type]
     lyap = largest_lyapunov(system, xs[-1], cfg["t_lyapunov"], cfg["lyapunov_interval"], cfg["rtol"], cfg["atol"],
-                            int(cfg["seed"]))
+                            int(cfg["seed"]), method)
     return Attractor("irregular", start, xs[-1], lyapunov=lyap, amplitude=amplitude,
                      averages=dict(zip(obs_names, mean)), errors=dict(zip(obs_names, err)), window=float(t[-1]),
                      message=f"no return closer than {dist:.2g} of its range by t = {elapsed:g}")

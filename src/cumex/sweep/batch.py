@@ -8,8 +8,13 @@ physical bounds, the point is bistable), the point is solved exactly as :func:`c
 solves it alone — the full multi-start analysis with integration from the initial state. Elsewhere the
 steady states of the nearest solved grid neighbour (one grid step away) are carried over by a few
 Newton iterations and classified by the same stability test; the central spin mean-field takes its
-states from the closed form (:mod:`cumex.sweep.closed_form`). Engines without ODE steady states (exact,
-limit, ...) are solved point by point.
+states from the closed form (:mod:`cumex.sweep.closed_form`). Derived U(1) orders ≥ 3 (``states="starts"``)
+run the point-by-point Newton starts at every point — the count of unstable closure roots they find
+changes from point to point, so no continuation can predict it — but for the whole batch at once
+(:mod:`cumex.sweep.multistart`: batched rhs, Jacobian and Newton steps), and take the physical state
+from the neighbour (Newton from its physical state, also batched, replaces the integration). Engines
+without ODE steady states (exact, limit, ...) are solved point by point. BLAS is held to one thread
+while a batch is solved (its products are small; threads cost more than they give on a busy machine).
 
 Each point's :class:`cumex.results.MethodResult` then has the same steady states (to the Newton tolerance),
 the same stability, ``n_steady_states``, ``n_stable`` and physical state as the point-by-point analysis
@@ -31,6 +36,7 @@ from cumex.models import Model, get_model
 from cumex.results import MethodResult
 from cumex.steady.analysis import find_steady_states, read_settings, recording_analyses
 from cumex.steady.system import RealODESystem
+from cumex.sweep.batched import one_blas_thread
 from cumex.sweep.closed_form import (
     central_spin_mean_field_states,
     central_spin_order2_states,
@@ -148,7 +154,7 @@ def solve_batch(
         from cumex.errors import CumexInputError
 
         raise CumexInputError("states", states, "'starts' or 'continued'")
-    from cumex.study import _method_point, solve_result
+    from cumex.study import _method_point
 
     spec = get_model(model)
     scaling = scaling or spec.scaling_default
@@ -163,6 +169,22 @@ def solve_batch(
     visit, grid = serpentine_order(full_points, spec.axis_names) if build else (list(range(len(points))), None)
     out: list[BatchPoint | None] = [None] * len(points)
     anchors: dict[int, Anchor] = {}
+    # the derived orders' multi-start Newton, the same starts as point by point, run for all points at once
+    start = time.perf_counter()
+    batched = _batched_starts(spec, method, engine.name, scaling, full_points, overrides, given, visit) \
+        if build is not None and closed is None and states == "starts" else None
+    share = (time.perf_counter() - start) / max(1, len(points))  # each continued point's part of that
+    with one_blas_thread():  # the per-point steps multiply small matrices (see cumex.sweep.multistart)
+        _visit(visit, full_points, out, anchors, build, grid, spec, method, engine, closed, scaling, overrides, given,
+               cfg, states, batched, used, order, share)
+    return out  # type: ignore[return-value]
+
+
+def _visit(visit, full_points, out, anchors, build, grid, spec, method, engine, closed, scaling, overrides, given,
+           cfg, states, batched, used, order, share) -> None:
+    """solve_batch's loop over the points in visiting order (fills ``out`` and ``anchors``)."""
+    from cumex.study import solve_result
+
     for i in visit:
         point = full_points[i]
         start = time.perf_counter()
@@ -171,10 +193,10 @@ def solve_batch(
             near = _nearest(grid, i, anchors)
             if near is not None:
                 got, note = _continued(spec, method, engine.name, closed, scaling, point, overrides, given, cfg,
-                                       anchors[near], states)
+                                       anchors[near], states, None if batched is None else batched[i])
         if got is not None:
             result, params, anchor = got
-            out[i] = BatchPoint(point, result, params, used, time.perf_counter() - start, "continued")
+            out[i] = BatchPoint(point, result, params, used, time.perf_counter() - start + share, "continued")
         else:
             with recording_analyses() as record:
                 result, params, used_i, seconds = solve_result(spec, order, scaling, overrides, given, **point)
@@ -185,9 +207,9 @@ def solve_batch(
             anchors[i] = anchor
         elif i in anchors:
             del anchors[i]
-        if out[i].how == "continued":  # type: ignore[union-attr]
-            out[i].result.settings.setdefault("solve_seconds", out[i].seconds)  # type: ignore[union-attr]
-    return out  # type: ignore[return-value]
+        done = out[i]
+        if done is not None and done.how == "continued":
+            done.result.settings.setdefault("solve_seconds", done.seconds)
 
 
 def _nearest(grid: np.ndarray, i: int, anchors: Mapping[int, Anchor]) -> int | None:
@@ -198,10 +220,32 @@ def _nearest(grid: np.ndarray, i: int, anchors: Mapping[int, Anchor]) -> int | N
     return int(keys[ok[-1]]) if ok.size else None
 
 
-def _continued(spec, method, engine, closed, scaling, point, overrides, settings, cfg, anchor, states):
+def _batched_starts(spec, method, engine, scaling, points, overrides, settings, visit):
+    """[(analysis, system, roots)] per point from :func:`cumex.sweep.multistart.batch_analyses` (roots: Newton
+    from the states of the point visited before, its usual neighbour), or None where
+    the engine's analysis is not the one it reproduces (other engines, rotating systems, bad points)."""
+    if engine != "cumulants" or method.symmetry != "u1" or method.order < 3:
+        return None
+    from cumex.sweep.multistart import batch_analyses
+
+    try:
+        values = [dict(spec.resolve(scaling, p, overrides)) for p in points]
+        before: list[int | None] = [None] * len(points)
+        for a, b in zip(visit[:-1], visit[1:]):
+            before[b] = a
+        return batch_analyses(spec.name, method.label, values, settings, before)
+    except (np.linalg.LinAlgError, FloatingPointError, OverflowError, ZeroDivisionError, ValueError, KeyError):
+        return None  # point by point then: its own errors are reported there
+
+
+def _continued(spec, method, engine, closed, scaling, point, overrides, settings, cfg, anchor, states, batched=None):
     """((result, params, next anchor), "") or (None, why the step was refused)."""
     try:
         params = spec.resolve(scaling, point, overrides)
+        if batched is not None:  # the point's starts are solved already: take the physical state from the neighbour
+            analysis, system, roots = batched
+            result, nxt, why = physical_from_neighbour(system, analysis, anchor, cfg, roots=roots)
+            return (None, why) if result is None else ((result, params, nxt), "")
         system = SYSTEM_BUILDERS[engine](spec, method, params, settings)
         if closed is not None:
             result, nxt, why = continue_states(system, anchor, cfg, closed(params))

@@ -25,7 +25,7 @@ several stable states gets the full analysis.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -167,15 +167,20 @@ def physical_from_neighbour(
     cfg: dict[str, object],
     max_jump: float = MAX_JUMP,
     margin: float = MARGIN,
+    roots: Mapping[int, Root | None] | None = None,
 ) -> tuple[MethodResult | None, Anchor | None, str]:
     """The physical state of a multi-start ``analysis`` (``find_physical=False``, the point-by-point
     starts) taken from the neighbour instead of integrating: Newton from the neighbour's physical state
     must land on one of the states found, that state must be the only stable one and away from a
-    bifurcation; else (None, None, why). The states are the analysis' own, in its order."""
+    bifurcation; else (None, None, why). The states are the analysis' own, in its order. ``roots``: that
+    Newton's outcome (``newton_root(..., max_iter=12)``) already computed, by id of the start array."""
     tol, mtol = (float(cfg[k]) for k in ("residual_tol", "merge_tol"))  # type: ignore[arg-type]
     x0, nu0 = anchor.xs[anchor.physical], anchor.nus[anchor.physical]
     with np.errstate(all="ignore"):
-        root = newton_root(system, x0, nu0=nu0, residual_tol=tol, max_iter=12)
+        if roots is not None and id(x0) in roots:
+            root = roots[id(x0)]
+        else:
+            root = newton_root(system, x0, nu0=nu0, residual_tol=tol, max_iter=12)
         if root is None:
             return None, None, "Newton failed from the physical state"
         scale = max(1.0, float(np.linalg.norm(x0)))
