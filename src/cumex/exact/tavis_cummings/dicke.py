@@ -182,8 +182,16 @@ class DickeBasis:
     @cached_property
     def blocks(self) -> dict[str, np.ndarray]:
         """Per block: l, E, p_lo, n (photon numbers p_lo..p_lo + n − 1) and start (first storage index)."""
-        E, l = (x.ravel() for x in np.meshgrid(np.arange(self.n_E), np.arange(self.n_l), indexing="ij"))
         e_lo, e_hi = self._e_bounds
+        if self.window is None:
+            E, l = (x.ravel() for x in np.meshgrid(np.arange(self.n_E), np.arange(self.n_l), indexing="ij"))
+        else:  # only the rows and E of the window (the full lattice has ~N²/2 sites)
+            rows = np.flatnonzero(e_lo <= e_hi)
+            counts = e_hi[rows] - e_lo[rows] + self.fock + 1
+            l = np.repeat(rows, counts)
+            E = np.repeat(e_lo[rows], counts) + np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+            srt = np.lexsort((l, E))
+            E, l = E[srt], l[srt]
         p_lo = np.maximum(0, E - e_hi[l])
         p_hi = np.minimum(self.fock, E - e_lo[l])
         n = p_hi - p_lo + 1
@@ -333,10 +341,10 @@ def dicke_generator(
     for up, rate in ((False, params.gamma_down), (True, params.gamma_up)):
         if rate == 0:
             continue
-        for l0 in range(source.n_l):
-            sel = np.flatnonzero(l == l0)
-            if sel.size == 0:
-                continue
+        by_l = np.argsort(l, kind="stable")
+        bounds = np.searchsorted(l[by_l], np.arange(source.n_l + 1))
+        for l0 in np.flatnonzero(np.diff(bounds)):
+            sel = np.sort(by_l[bounds[l0]:bounds[l0 + 1]])
             for lp, ratio, f in local_jump_terms(N, l0, up):
                 coef = rate * ratio * f(e[sel]) * f(e2[sel])
                 nz = coef != 0
