@@ -55,6 +55,7 @@ from cumex.models.central_spin import CentralSpinParameters, mean_field_populati
 
 __all__ = [
     "CentralDickeResult",
+    "exactly_trace_preserving",
     "as_tavis_cummings",
     "initial_window",
     "solve_window",
@@ -107,7 +108,7 @@ def initial_window(params: CentralSpinParameters, start_sigmas: float | None = N
     return EmitterWindow.from_arrays(l_lo, np.full(n, int(e_c) - half), np.full(n, int(np.ceil(e_c)) + half))
 
 
-def _exactly_trace_preserving(L: sp.csr_matrix, basis: DickeBasis) -> sp.csr_matrix:
+def exactly_trace_preserving(L: sp.csr_matrix, basis: DickeBasis) -> sp.csr_matrix:
     """L with each population column's diagonal set to minus the sum of its other population-row entries.
 
     Why: tᵀL = 0 holds only to rounding (the jump rates are sums of Clebsch–Gordan products, ~1e-14 of the
@@ -168,7 +169,7 @@ def solve_window(
     population nearest the window's centre without a central excitation).
     """
     t0 = time.perf_counter()
-    L = _exactly_trace_preserving(dicke_generator(as_tavis_cummings(params), basis), basis)
+    L = exactly_trace_preserving(dicke_generator(as_tavis_cummings(params), basis), basis)
     R, T, kind = _real_form(L, basis)
     pops = basis.populations()
     lab = basis.labels

@@ -6,8 +6,9 @@ Settings read (all optional; other keys belong to other methods and are ignored,
                       conditioned tail is below exact_cutoff_tol), "full" (the whole sector) or "dicke" (the
                       emitters' Dicke basis on an adaptive window, :mod:`.central_dicke`: Tavis–Cummings at
                       Fock cutoff 1; right at high pump and large N, where the ladder reports "inaccurate")
-    exact_fallback    "dicke" (default): a coherence-cutoff or full solve that is not "ok" is repeated with
-                      exact_method "dicke" (info["fallback_from"] keeps the first status); null: no retry
+    exact_fallback    "dicke" (default): a coherence-cutoff or full solve reported "inaccurate" or "unphysical"
+                      (not "failed": an exception or memory is reported as it is) is repeated with
+                      exact_method "dicke" (info["fallback_dicke"] = 1, the first status is logged); null: no retry
     exact_dicke_boundary_tol  the dicke window grows until the population weight on elements whose jumps
                       leave it is at most this (default 1e-14); then it is grown once more and the change of
                       the observables (info["window_error"]) must be below exact_cutoff_tol
@@ -128,7 +129,7 @@ def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None =
     if used["exact_method"] == "dicke":
         return solve_dicke_route(params, used)
     first = _solve_ladder(params, used)
-    if first.status == "ok" or used["exact_fallback"] != "dicke":
+    if not first.status.startswith(("inaccurate", "unphysical")) or used["exact_fallback"] != "dicke":
         return first
     second = solve_dicke_route(params, used)
     for state in second.states:  # info holds numbers only: the first status goes to the log
