@@ -77,7 +77,7 @@ def test_windowed_generator_preserves_the_trace_exactly():
     """Column sums over the population rows: ~rounding of the rates for the windowed generator, 0 up to one
     rounding per entry for the one solved (loss = sum of the jump rates); the window really cuts jumps."""
     p = resolve_parameters(80, "fixed_kappa_over_N", 0.95)
-    basis = DickeBasis(80, 1, initial_window(p, 3.0))
+    basis = DickeBasis(80, 1, initial_window(p, 0.2))  # deliberately too small: jumps are cut
     L = dicke_generator(as_tavis_cummings(p), basis)
     t = np.zeros(basis.dim)
     t[basis.populations()] = 1.0

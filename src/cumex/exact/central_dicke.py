@@ -15,13 +15,15 @@ U(1) sector; nothing is approximated by the mapping.
 
 Window. The steady state lives on a patch of width ~√N of the (l, e) plane (l = N/2 − j, e = J_z + N/2), so we
 solve on an :class:`~cumex.exact.tavis_cummings.dicke.EmitterWindow`, whose truncated generator is trace
-preserving (jumps leaving it are replaced by staying, :mod:`.tavis_cummings.dicke`). First window: the
-mean-field satellite inversion z (closed form at resonance, else 2r − 1) gives e ≈ N(1 + z)/2 and
-l ≈ N(1 − |z|)/2, ± ``start_sigmas`` binomial widths √(N(1 − z²))/2 (at least 8 layers; 9 widths, 14 where
-mean field lases). After each solve every
+preserving (jumps leaving it are replaced by staying, :mod:`.tavis_cummings.dicke`). First window: where the
+product state of the mean-field satellite inversion z (closed form at resonance, else 2r − 1) has weight above
+the tolerance, widened (:func:`initial_window`; a band along the multiplet edge l ≈ min(e, N − e), not a box);
+where mean field lases, a box of 12 binomial widths around e = N(1 + z)/2, l = N(1 − |z|)/2.
+When a window fits with room to spare (:func:`trim_window` keeps ≤ 60 % of it), the second window is its
+trimmed copy instead of a grown one, and the larger is reported. After each solve every
 edge whose population weight (summed along the edge) exceeds ``boundary_tol`` moves out by the layers the
-log-slope of the weight over the last 4 layers says are needed to fall to boundary_tol/10 (at least 3, at most
-the width; slope unusable: the width/2). Once the boundary weight is ≤ boundary_tol the window is grown by
+log-slope of the weight over the last 4 layers says are needed to fall to boundary_tol/10 (at least a quarter
+of the width and 3, at most the width; slope unusable: the width/2). Once the boundary weight is ≤ boundary_tol the window is grown by
 ``check_layers`` on every side and solved again: the change of the observables between these two windows is
 the reported window error ("window_error"); the solve is ``converged`` when it is ≤ ``window_tol`` (1e-12).
 
@@ -48,7 +50,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from cumex.exact.ordering import grid_nested_dissection
-from cumex.exact.tavis_cummings.dicke import DickeBasis, EmitterWindow, dicke_generator
+from cumex.exact.tavis_cummings.dicke import DickeBasis, EmitterWindow, dicke_generator, log_degeneracy
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
 from cumex.exact.threads import blas_threads
 from cumex.models.central_spin import CentralSpinParameters, mean_field_population
@@ -91,21 +93,61 @@ def _mean_field_inversion(params: CentralSpinParameters) -> float:
     return float(np.clip(z, -1.0, 1.0))
 
 
-def initial_window(params: CentralSpinParameters, start_sigmas: float | None = None) -> EmitterWindow:
-    """The first window (module docstring); ``start_sigmas`` default: 9 binomial widths, 14 where mean field
-    lases (the lasing state's (l, e) distribution is wider than the binomial: at N = 10,000, r = 0.95, fixed
-    κ/N, weight 1e-14 reaches 13 widths from the centre in l)."""
-    N = params.N
-    z = _mean_field_inversion(params)
-    if start_sigmas is None:
-        lasing = params.omega == params.epsilon and float(
-            mean_field_population(params.pump_ratio, params.g, params.kappa, params.N, params.gamma_T)) > 0
-        start_sigmas = 14.0 if lasing else 9.0
-    half = max(8, int(np.ceil(start_sigmas * 0.5 * np.sqrt(N * max(1.0 - z * z, 4.0 / N)))))
+def _lasing_box(N: int, z: float, sigmas: float = 12.0) -> EmitterWindow:
+    """e ≈ N(1 + z)/2 and l ≈ N(1 − |z|)/2, ± ``sigmas`` binomial widths √(N(1 − z²))/2: the first window where
+    mean field lases (there the product-state band of :func:`initial_window` missed the state: boundary weight
+    0.49 at N = 4000, r = 0.95, fixed κ/N; this box: 1e-15)."""
+    half = max(8, int(np.ceil(sigmas * 0.5 * np.sqrt(N * max(1.0 - z * z, 4.0 / N)))))
     e_c, l_c = 0.5 * N * (1 + z), 0.5 * N * (1 - abs(z))
     l_lo, l_hi = max(int(l_c) - half, 0), min(int(np.ceil(l_c)) + half, N // 2)
     n = l_hi - l_lo + 1
     return EmitterWindow.from_arrays(l_lo, np.full(n, int(e_c) - half), np.full(n, int(np.ceil(e_c)) + half))
+
+
+def initial_window(params: CentralSpinParameters, spread: float | None = None, tol: float = 1e-14) -> EmitterWindow:
+    """The first window (module docstring): per row l the e where the product state of mean-field inversion z,
+    P(j, m) = d_j p↑^(N/2 + m) p↓^(N/2 − m) (exact for a product of diagonal one-spin states: the projector on
+    J_z = m is Σ_{j ≥ |m|} of the d_j copies of |j, m⟩), is above ``tol``/10 of its largest value after its
+    log is divided by ``spread`` (widths × √spread; default 1.5). Where mean field lases (and ``spread`` is not
+    given) the box of :func:`_lasing_box` instead: the lasing state is far from a product state."""
+    N = params.N
+    z = float(np.clip(_mean_field_inversion(params), -1 + 1e-9, 1 - 1e-9))
+    lasing = params.omega == params.epsilon and float(
+        mean_field_population(params.pump_ratio, params.g, params.kappa, params.N, params.gamma_T)) > 0
+    if lasing and spread is None:
+        return _lasing_box(N, z)
+    spread = 1.5 if spread is None else spread
+    sigma = 0.5 * np.sqrt(N * (1.0 - z * z)) + 1.0
+    e_c = 0.5 * N * (1 + z)
+    half = int(np.ceil(12 * np.sqrt(spread) * sigma)) + 4
+    e = np.arange(max(int(e_c) - half, 0), min(int(e_c) + half, N) + 1)
+    l = np.arange(N // 2 + 1)
+    log_d = log_degeneracy(N, N / 2 - l)
+    cut = np.log(0.1 * tol) * spread
+    lo = []
+    rows = []
+    for i in l:  # a row at a time: the full (l, e) lattice has ~N²/2 sites
+        ee = e[(e >= i) & (e <= N - i)]
+        if ee.size == 0:
+            continue
+        lp = log_d[i] + ee * np.log1p(z) + (N - ee) * np.log1p(-z)
+        rows.append((i, ee, lp))
+    peak = max(float(lp.max()) for _, _, lp in rows)
+    for i, ee, lp in rows:
+        keep = ee[lp - peak >= cut]
+        if keep.size:
+            lo.append((i, int(keep.min()), int(keep.max())))
+    ls = [t[0] for t in lo]
+    l_lo, l_hi = min(ls), max(ls)
+    e_lo = np.full(l_hi - l_lo + 1, N, dtype=np.int64)
+    e_hi = np.full(l_hi - l_lo + 1, -1, dtype=np.int64)
+    for i, a, b in lo:
+        e_lo[i - l_lo], e_hi[i - l_lo] = a, b
+    gap = e_lo > e_hi  # a row inside without weight above the cut: take its neighbour's interval
+    if gap.any():
+        e_lo[gap], e_hi[gap] = np.maximum.accumulate(np.where(gap, 0, e_lo))[gap], np.maximum.accumulate(e_hi)[gap]
+    win = EmitterWindow.from_arrays(l_lo, e_lo, e_hi)
+    return win.grown(N, 2)
 
 
 def exactly_trace_preserving(L: sp.csr_matrix, basis: DickeBasis) -> sp.csr_matrix:
@@ -270,10 +312,11 @@ def _layers_needed(weights: np.ndarray, tol: float, width: int) -> int:
     """Layers to add at an edge whose last four layers weigh ``weights`` (edge first), 0 if already ≤ tol."""
     if not weights[0] > tol:
         return 0
+    least = max(3, int(np.ceil(0.25 * width)))  # at least a quarter of the width: geometric growth
     if weights[3] > weights[0] > 0:
         slope = (np.log(weights[3]) - np.log(weights[0])) / 3.0  # decay per layer towards the edge
-        return int(min(max(np.ceil(np.log(weights[0] / (0.1 * tol)) / slope), 3), max(width, 3)))
-    return max(width // 2, 3)
+        return int(min(max(np.ceil(np.log(weights[0] / (0.1 * tol)) / slope), least), max(width, 3)))
+    return max(width // 2, least)
 
 
 def grow_window(basis: DickeBasis, x: np.ndarray, tol: float) -> tuple[EmitterWindow | None, float]:
@@ -301,6 +344,35 @@ def grow_window(basis: DickeBasis, x: np.ndarray, tol: float) -> tuple[EmitterWi
     return EmitterWindow.from_arrays(l_lo, e_lo[idx], e_hi[idx]), boundary
 
 
+def trim_window(basis: DickeBasis, x: np.ndarray, tol: float) -> EmitterWindow | None:
+    """A smaller window inside ``basis.window`` holding every (l, e) of population weight > tol/1000 (plus 2
+    layers), or None when it would keep more than 60 % of the unknowns (not worth a solve)."""
+    N, w = basis.N, basis.window
+    lab = basis.labels
+    pops = basis.populations()
+    P = np.abs(x[pops].real)
+    heavy = P > 1e-3 * tol
+    if not heavy.any():
+        return None
+    l, e = lab["l"][pops][heavy], lab["e"][pops][heavy]
+    l_lo, l_hi = int(l.min()), int(l.max())
+    e_lo = np.full(l_hi - l_lo + 1, N + 1)
+    e_hi = np.full(l_hi - l_lo + 1, -1)
+    np.minimum.at(e_lo, l - l_lo, e)
+    np.maximum.at(e_hi, l - l_lo, e)
+    empty = e_lo > e_hi
+    e_lo[empty], e_hi[empty] = N + 1, -1
+    lo_w, hi_w = basis._e_bounds
+    small = EmitterWindow.from_arrays(l_lo, e_lo, e_hi).grown(N, 2)
+    rows = np.arange(max(small.l_lo, w.l_lo), min(small.l_hi, w.l_hi) + 1)
+    lo_s, hi_s = small.bounds(N)
+    small = EmitterWindow.from_arrays(rows[0], np.maximum(lo_s[rows], lo_w[rows]), np.minimum(hi_s[rows], hi_w[rows]))
+    lo_t, hi_t = small.bounds(N)
+    if np.maximum(hi_t - lo_t + 1, 0).sum() > 0.6 * np.maximum(hi_w - lo_w + 1, 0).sum():
+        return None
+    return small
+
+
 def _observable_vector(x: np.ndarray, basis: DickeBasis) -> dict[str, float]:
     from cumex.exact.central_dicke_observables import central_dicke_observables
 
@@ -314,7 +386,7 @@ def steady_state_central_dicke(
     window_tol: float = 1e-12,
     check_layers: int | None = None,
     max_windows: int = 8,
-    start_sigmas: float | None = None,
+    spread: float | None = None,
     window: EmitterWindow | None = None,
     refine: int = 5,
     threads: int | None = 1,
@@ -325,11 +397,12 @@ def steady_state_central_dicke(
     (boundary weight ≤ boundary_tol and window error ≤ window_tol), timings, sizes and residuals."""
     N = params.N
     check = check_layers if check_layers is not None else max(3, int(np.ceil(np.sqrt(N) / 4)))
-    win = window or initial_window(params, start_sigmas)
+    win = window or initial_window(params, spread, boundary_tol)
     totals = {"build_seconds": 0.0, "factor_seconds": 0.0, "solve_seconds": 0.0}
     history: list[tuple[DickeBasis, np.ndarray, dict[str, float]]] = []
     anchor_label = None
     fitted = False  # the previous window's boundary weight was ≤ boundary_tol
+    trimmed = False  # the current window is the trimmed copy of an oversized fitting one
     checked = False  # two successive fitting windows (the second grown from the first) were solved
     for _ in range(max_windows):
         basis = DickeBasis(N, 1, win)
@@ -348,12 +421,19 @@ def steady_state_central_dicke(
         _log.info("central dicke N=%d: window l %d..%d, %d unknowns, boundary weight %.2g, %.2f s", N,
                   win.l_lo, win.l_hi, basis.dim, boundary, info["solve_seconds"] + info["build_seconds"])
         if nxt is not None:
-            win, fitted = nxt, False
+            win, fitted, trimmed = nxt, False, False
             continue
-        if fitted:
+        if fitted:  # this window fits too: compare it with the previous fitting one
             checked = True
             break
-        win, fitted = win.grown(N, check), True
+        fitted = True
+        smaller = None if trimmed else trim_window(basis, x, boundary_tol)
+        if smaller is not None:  # oversized: the second window is the trimmed one, the first is reported
+            win, trimmed = smaller, True
+        else:
+            win = win.grown(N, check)
+    if checked and trimmed and len(history) >= 2:
+        history[-1], history[-2] = history[-2], history[-1]  # report the larger window, compared with the trimmed
     basis, x, info = history[-1]
     obs = _observable_vector(x, basis)
     if checked:
