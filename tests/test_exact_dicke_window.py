@@ -99,8 +99,8 @@ def test_generator_onto_a_larger_window_is_the_uncompensated_restriction():
 @pytest.mark.parametrize("F", [1, 3])
 def test_window_holding_the_state_gives_its_steady_state(F):
     """A window holding every (l, e) of weight > 1e-16 (per row l its own e-interval) reproduces the
-    unwindowed steady state to 1e-12 (N = 200 at F = 1, N = 60 at F = 3)."""
-    N = 200 if F == 1 else 60
+    unwindowed steady state to 1e-12 (N = 140 at F = 1, N = 56 at F = 3)."""
+    N = 140 if F == 1 else 56
     p = _params(N, 0.3)
     full = DickeBasis(N, F)
     x_full = _steady(dicke_generator(p, full), full)
