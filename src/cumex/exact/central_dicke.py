@@ -18,7 +18,7 @@ solve on an :class:`~cumex.exact.tavis_cummings.dicke.EmitterWindow`, whose trun
 preserving (jumps leaving it are replaced by staying, :mod:`.tavis_cummings.dicke`). First window: where the
 product state of the mean-field satellite inversion z (closed form at resonance, else 2r − 1) has weight above
 the tolerance, widened (:func:`initial_window`; a band along the multiplet edge l ≈ min(e, N − e), not a box);
-where mean field lases, a box of 12 binomial widths around e = N(1 + z)/2, l = N(1 − |z|)/2.
+where mean field lases, a box of 7 binomial widths around e = N(1 + z)/2, l = N(1 − |z|)/2.
 When a window fits with room to spare (:func:`trim_window` keeps ≤ 60 % of it), the second window is its
 trimmed copy instead of a grown one, and the larger is reported. After each solve every
 edge whose population weight (summed along the edge) exceeds ``boundary_tol`` moves out by the layers the

@@ -1,7 +1,7 @@
 """Windows of the central spin's Dicke basis (:mod:`.central_dicke`): the first guess, growth and trimming.
 
 First window (:func:`initial_window`): the mean-field satellite inversion z (closed form at resonance, else
-2r − 1); where mean field lases a box of 12 binomial widths √(N(1 − z²))/2 around e = N(1 + z)/2,
+2r − 1); where mean field lases a box of 7 binomial widths √(N(1 − z²))/2 around e = N(1 + z)/2,
 l = N(1 − |z|)/2; elsewhere, per row l, the e where the product state of inversion z is above the tolerance.
 Growth (:func:`grow_window`): every edge whose population weight exceeds the tolerance moves out by the layers
 its log-slope says are needed (at least a quarter of the width). Trimming (:func:`trim_window`): the part of a
@@ -27,7 +27,7 @@ def mean_field_inversion(params: CentralSpinParameters) -> float:
     return float(np.clip(z, -1.0, 1.0))
 
 
-def _lasing_box(N: int, z: float, sigmas: float = 12.0) -> EmitterWindow:
+def _lasing_box(N: int, z: float, sigmas: float = 7.0) -> EmitterWindow:
     """e ≈ N(1 + z)/2 and l ≈ N(1 − |z|)/2, ± ``sigmas`` binomial widths √(N(1 − z²))/2: the first window where
     mean field lases (there the product-state band of :func:`initial_window` missed the state: boundary weight
     0.49 at N = 4000, r = 0.95, fixed κ/N; this box: 1e-15)."""
@@ -123,22 +123,27 @@ def _layers_needed(weights: np.ndarray, tol: float, width: int) -> int:
 
 
 def grow_window(basis: DickeBasis, x: np.ndarray, tol: float) -> tuple[EmitterWindow | None, float]:
-    """(next window, boundary weight): each edge heavier than ``tol`` moved out (module docstring); None when
-    no edge is."""
+    """(next window, boundary weight): each edge heavier than tol/(number of edges) moved out (module
+    docstring); None when the boundary weight (population on elements with dropped jumps) is ≤ ``tol``; every
+    side widened by an eighth when it is above but no single edge is."""
     N, w = basis.N, basis.window
     W = _edge_weights(basis, x)
     boundary = float(np.abs(x[basis.populations()][basis.boundary()[basis.populations()]]).sum())
+    if boundary <= tol:
+        return None, boundary
     lo, hi = basis._e_bounds
     rows = np.arange(w.l_lo, w.l_hi + 1)
     e_lo, e_hi = lo[rows].copy(), hi[rows].copy()
     width_e = int(max((hi[rows] - lo[rows]).max(), 1))
     width_l = len(rows)
-    grow_lo = np.array([_layers_needed(W["e_lo"][i], tol, width_e) for i in range(len(rows))])
-    grow_hi = np.array([_layers_needed(W["e_hi"][i], tol, width_e) for i in range(len(rows))])
-    dl_lo = _layers_needed(W["l_lo"], tol, width_l)
-    dl_hi = _layers_needed(W["l_hi"], tol, width_l)
+    edge_tol = tol / (2 * len(rows) + 2)  # so that edges each below it sum to at most tol
+    grow_lo = np.array([_layers_needed(W["e_lo"][i], edge_tol, width_e) for i in range(len(rows))])
+    grow_hi = np.array([_layers_needed(W["e_hi"][i], edge_tol, width_e) for i in range(len(rows))])
+    dl_lo = _layers_needed(W["l_lo"], edge_tol, width_l)
+    dl_hi = _layers_needed(W["l_hi"], edge_tol, width_l)
     if not (grow_lo.any() or grow_hi.any() or dl_lo or dl_hi):
-        return None, boundary
+        # the leaks sit off the edge layers (jagged rows): widen everything by an eighth
+        return w.grown(N, max(3, int(np.ceil(0.125 * max(width_e, width_l))))), boundary
     # a row's e-interval also widens where a neighbour's does (the weight spreads along l as well)
     e_lo = e_lo - np.maximum.reduce([grow_lo, np.r_[grow_lo[1:], 0], np.r_[0, grow_lo[:-1]]])
     e_hi = e_hi + np.maximum.reduce([grow_hi, np.r_[grow_hi[1:], 0], np.r_[0, grow_hi[:-1]]])
