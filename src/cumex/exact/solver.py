@@ -30,6 +30,14 @@ Settings read (all optional; other keys belong to other methods and are ignored,
                       satellite excitation numbers that carries the state (:class:`.basis.WindowBasis`);
                       false: the whole strip 0 ≤ m ≤ N (slower; an independent second route)
 
+Why the coherence cutoff stays the default, with the Dicke route as fallback (measured, benchmarks/
+exact_accuracy.py --dicke, both niced on 2 shared cores at load 7–9): where both are ok the ladder is the
+faster, at N = 1000 fixed κ/N, r = 0–0.75, 0.2–34 s against 0.3–190 s, at N = 2000, r = 0–0.7, 0.2–96 s
+against 0.3–315 s (the Dicke route solves ≥ 2 windows of 10⁵–10⁶ unknowns; its first-window guess was since
+improved, 27 s at N = 1000, r = 0.65); both agree there to ≤ 1e-11 in p0↑. Where the ladder reports
+"inaccurate" (fixed κ/N, lasing, N ≥ 2000) the Dicke route is ok (N = 2000, 4000, 10,000 at r = 0.95), so
+the fallback turns those points into results at the cost of the ladder's failed attempt.
+
 The exact steady state is unique and is the long-time state from any initial state, so the result holds one
 state, marked stable and physical. A numerical failure is reported with converged = False, never raised.
 Status: "ok"; "unphysical: …" when the state breaks a bound of :mod:`.checks` (a population outside [0, 1]
