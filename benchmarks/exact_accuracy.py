@@ -6,6 +6,9 @@ Reference: the full-sector solve (``exact_method="full"``, every ladder line) wh
 (default 300; N = 1000 fits in 2.2 GiB but takes 2–10 min a point); above that the cutoff on the whole strip
 0 ≤ m ≤ N without the window (``exact_window=False``, marked "strip": a second route with a different
 truncation geometry, ordering and gauge history, though the same basis).
+``--dicke``: instead, both exact routes at every point, the coherence cutoff (``exact_fallback`` off) and the
+Dicke-basis route (``exact_method="dicke"``, :mod:`cumex.exact.central_dicke`), with their statuses, |Δp0↑| and
+a verdict: "agree" (both ok, |Δp0↑| ≤ 1e-10), "DISAGREE", "ladder not ok, dicke ok", "DICKE NOT OK".
 Each solve runs in a fresh process (peak memory is its own), or with ``--in-process`` in this one. References are cached in a JSON file
 (``--cache``) so that a long sweep can be resumed or extended.
 
@@ -122,6 +125,41 @@ def _reference(N: int, scaling: str, r: float, ours: dict, args: argparse.Namesp
     return kind, ref
 
 
+def _two_routes(args: argparse.Namespace) -> None:
+    """``--dicke``: the coherence cutoff (no fallback) beside the Dicke-basis route at every point."""
+    head = (f"{'scaling':<19} {'N':>5} {'r':>4} | {'ladder':<12} {'s':>7} {'p0_up':>15} | {'dicke':<12} {'s':>7}"
+            f" {'MiB':>6} {'p0_up':>15} | {'|dp0|':>8} verdict")
+    print(head)
+    print("-" * len(head), flush=True)
+    counts: dict[str, int] = {}
+    worst = 0.0
+    rows = []
+    for N in sorted(args.N):
+        for scaling in args.scaling:
+            for r in args.pump_ratio:
+                lad = _run(N, scaling, r, {"exact_fallback": None}, args.timeout, args.in_process)
+                dic = _run(N, scaling, r, {"exact_method": "dicke"}, args.timeout, args.in_process)
+                diff = abs(lad["p0"] - dic["p0"])
+                if lad["converged"] and dic["converged"]:
+                    verdict = "agree" if diff <= TOL else "DISAGREE"
+                    worst = max(worst, diff)
+                elif dic["converged"]:
+                    verdict = "ladder not ok, dicke ok"
+                else:
+                    verdict = "DICKE NOT OK"
+                counts[verdict] = counts.get(verdict, 0) + 1
+                ls = "ok" if lad["converged"] else lad["status"].split(":")[0][:12]
+                ds = "ok" if dic["converged"] else dic["status"].split(":")[0][:12]
+                print(f"{scaling:<19} {N:>5} {r:>4.2f} | {ls:<12} {lad['seconds']:>7.1f} {lad['p0']:>15.12f} | {ds:<12}"
+                      f" {dic['seconds']:>7.1f} {dic['mem']:>6.0f} {dic['p0']:>15.12f} | {diff:>8.1e} {verdict}", flush=True)
+                rows.append({"N": N, "scaling": scaling, "r": r, "ladder": lad, "dicke": dic, "verdict": verdict})
+                if args.out:
+                    with open(args.out, "w") as fh:
+                        json.dump(rows, fh, indent=0)
+    print("summary: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+          + f"; largest |dp0| where both ok: {worst:.1e}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--N", type=int, nargs="+", default=[300, 1000])
@@ -133,9 +171,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--only-reference", action="store_true", help="compute (and cache) the full-sector references only")
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds allowed per solve")
     ap.add_argument("--in-process", action="store_true", help="solve in this process (no timeout; MiB = running peak)")
+    ap.add_argument("--dicke", action="store_true", help="the coherence cutoff beside the Dicke-basis route (exact_method dicke)")
+    ap.add_argument("--out", default="", help="with --dicke: JSON file of the rows (rewritten after each point)")
     args = ap.parse_args(argv)
     if args.full:
         args.N = [1000, 2000, 4000]
+    if args.dicke:
+        _two_routes(args)
+        return
     cache: dict = {}
     if args.cache and os.path.exists(args.cache):
         with open(args.cache) as fh:

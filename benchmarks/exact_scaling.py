@@ -57,7 +57,7 @@ def _ours(N: int, scaling: str, r: float, out: mp.Queue, method: str = "coherenc
     from cumex.models.central_spin import resolve_parameters
 
     params = resolve_parameters(N, scaling, r)
-    settings: dict[str, object] = {"exact_method": method}
+    settings: dict[str, object] = {"exact_method": method, "exact_fallback": None}  # each route on its own
     if method != "full":  # stop (reported "inaccurate") rather than grow K beyond what fits in --max-gib
         settings["exact_cutoff_max"] = largest_cutoff_within(params, _MAX_GIB * 2.0**30)
     t0 = time.perf_counter()
@@ -81,6 +81,23 @@ def _ours(N: int, scaling: str, r: float, out: mp.Queue, method: str = "coherenc
             "status": "ok" if res.converged else res.status.split(":")[0],
         }
     )
+
+
+def _dicke(N: int, scaling: str, r: float, out: mp.Queue) -> None:
+    from cumex.exact.solver import solve
+    from cumex.models.central_spin import resolve_parameters
+
+    t0 = time.perf_counter()
+    res = solve(resolve_parameters(N, scaling, r), {"exact_method": "dicke"})
+    total = time.perf_counter() - t0
+    if res.physical is None:
+        out.put({"failed": res.status})
+        return
+    info = res.physical.info
+    out.put({"unknowns": int(info["unknowns"]), "windows": int(info["windows"]), "seconds": total,
+             "mem": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, "residual": res.residual,
+             "p0": res.physical.observables["central_population"], "window_error": info["window_error"],
+             "status": "ok" if res.converged else res.status.split(":")[0]})
 
 
 def _full(N: int, scaling: str, r: float, out: mp.Queue) -> None:
@@ -142,6 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--N", type=int, nargs="+", default=[10, 50, 150, 300, 500, 1000, 2000], help="satellite numbers")
     ap.add_argument("--full-N", type=int, nargs="*", default=[10, 50, 150, 300, 500, 1000], help="N also solved on the full sector")
     ap.add_argument("--piqs-N", type=int, nargs="*", default=[4, 8, 12, 16], help="N also solved with piqs")
+    ap.add_argument("--dicke-N", type=int, nargs="*", default=[], help="N also solved with exact_method dicke")
     ap.add_argument("--scaling", default="fixed_kappa_over_N")
     ap.add_argument("--pump-ratio", type=float, default=0.75)
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per solve")
@@ -153,12 +171,13 @@ def main(argv: list[str] | None = None) -> None:
         f" {'p0_up':>14} {'status':>10}"
         f" | {'full unk':>8} {'full s':>7} {'MiB':>6} {'residual':>8} {'ratio':>6} {'|dp0|':>7}"
         f" | {'piqs s':>7} {'MiB':>6} {'ratio':>6} {'|dp0|':>7}"
+        f" | {'dicke unk':>9} {'win':>3} {'dicke s':>7} {'MiB':>6} {'residual':>8} {'win err':>7} {'status':>10} {'p0_up':>14} {'|dp0|':>7}"
     )
     print(f"scaling={args.scaling} pump_ratio={args.pump_ratio}  (ratio = other method's seconds / coherence cutoff's)")
     print(head)
     print("-" * len(head))
-    for N in sorted(set(args.N) | set(args.full_N) | set(args.piqs_N)):
-        ours = _run(_ours, N, args.scaling, args.pump_ratio, args.timeout, args.max_gib)
+    for N in sorted(set(args.N) | set(args.full_N) | set(args.piqs_N) | set(args.dicke_N)):
+        ours = _run(_ours, N, args.scaling, args.pump_ratio, args.timeout, args.max_gib) if N in args.N else "-"
         if isinstance(ours, str):
             line = f"{N:>5} {ours:>84}"
         else:
@@ -186,6 +205,17 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 ratio = theirs["seconds"] / (ours["build"] + ours["solve"])
                 line += f" | {theirs['seconds']:>7.2f} {theirs['mem']:>6.0f} {ratio:>6.1f} {abs(theirs['p0'] - ours['p0']):>7.1e}"
+        else:
+            line += " | " + " " * 29
+        if N in args.dicke_N:
+            d = _run(_dicke, N, args.scaling, args.pump_ratio, args.timeout, args.max_gib)
+            if isinstance(d, str):
+                line += f" | {d:>9}"
+            else:
+                line += (f" | {d['unknowns']:>9} {d['windows']:>3} {d['seconds']:>7.1f} {d['mem']:>6.0f} {d['residual']:>8.1e}"
+                         f" {d['window_error']:>7.1e} {d['status']:>10} {d['p0']:>14.11f}")
+                if not isinstance(ours, str) and ours["status"] == "ok":
+                    line += f" {abs(d['p0'] - ours['p0']):>7.1e}"
         print(line.rstrip(" |"), flush=True)
 
 

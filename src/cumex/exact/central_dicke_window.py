@@ -1,0 +1,183 @@
+"""Windows of the central spin's Dicke basis (:mod:`.central_dicke`): the first guess, growth and trimming.
+
+First window (:func:`initial_window`): the mean-field satellite inversion z (closed form at resonance, else
+2r − 1); where mean field lases a box of 7 binomial widths √(N(1 − z²))/2 around e = N(1 + z)/2,
+l = N(1 − |z|)/2; elsewhere, per row l, the e where the product state of inversion z is above the tolerance.
+Growth (:func:`grow_window`): every edge whose population weight exceeds the tolerance moves out by the layers
+its log-slope says are needed (at least a quarter of the width). Trimming (:func:`trim_window`): the part of a
+fitting window that carries weight above tol/1000, when that is at most 60 % of it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cumex.exact.tavis_cummings.dicke import DickeBasis, EmitterWindow, log_degeneracy
+from cumex.models.central_spin import CentralSpinParameters, mean_field_population
+
+__all__ = ["initial_window", "grow_window", "trim_window", "mean_field_inversion"]
+
+
+def mean_field_inversion(params: CentralSpinParameters) -> float:
+    """Satellite ⟨σn^z⟩ of mean field: κ(1 + z0)/N = Γ_Δ − Γ_T zn on the lasing branch (resonance), else 2r − 1."""
+    z = 2.0 * params.pump_ratio - 1.0
+    if params.omega == params.epsilon:
+        p0 = float(mean_field_population(params.pump_ratio, params.g, params.kappa, params.N, params.gamma_T))
+        z = (params.gamma_delta - params.kappa * 2.0 * p0 / params.N) / params.gamma_T
+    return float(np.clip(z, -1.0, 1.0))
+
+
+def _lasing_box(N: int, z: float, sigmas: float = 7.0) -> EmitterWindow:
+    """e ≈ N(1 + z)/2 and l ≈ N(1 − |z|)/2, ± ``sigmas`` binomial widths √(N(1 − z²))/2: the first window where
+    mean field lases (there the product-state band of :func:`initial_window` missed the state: boundary weight
+    0.49 at N = 4000, r = 0.95, fixed κ/N; this box: 1e-15)."""
+    half = max(8, int(np.ceil(sigmas * 0.5 * np.sqrt(N * max(1.0 - z * z, 4.0 / N)))))
+    e_c, l_c = 0.5 * N * (1 + z), 0.5 * N * (1 - abs(z))
+    l_lo, l_hi = max(int(l_c) - half, 0), min(int(np.ceil(l_c)) + half, N // 2)
+    n = l_hi - l_lo + 1
+    return EmitterWindow.from_arrays(l_lo, np.full(n, int(e_c) - half), np.full(n, int(np.ceil(e_c)) + half))
+
+
+def initial_window(params: CentralSpinParameters, spread: float | None = None, tol: float = 1e-14) -> EmitterWindow:
+    """The first window (module docstring): per row l the e where the product state of mean-field inversion z,
+    P(j, m) = d_j p↑^(N/2 + m) p↓^(N/2 − m) (exact for a product of diagonal one-spin states: the projector on
+    J_z = m is Σ_{j ≥ |m|} of the d_j copies of |j, m⟩), is above ``tol``/10 of its largest value after its
+    log is divided by ``spread`` (widths × √spread; default 1.5). Where mean field lases (and ``spread`` is not
+    given) the box of :func:`_lasing_box` instead: the lasing state is far from a product state."""
+    N = params.N
+    z = float(np.clip(mean_field_inversion(params), -1 + 1e-9, 1 - 1e-9))
+    lasing = params.omega == params.epsilon and float(
+        mean_field_population(params.pump_ratio, params.g, params.kappa, params.N, params.gamma_T)) > 0
+    if lasing and spread is None:
+        return _lasing_box(N, z)
+    spread = 1.5 if spread is None else spread
+    sigma = 0.5 * np.sqrt(N * (1.0 - z * z)) + 1.0
+    e_c = 0.5 * N * (1 + z)
+    half = int(np.ceil(12 * np.sqrt(spread) * sigma)) + 4
+    e = np.arange(max(int(e_c) - half, 0), min(int(e_c) + half, N) + 1)
+    l = np.arange(N // 2 + 1)
+    log_d = log_degeneracy(N, N / 2 - l)
+    cut = np.log(0.1 * tol) * spread
+    lo = []
+    rows = []
+    for i in l:  # a row at a time: the full (l, e) lattice has ~N²/2 sites
+        ee = e[(e >= i) & (e <= N - i)]
+        if ee.size == 0:
+            continue
+        lp = log_d[i] + ee * np.log1p(z) + (N - ee) * np.log1p(-z)
+        rows.append((i, ee, lp))
+    peak = max(float(lp.max()) for _, _, lp in rows)
+    for i, ee, lp in rows:
+        keep = ee[lp - peak >= cut]
+        if keep.size:
+            lo.append((i, int(keep.min()), int(keep.max())))
+    ls = [t[0] for t in lo]
+    l_lo, l_hi = min(ls), max(ls)
+    e_lo = np.full(l_hi - l_lo + 1, N, dtype=np.int64)
+    e_hi = np.full(l_hi - l_lo + 1, -1, dtype=np.int64)
+    for i, a, b in lo:
+        e_lo[i - l_lo], e_hi[i - l_lo] = a, b
+    gap = e_lo > e_hi  # a row inside without weight above the cut: take its neighbour's interval
+    if gap.any():
+        e_lo[gap], e_hi[gap] = np.maximum.accumulate(np.where(gap, 0, e_lo))[gap], np.maximum.accumulate(e_hi)[gap]
+    win = EmitterWindow.from_arrays(l_lo, e_lo, e_hi)
+    return win.grown(N, 2)
+
+
+
+def _edge_weights(basis: DickeBasis, x: np.ndarray) -> dict[str, np.ndarray]:
+    """Population weight per layer counted from each edge: "l_lo"[d] (rows l_lo + d), "l_hi"[d], and per row
+    l: "e_lo"[i, d] (e = e_lo + d), "e_hi"[i, d]; d = 0..3. Edges on the multiplet's own border weigh 0."""
+    N, w = basis.N, basis.window
+    lab = basis.labels
+    pops = basis.populations()
+    P = np.abs(x[pops].real)
+    l, e = lab["l"][pops], lab["e"][pops]
+    n_rows = len(w.e_lo)
+    per_row = np.bincount(l - w.l_lo, weights=P, minlength=n_rows)
+    lo, hi = basis._e_bounds
+    out = {"l_lo": np.zeros(4), "l_hi": np.zeros(4), "e_lo": np.zeros((n_rows, 4)), "e_hi": np.zeros((n_rows, 4))}
+    for d in range(min(4, n_rows)):
+        if w.l_lo > 0:
+            out["l_lo"][d] = per_row[d]
+        if w.l_hi < N // 2:
+            out["l_hi"][d] = per_row[n_rows - 1 - d]
+    i = l - w.l_lo
+    for d in range(4):
+        sel = (e == lo[l] + d) & (lo[l] > l)
+        np.add.at(out["e_lo"][:, d], i[sel], P[sel])
+        sel = (e == hi[l] - d) & (hi[l] < N - l)
+        np.add.at(out["e_hi"][:, d], i[sel], P[sel])
+    return out
+
+
+def _layers_needed(weights: np.ndarray, tol: float, width: int) -> int:
+    """Layers to add at an edge whose last four layers weigh ``weights`` (edge first), 0 if already ≤ tol."""
+    if not weights[0] > tol:
+        return 0
+    least = max(3, int(np.ceil(0.25 * width)))  # at least a quarter of the width: geometric growth
+    if weights[3] > weights[0] > 0:
+        slope = (np.log(weights[3]) - np.log(weights[0])) / 3.0  # decay per layer towards the edge
+        return int(min(max(np.ceil(np.log(weights[0] / (0.1 * tol)) / slope), least), max(width, 3)))
+    return max(width // 2, least)
+
+
+def grow_window(basis: DickeBasis, x: np.ndarray, tol: float) -> tuple[EmitterWindow | None, float]:
+    """(next window, boundary weight): each edge heavier than tol/(number of edges) moved out (module
+    docstring); None when the boundary weight (population on elements with dropped jumps) is ≤ ``tol``; every
+    side widened by an eighth when it is above but no single edge is."""
+    N, w = basis.N, basis.window
+    W = _edge_weights(basis, x)
+    boundary = float(np.abs(x[basis.populations()][basis.boundary()[basis.populations()]]).sum())
+    if boundary <= tol:
+        return None, boundary
+    lo, hi = basis._e_bounds
+    rows = np.arange(w.l_lo, w.l_hi + 1)
+    e_lo, e_hi = lo[rows].copy(), hi[rows].copy()
+    width_e = int(max((hi[rows] - lo[rows]).max(), 1))
+    width_l = len(rows)
+    edge_tol = tol / (2 * len(rows) + 2)  # so that edges each below it sum to at most tol
+    grow_lo = np.array([_layers_needed(W["e_lo"][i], edge_tol, width_e) for i in range(len(rows))])
+    grow_hi = np.array([_layers_needed(W["e_hi"][i], edge_tol, width_e) for i in range(len(rows))])
+    dl_lo = _layers_needed(W["l_lo"], edge_tol, width_l)
+    dl_hi = _layers_needed(W["l_hi"], edge_tol, width_l)
+    if not (grow_lo.any() or grow_hi.any() or dl_lo or dl_hi):
+        # the leaks sit off the edge layers (jagged rows): widen everything by an eighth
+        return w.grown(N, max(3, int(np.ceil(0.125 * max(width_e, width_l))))), boundary
+    # a row's e-interval also widens where a neighbour's does (the weight spreads along l as well)
+    e_lo = e_lo - np.maximum.reduce([grow_lo, np.r_[grow_lo[1:], 0], np.r_[0, grow_lo[:-1]]])
+    e_hi = e_hi + np.maximum.reduce([grow_hi, np.r_[grow_hi[1:], 0], np.r_[0, grow_hi[:-1]]])
+    l_lo, l_hi = max(w.l_lo - dl_lo, 0), min(w.l_hi + dl_hi, N // 2)
+    idx = np.clip(np.arange(l_lo, l_hi + 1) - w.l_lo, 0, len(rows) - 1)
+    return EmitterWindow.from_arrays(l_lo, e_lo[idx], e_hi[idx]), boundary
+
+
+def trim_window(basis: DickeBasis, x: np.ndarray, tol: float) -> EmitterWindow | None:
+    """A smaller window inside ``basis.window`` holding every (l, e) of population weight > tol/1000 (plus 2
+    layers), or None when it would keep more than 60 % of the unknowns (not worth a solve)."""
+    N, w = basis.N, basis.window
+    lab = basis.labels
+    pops = basis.populations()
+    P = np.abs(x[pops].real)
+    heavy = P > 1e-3 * tol
+    if not heavy.any():
+        return None
+    l, e = lab["l"][pops][heavy], lab["e"][pops][heavy]
+    l_lo, l_hi = int(l.min()), int(l.max())
+    e_lo = np.full(l_hi - l_lo + 1, N + 1)
+    e_hi = np.full(l_hi - l_lo + 1, -1)
+    np.minimum.at(e_lo, l - l_lo, e)
+    np.maximum.at(e_hi, l - l_lo, e)
+    empty = e_lo > e_hi
+    e_lo[empty], e_hi[empty] = N + 1, -1
+    lo_w, hi_w = basis._e_bounds
+    small = EmitterWindow.from_arrays(l_lo, e_lo, e_hi).grown(N, 2)
+    rows = np.arange(max(small.l_lo, w.l_lo), min(small.l_hi, w.l_hi) + 1)
+    lo_s, hi_s = small.bounds(N)
+    small = EmitterWindow.from_arrays(rows[0], np.maximum(lo_s[rows], lo_w[rows]), np.minimum(hi_s[rows], hi_w[rows]))
+    lo_t, hi_t = small.bounds(N)
+    if np.maximum(hi_t - lo_t + 1, 0).sum() > 0.6 * np.maximum(hi_w - lo_w + 1, 0).sum():
+        return None
+    return small
+
+
