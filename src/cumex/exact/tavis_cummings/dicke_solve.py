@@ -62,7 +62,9 @@ class SlicePreconditioner:
         self.block_solve = block_solve
         self.slices: list[tuple] = []
         self.lus: list = []
-        ends = blk["start"] + blk["n"] ** 2
+        if block_solve == "eig" and basis.coherence is not None:
+            raise ValueError("block_solve='eig' needs the whole blocks (coherence=None)")
+        ends = blk["start"] + blk["size"]
         for E in np.unique(blk["E"]):
             sel = np.flatnonzero(blk["E"] == E)
             lo, hi = int(blk["start"][sel].min()), int(ends[sel].max())

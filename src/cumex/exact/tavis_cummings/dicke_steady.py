@@ -1,10 +1,27 @@
-"""Steady state on the Dicke basis (:mod:`.dicke`, :mod:`.dicke_solve`) with an adaptive Fock cutoff.
+"""Steady state on the Dicke basis (:mod:`.dicke`, :mod:`.dicke_solve`) with adaptive Fock and coherence cutoffs.
 
-No coherence truncation: the basis is the whole U(1) sector of the permutation-symmetric operators (every j,
-every emitter coherence |j, e⟩⟨j, e'|, every photon coherence |p⟩⟨q| with p, q ≤ F), so the only truncation is
-the Fock cutoff, chosen as in :mod:`.steady`: P(p = F) ≤ ``fock_tol`` (F raised by extrapolating the log-slope
-of P(p)), and the Fock error of the observables measured as their change between F and F − ``fock_step``.
-Each solve after the first starts from the previous solution (embedded in, or restricted to, the new basis).
+The basis is the U(1) sector of the permutation-symmetric operators (every j, every emitter coherence
+|j, e⟩⟨j, e'|, photon coherences |p⟩⟨q| with p, q ≤ F) cut in two ways, both chosen adaptively and both
+with their errors measured by a second solve:
+
+* Fock, as in :mod:`.steady`: P(p = F) ≤ ``fock_tol`` (F raised by extrapolating the log-slope of P(p)); the
+  Fock error of the observables is their change between F and F − ``fock_step``.
+* Coherence: only the elements with |p − q| ≤ K (in a block (l, E), e − e' = q − p, so this bounds the photon
+  and the emitter coherence at once). Their size falls geometrically with |p − q| (max |x| over |p − q| = k,
+  Fig. 3b parameters: N = 30: 1e-3 at k = 8, 6e-7 at 16; N = 60: 2e-6 at 16, 1e-8 at 24), and the
+  observables' error of the cut falls faster, about like the square of the edge max |x(|p − q| = K)|
+  (N = 30, K = 12/16/20: edge 1.3e-5/5.7e-7/1.5e-8, change of ⟨a†a⟩/N from the uncut basis
+  5.7e-9/7.9e-12/5.2e-15). The reported residual is that of the untruncated generator, and the cut's part of
+  it, the leak max |(L x)(|p − q| = K + 1)| ≈ g √p c(e) × edge, is far larger than the observables' error.
+  K is grown until the leak is ≤ ``coherence_leak_tol`` (the edge target extrapolated on the log-slope of the
+  edge profile; the first solve is uncut and, when its Fock cutoff passes, kept uncut), and the coherence
+  error is then measured as the change of the checked observables between K and K − ``coherence_step``; K
+  grows by that step until the change is ≤ ``coherence_tol``. K ≥ F is no cut at all (reported
+  coherence_cutoff −1, coherence_error 0). At the default tolerances the cut removes few elements at N ≤ 60
+  (the leak criterion asks for an edge ~1e-12, K ≈ 0.7 F): measured in benchmarks/exact_tavis_cummings.py.
+
+Each solve after the first starts from the previous solution (embedded in, or restricted to, the new basis);
+the two error solves start from the restriction of the accepted state, which is already close.
 
 Observables on x (ρ = Σ x |p, e⟩⟨q, e'| ⊗ 1_{d_j}/d_j, Tr over the multiplicity gives x itself):
 P(j, p, e) = x(l, E, p, p); ⟨a†σn^-⟩ = ⟨a†J^-⟩/N = Σ x(l, E, p, p + 1) √(p + 1) c(e)/N (element |p, e⟩⟨p + 1, e − 1|);
@@ -22,7 +39,7 @@ from cumex.exact.tavis_cummings.dicke_solve import solve_dicke
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
 from cumex.exact.tavis_cummings.steady import CHECKED, TCSteadyResult
 
-__all__ = ["dicke_observables", "steady_state_dicke", "embed"]
+__all__ = ["dicke_observables", "steady_state_dicke", "embed", "coherence_profile"]
 
 _log = logging.getLogger(__name__)
 
@@ -64,15 +81,34 @@ def embed(x: np.ndarray, old: DickeBasis, new: DickeBasis) -> np.ndarray:
     return out
 
 
+def coherence_profile(x: np.ndarray, basis: DickeBasis) -> np.ndarray:
+    """max |x| over the elements with |p − q| = k, for k = 0..max."""
+    lab = basis.labels
+    d = np.abs(lab["p"] - lab["q"])
+    out = np.zeros(int(d.max()) + 1)
+    np.maximum.at(out, d, np.abs(x))
+    return out
+
+
+def _ext(basis: DickeBasis) -> DickeBasis:
+    """One more Fock level and coherence: every term of the untruncated generator moves p, q by at most one."""
+    K = basis.coherence
+    return DickeBasis(basis.N, basis.fock + 1, None if K is None else K + 1)
+
+
 def _diagnostics(params: TavisCummingsParameters, basis: DickeBasis, x: np.ndarray) -> dict[str, float]:
     lab = basis.labels
     pops = basis.populations()
     tr = complex(x[pops].sum())
     conj = basis.index(lab["l"], lab["E"], lab["q"], lab["p"])
     herm = float(np.abs(x - np.conj(x[conj])).max())
-    ext = DickeBasis(basis.N, basis.fock + 1)
-    residual = float(np.abs(dicke_generator(params, basis, ext) @ x).max())  # the generator with one more level
+    ext = _ext(basis)
+    r = np.abs(dicke_generator(params, basis, ext) @ x)  # the untruncated generator
+    residual = float(r.max())
+    # leak: the rate into the elements the coherence cut leaves out (|p − q| = K + 1)
+    leak = float(r[np.abs(ext.labels["p"] - ext.labels["q"]) > basis.coherence].max(initial=0.0)) if basis.coherence is not None else 0.0
     Pp = np.bincount(lab["p"][pops], weights=x[pops].real, minlength=basis.fock + 1)
+    prof = coherence_profile(x, basis)
     return {
         "trace_imag": float(abs(tr.imag / tr.real)) if tr.real != 0 else float("inf"),
         "hermiticity_error": herm,
@@ -80,18 +116,23 @@ def _diagnostics(params: TavisCummingsParameters, basis: DickeBasis, x: np.ndarr
         "max_population": float(x[pops].real.max()),
         "max_imag_population": float(np.abs(x[pops].imag).max()),
         "fock_top_weight": float(Pp[-1]),
+        "coherence_edge": float(prof[-1]) if basis.coherence is not None else 0.0,
+        "coherence_leak": leak,
         "residual": residual,
     }
 
 
-def _solve(params, F, x_prev, prev_basis, rtol, restart, maxiter, threads):
-    basis = DickeBasis(params.N, F)
+def _solve(params, F, K, x_prev, prev_basis, opts):
+    basis = DickeBasis(params.N, F, None if K is None or K >= min(F, params.N) else K)  # blocks are ≤ min(F, N) + 1 wide
     x0 = None if x_prev is None else embed(x_prev, prev_basis, basis)
-    res = solve_dicke(params, basis, rtol=rtol, restart=restart, maxiter=maxiter, x0=x0, threads=threads)
+    res = solve_dicke(params, basis, x0=x0, **opts)
     x = res.x
     conj = basis.index(basis.labels["l"], basis.labels["E"], basis.labels["q"], basis.labels["p"])
     info = {**res.info, **_diagnostics(params, basis, x)}
     x = 0.5 * (x + np.conj(x[conj]))  # the Hermitian part (the anti-Hermitian one is round-off, reported)
+    _log.info("N=%d F=%d K=%s: unknowns=%d iterations=%d %.1f s, P(F)=%.1e edge=%.1e n/N=%.15f", params.N, F,
+              basis.coherence, info["unknowns"], info["iterations"], info["build_seconds"] + info["solve_seconds"],
+              info["fock_top_weight"], info["coherence_edge"], dicke_observables(x, basis)["photon_number_per_N"])
     return basis, x, info
 
 
@@ -105,21 +146,48 @@ def _raise_fock(Pp: np.ndarray, F: int, tol: float) -> int:
     return int(min(max(F + np.ceil((np.log(tol) - np.log(Pp[F])) / slope) + 1, F + 2), 2 * F))
 
 
+def _choose_coherence(prof: np.ndarray, K: int | None, tol: float, step: int) -> int:
+    """K for the next attempt from the edge profile of the last solve (cut at K, or uncut: K None).
+
+    The last 2 entries of a cut profile are distorted by the cut; below that the first k from which the
+    profile stays ≤ tol is taken, else the log-slope over the 5 reliable entries before is extrapolated."""
+    top = len(prof) - 1 - (2 if K is not None else 0)
+    ok = np.flatnonzero(prof[: top + 1] > tol)
+    if ok.size == 0 or ok[-1] < top:
+        return max(int(ok[-1]) + 1 if ok.size else 1, step + 1)
+    lo = max(top - 5, 0)
+    if not 0 < prof[top] < prof[lo]:
+        return 2 * len(prof)
+    slope = (np.log(prof[top]) - np.log(prof[lo])) / (top - lo)
+    return int(max(top + np.ceil((np.log(tol) - np.log(prof[top])) / slope) + 1, (K or 0) + step))
+
+
+def _change(a: dict[str, float], b: dict[str, float]) -> float:
+    return max(abs(a[k] - b[k]) for k in CHECKED if np.isfinite(a[k]) and np.isfinite(b[k]))
+
+
 def steady_state_dicke(
     params: TavisCummingsParameters,
     *,
     fock_tol: float = 1e-12,
     fock_start: int | None = None,
     fock_step: int = 2,
+    coherence_tol: float = 1e-10,
+    coherence_leak_tol: float = 1e-10,
+    coherence_step: int = 2,
+    coherence_max: int | None = None,
     rtol: float = 1e-12,
     restart: int = 30,
     maxiter: int = 5000,
     threads: int | None = 1,
 ) -> TCSteadyResult:
-    """Steady state with the adaptive Fock cutoff (module docstring); ``w`` of the result is x on the Dicke basis.
+    """Steady state with the adaptive Fock and coherence cutoffs (module docstring); ``w`` is x on the Dicke basis.
 
-    info as :func:`cumex.exact.tavis_cummings.steady.steady_state` ("coherence_error" is 0: nothing truncated)
-    plus "iterations" (GMRES, all solves), "solve_residual" (‖L x‖_∞ on the final basis).
+    ``coherence_max`` caps K (None: no cap; K ≥ F is the uncut basis, reported coherence_cutoff −1).
+    info as :func:`cumex.exact.tavis_cummings.steady.steady_state`: "coherence_error" (change of the checked
+    observables between K − coherence_step and K; 0 when uncut), "fock_error" (between F − fock_step and F),
+    their ⟨a†a⟩/N parts, "coherence_edge" (max |x| at |p − q| = K), "coherence_leak", plus "iterations" (GMRES, all solves)
+    and "solve_residual" (‖L x‖_∞ on the final basis).
     """
     N = params.N
     if fock_start is None:
@@ -128,43 +196,72 @@ def steady_state_dicke(
         nbar = mean_field_photon_number(params)
         fock_start = max(6, int(np.ceil(nbar + 8 * np.sqrt(nbar + 1.0))) + 4)
     F = max(int(fock_start), fock_step + 1)
-    seconds, iterations, attempts, converged = 0.0, 0.0, 0, 1.0
+    K_cap = 10**9 if coherence_max is None else int(coherence_max)
+    opts = {"rtol": rtol, "restart": restart, "maxiter": maxiter, "threads": threads}
+    totals = {"seconds": 0.0, "iterations": 0.0, "attempts": 0, "converged": 1.0}
+
+    def run(F, K, x_prev, prev_basis):
+        out = _solve(params, F, K, x_prev, prev_basis, opts)
+        totals["seconds"] += out[2]["build_seconds"] + out[2]["solve_seconds"]
+        totals["iterations"] += out[2]["iterations"]
+        totals["attempts"] += 1
+        totals["converged"] = min(totals["converged"], out[2]["converged_solve"])
+        return out
+
+    K: int | None = None  # the first solve is uncut: its profile shows where the coherences fall below the edge tol
     x, basis = None, None
     while True:
-        basis, x, info = _solve(params, F, x, basis, rtol, restart, maxiter, threads)
-        attempts += 1
-        seconds += info["build_seconds"] + info["solve_seconds"]
-        iterations += info["iterations"]
-        converged = min(converged, info["converged_solve"])
-        _log.info("N=%d attempt %d: F=%d unknowns=%d iterations=%d %.1f s, P(F)=%.1e", N, attempts, F,
-                  info["unknowns"], info["iterations"], info["build_seconds"] + info["solve_seconds"],
-                  info["fock_top_weight"])
-        if info["fock_top_weight"] <= fock_tol:
+        basis, x, info = run(F, K, x, basis)
+        fock_ok = info["fock_top_weight"] <= fock_tol
+        cut = basis.coherence is not None
+        coherence_ok = not cut or info["coherence_leak"] <= coherence_leak_tol or basis.coherence >= K_cap
+        if fock_ok and coherence_ok:  # an uncut solve has no coherence error: it is kept even if a cut would do
             break
-        lab = basis.labels
-        pops = basis.populations()
-        Pp = np.abs(np.bincount(lab["p"][pops], weights=x[pops].real, minlength=F + 1))
-        F = _raise_fock(Pp, F, 0.1 * fock_tol)
+        # the edge that leaks coherence_leak_tol/2: from this solve's leak/edge ratio, uncut from a bound on the
+        # coupling out of the edge, g √(F + 1) c(e) ≤ g √(F + 1) (N/2 + 1)
+        ratio = info["coherence_leak"] / info["coherence_edge"] if cut and info["coherence_edge"] > 0 else \
+            params.g * np.sqrt(F + 1.0) * (N / 2 + 1)
+        K_new = min(_choose_coherence(coherence_profile(x, basis), basis.coherence, 0.5 * coherence_leak_tol / ratio,
+                                      coherence_step), K_cap)
+        if not fock_ok:
+            lab, pops = basis.labels, basis.populations()
+            Pp = np.abs(np.bincount(lab["p"][pops], weights=x[pops].real, minlength=F + 1))
+            F = _raise_fock(Pp, F, 0.1 * fock_tol)
+        K = K_new if not cut else (basis.coherence if coherence_ok else max(K_new, basis.coherence + coherence_step))
     obs = dicke_observables(x, basis)
-    lower_basis, lower_x, lower_info = _solve(params, F - fock_step, x, basis, rtol, restart, maxiter, threads)
-    seconds += lower_info["build_seconds"] + lower_info["solve_seconds"]
-    iterations += lower_info["iterations"]
-    converged = min(converged, lower_info["converged_solve"])
-    lower = dicke_observables(lower_x, lower_basis)
+    coherence_error, coherence_error_n = 0.0, 0.0
+    if basis.coherence is not None:  # measured against K − step; K raised until the change passes
+        lb, lx, _ = run(F, basis.coherence - coherence_step, x, basis)
+        low = dicke_observables(lx, lb)
+        while True:
+            coherence_error = _change(obs, low)
+            coherence_error_n = abs(obs["photon_number_per_N"] - low["photon_number_per_N"])
+            K = basis.coherence
+            if K is None:  # grown to the uncut basis
+                coherence_error, coherence_error_n = 0.0, 0.0
+                break
+            if coherence_error <= coherence_tol or K + coherence_step > K_cap:
+                break
+            low = obs
+            basis, x, info = run(F, K + coherence_step, x, basis)
+            obs = dicke_observables(x, basis)
+    lb, lx, _ = run(F - fock_step, basis.coherence, x, basis)
+    lower = dicke_observables(lx, lb)
     residual = info.pop("residual")
     info.update(
         {
             "dimension": info["unknowns"],
             "fock_cutoff": float(F),
-            "coherence_cutoff": -1.0,
+            "coherence_cutoff": -1.0 if basis.coherence is None else float(basis.coherence),
             "factor_seconds": info["solve_seconds"],
-            "coherence_error": 0.0,
-            "fock_error": max(abs(obs[k] - lower[k]) for k in CHECKED if np.isfinite(obs[k])),
+            "coherence_error": coherence_error,
+            "coherence_error_photon_number_per_N": coherence_error_n,
+            "fock_error": _change(obs, lower),
             "fock_error_photon_number_per_N": abs(obs["photon_number_per_N"] - lower["photon_number_per_N"]),
-            "attempts": float(attempts + 1),
-            "iterations": iterations,
-            "converged_solve": converged,  # 1 when every GMRES solve reached rtol
-            "total_solver_seconds": seconds,
+            "attempts": float(totals["attempts"]),
+            "iterations": totals["iterations"],
+            "converged_solve": totals["converged"],  # 1 when every GMRES solve reached rtol
+            "total_solver_seconds": totals["seconds"],
         }
     )
     return TCSteadyResult(w=x, basis=basis, observables=obs, residual=residual, info=info)
