@@ -13,8 +13,8 @@ and inverted in one batched product. Preconditioner: one symmetric Gauss–Seide
 (forward in E, then backward), which carries the jumps' random walk along E within one application; the
 rank-one term is left to GMRES. ``preconditioner="jacobi"`` uses D alone (more iterations; kept for checks).
 
-GMRES: flexible (the preconditioned vectors are kept), right preconditioned, restarted, classical
-Gram–Schmidt with one re-orthogonalisation (BLAS-2 products on the stored Krylov basis). Stops when the
+GMRES: flexible (the preconditioned vectors are kept) for the eigenvector blocks, plain for the LU blocks
+(half the stored vectors), right preconditioned, restarted, classical Gram–Schmidt with one re-orthogonalisation (BLAS-2 products on the stored Krylov basis). Stops when the
 true residual ‖(L + u tᵀ)x − u‖₂ ≤ rtol (‖u‖ = 1). Reported: the iterations, ‖L x‖_∞ of the final
 trace-1 x (the solve error), and the condition of the eigenvector bases.
 
@@ -147,12 +147,15 @@ class SlicePreconditioner:
         return np.concatenate(x)
 
 
-def gmres(A, M, b: np.ndarray, rtol: float, restart: int, maxiter: int, x0: np.ndarray | None = None):
-    """Flexible right-preconditioned restarted GMRES for A x = b (A, M callables): returns x, iterations, ‖b − A x‖₂.
+def gmres(A, M, b: np.ndarray, rtol: float, restart: int, maxiter: int, x0: np.ndarray | None = None,
+          flexible: bool = True):
+    """Restarted right-preconditioned GMRES for A x = b (A, M callables): returns x, iterations, ‖b − A x‖₂.
 
-    Flexible: the preconditioned vectors z_k = M(v_k) are stored and x = x0 + Σ y_k z_k, so the minimised
-    residual is exactly that of the returned x even when M loses digits (ill-conditioned blocks) and is then
-    not quite linear; plain right preconditioning, x = x0 + M(Σ y_k v_k), diverged at N = 60.
+    Flexible (default): the preconditioned vectors z_k = M(v_k) are stored and x = x0 + Σ y_k z_k, so the
+    minimised residual is exactly that of the returned x even when M loses digits (ill-conditioned blocks)
+    and is then not quite linear; plain right preconditioning diverged at N = 60 with the eigenvector blocks.
+    ``flexible=False`` (for a linear M, e.g. the LU blocks) keeps only the Krylov basis V and forms
+    x = x0 + M(V y) once per cycle: half the memory (restart + 1 vectors instead of 2 restart + 1).
     """
     n = b.size
     x = np.zeros(n, dtype=complex) if x0 is None else x0.astype(complex)
@@ -163,13 +166,16 @@ def gmres(A, M, b: np.ndarray, rtol: float, restart: int, maxiter: int, x0: np.n
     while beta > rtol * nb and its < maxiter:
         m = min(restart, maxiter - its)
         V = np.empty((m + 1, n), dtype=complex)
-        Z = np.empty((m, n), dtype=complex)
+        Z = np.empty((m, n), dtype=complex) if flexible else None
         Hm = np.zeros((m + 1, m), dtype=complex)
         V[0] = r / beta
         y = np.zeros(0)
         for k in range(m):
-            Z[k] = M(V[k])
-            w = A(Z[k])
+            z = M(V[k])
+            if Z is not None:
+                Z[k] = z
+            w = A(z)
+            del z
             h = np.conj(V[: k + 1] @ np.conj(w))  # V* w without copying V
             w -= V[: k + 1].T @ h
             h2 = np.conj(V[: k + 1] @ np.conj(w))  # re-orthogonalise (classical Gram–Schmidt twice)
@@ -184,7 +190,9 @@ def gmres(A, M, b: np.ndarray, rtol: float, restart: int, maxiter: int, x0: np.n
             if Hm[k + 1, k] == 0 or est <= 0.5 * rtol * nb:
                 break
             V[k + 1] = w / Hm[k + 1, k]
-        x = x + Z[: y.size].T @ y
+        del w
+        x = x + (Z[: y.size].T @ y if Z is not None else M(V[: y.size].T @ y))
+        del V, Z
         r = b - A(x)
         beta = float(np.linalg.norm(r))
     return x, its, beta
@@ -269,12 +277,13 @@ def solve_dicke(
         t0 = time.perf_counter()
         A = lambda z: L @ z + u * (t @ z)  # noqa: E731
         M = {"sgs": P.sgs, "forward": P.forward, "jacobi": P.jacobi}[preconditioner]
+        flexible = block_solve != "lu"  # the LU block solves are a linear M
         its = 0
         if coarse:
             if x0 is None:  # a first cycle for the shapes of the coarse space
-                x0, its, _ = gmres(A, M, u, rtol, restart, warmup, None)
+                x0, its, _ = gmres(A, M, u, rtol, restart, warmup, None, flexible)
             M = CoarseCorrection(basis, L, t, u, x0, M)
-        x, its2, res2 = gmres(A, M, u, rtol, restart, maxiter, x0)
+        x, its2, res2 = gmres(A, M, u, rtol, restart, maxiter, x0, flexible)
         its += its2
         solve = time.perf_counter() - t0
         x = x / x[pops].sum()
