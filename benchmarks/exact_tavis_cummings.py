@@ -64,6 +64,15 @@ def _limit(mem_gib: float) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
+def _vm_peak_mib() -> float:
+    """Peak virtual size (what RLIMIT_AS caps), MiB."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmPeak"):
+                return float(line.split()[1]) / 1024.0
+    return float("nan")
+
+
 def _ours(N: int, scaling: str, r: float, method: str, mem_gib: float, out: mp.Queue) -> None:
     _limit(mem_gib)
     import logging
@@ -92,7 +101,8 @@ def _ours(N: int, scaling: str, r: float, method: str, mem_gib: float, out: mp.Q
             "residual": s.residual,
             "n": s.observables["photon_number_per_N"],
             "fock_err": s.info["fock_error_photon_number_per_N"],
-            "coh_err": s.info["coherence_error"],
+            "coh_err": s.info.get("coherence_error_photon_number_per_N", s.info["coherence_error"]),
+            "vm": _vm_peak_mib(),
             "status": res.status,
         }
     )
@@ -157,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"scaling={args.scaling} pump_ratio={args.pump_ratio} timeout={args.timeout:.0f}s mem cap={args.mem_gib} GiB")
     print(f"load average at start: {os.getloadavg()}  (2 cores)")
     head = (
-        f"{'N':>4} {'F':>3} {'unknowns':>9} {'its':>5} {'wall s':>8} {'cpu s':>8} {'MiB':>6} {'residual':>8}"
+        f"{'N':>4} {'F':>3} {'K':>3} {'unknowns':>9} {'its':>5} {'wall s':>8} {'cpu s':>8} {'MiB':>6} {'VmPeak':>6} {'residual':>8}"
         f" {'<a+a>/N':>16} {'P(F)':>7} {'fock err':>8} {'coh err':>7} {'status':>6} | {'old s':>7} {'|dn/N|':>8}"
         f" | {'piqs s':>7} {'MiB':>6} {'|dn/N|':>8} | {'MF |a|^2/N':>10}"
     )
@@ -167,13 +177,13 @@ def main(argv: list[str] | None = None) -> None:
         ours = _run(_ours, (N, args.scaling, args.pump_ratio, "dicke", args.mem_gib), args.timeout)
         if isinstance(ours, str) or "F" not in ours:
             text = ours if isinstance(ours, str) else f"{ours['status']} after {ours['seconds']:.0f} s"
-            line = f"{N:>4} {text:>108}"
+            line = f"{N:>4} {text:>119}"
             fock = None
         else:
             fock = ours["F"]
             line = (
-                f"{N:>4} {ours['F']:>3} {ours['unknowns']:>9} {ours['iterations']:>5} {ours['seconds']:>8.1f}"
-                f" {ours['cpu']:>8.1f} {ours['mem']:>6.0f} {ours['residual']:>8.1e} {ours['n']:>16.13f} {ours['top']:>7.0e}"
+                f"{N:>4} {ours['F']:>3} {ours['C']:>3} {ours['unknowns']:>9} {ours['iterations']:>5} {ours['seconds']:>8.1f}"
+                f" {ours['cpu']:>8.1f} {ours['mem']:>6.0f} {ours['vm']:>6.0f} {ours['residual']:>8.1e} {ours['n']:>16.13f} {ours['top']:>7.0e}"
                 f" {ours['fock_err']:>8.1e} {ours['coh_err']:>7.0e} {ours['status'][:6]:>6}"
             )
         if N in args.old_N and fock is not None:
