@@ -19,7 +19,8 @@ true residual ‖(L + u tᵀ)x − u‖₂ ≤ rtol (‖u‖ = 1). Reported: the
 trace-1 x (the solve error), and the condition of the eigenvector bases.
 
 Block solves. Default (``block_solve="lu"``): each E slice's diagonal block of L (which is D_E) is factorised
-once by sparse LU with partial pivoting and the factors are reused; that is backward stable. The eigenvector
+once by sparse LU with partial pivoting (SuperLU through its ILU driver with nothing dropped, for a smaller
+address-space reservation) and the factors are reused; that is backward stable. The eigenvector
 formula above (``block_solve="eig"``) is not: H_b is non-normal (decay K varies along p) and the condition of
 V grows with N (largest sampled: 5.5e6 at N = 30, 2e8 at N = 40, 9e10 at N = 60), the block inverse then
 loses digits and GMRES stagnated at N = 60; with the LU blocks N = 60 converges (same operator, same residual
@@ -72,7 +73,11 @@ class SlicePreconditioner:
                 self.slices.append(self._eig_slice(params, basis, E, sel, lo, hi))
             else:
                 self.slices.append((lo, hi))
-                self.lus.append(spla.splu(L[lo:hi, lo:hi].tocsc(), permc_spec="MMD_AT_PLUS_A"))  # less fill than COLAMD
+                # the exact LU (nothing dropped at drop_tol 0, partial pivoting) through SuperLU's ILU driver, whose
+                # first workspace is fill_factor × nnz: splu reserves ~20× nnz of address space per slice (N = 30:
+                # 0.8 GiB of VmSize for 0.1 GiB of factors), which broke the 8 GiB RLIMIT_AS at N = 60
+                self.lus.append(spla.spilu(L[lo:hi, lo:hi].tocsc(), drop_tol=0.0, fill_factor=4.0, drop_rule="basic",
+                                           diag_pivot_thresh=1.0, permc_spec="MMD_AT_PLUS_A"))  # less fill than COLAMD
         # couplings of slice k to slices k − 1 and k + 1 (every off-diagonal term moves E by one)
         bounds = [(s[0], s[1]) for s in self.slices]
         self.lower, self.upper = [], []
