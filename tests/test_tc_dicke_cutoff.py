@@ -15,7 +15,7 @@ from cumex.exact.tavis_cummings.dicke_steady import coherence_profile, dicke_obs
 def test_band_generator_is_the_restriction_of_the_whole_generator(N, F, K):
     """Rows and columns of the whole generator at |p − q| ≤ K, found by label, equal the band's generator."""
     params = figure_parameters(N)
-    full, band = DickeBasis(N, F), DickeBasis(N, F, K)
+    full, band = DickeBasis(N, F), DickeBasis(N, F, coherence=K)
     lab = full.labels
     keep = np.flatnonzero(np.abs(lab["p"] - lab["q"]) <= K)
     assert band.dim == keep.size
@@ -31,7 +31,7 @@ def test_band_generator_is_the_restriction_of_the_whole_generator(N, F, K):
 def test_cutoff_at_its_maximum_equals_the_uncut_basis(N, F):
     """K = the widest block − 1 keeps every element: the same basis and the same steady state to 1e-12."""
     params = figure_parameters(N)
-    full, band = DickeBasis(N, F), DickeBasis(N, F, min(F, N))
+    full, band = DickeBasis(N, F), DickeBasis(N, F, coherence=min(F, N))
     assert band.dim == full.dim
     x_full = solve_dicke(params, full).x
     x_band = solve_dicke(params, band).x
@@ -49,7 +49,7 @@ def test_cut_state_converges_to_the_uncut_one_as_K_grows():
     ref = dicke_observables(solve_dicke(params, full).x, full)["photon_number_per_N"]
     errors = []
     for K in (4, 6, 8, 10, 12):
-        basis = DickeBasis(N, F, K)
+        basis = DickeBasis(N, F, coherence=K)
         errors.append(abs(dicke_observables(solve_dicke(params, basis).x, basis)["photon_number_per_N"] - ref))
     assert all(b < 0.3 * a for a, b in zip(errors, errors[1:])), errors
     assert errors[-1] < 1e-9

@@ -246,6 +246,7 @@ class DickeSolve:
     x: np.ndarray
     basis: DickeBasis
     info: dict[str, float]
+    operators: tuple | None = None  # (L, preconditioner, t, u) with keep=True: pass as ``reuse`` on the same basis
 
 
 def solve_dicke(
@@ -261,23 +262,33 @@ def solve_dicke(
     coarse: bool = True,
     warmup: int = 20,
     block_solve: str = "lu",
+    keep: bool = False,
+    reuse: DickeSolve | None = None,
+    generator: sp.csr_matrix | None = None,
 ) -> DickeSolve:
-    """Trace-1 steady state x on ``basis`` (module docstring); info: iterations, seconds, solve residual."""
+    """Trace-1 steady state x on ``basis`` (module docstring); info: iterations, seconds, solve residual.
+
+    ``keep``: the result holds the generator and the factorised preconditioner; ``reuse`` (a kept result on the
+    same basis, same parameters) skips building them again (e.g. to polish a solve to a tighter rtol);
+    ``generator``: L on ``basis`` if already known (e.g. restricted from a larger basis)."""
     if preconditioner not in ("sgs", "forward", "jacobi"):
         raise ValueError(f"preconditioner must be 'sgs' or 'jacobi', got {preconditioner!r}")
     with blas_threads(threads):
         t0 = time.perf_counter()
-        L = dicke_generator(params, basis)
         pops = basis.populations()
-        lab = basis.labels
-        t = np.zeros(basis.dim)
-        t[pops] = 1.0
-        # u: the population without photons nearest the uncoupled excitation number
-        target = params.pump_ratio * params.N
-        anchor = int(pops[np.argmin(np.abs(lab["e"][pops] - target) + 1e3 * lab["p"][pops] + 1e-3 * lab["l"][pops])])
-        u = np.zeros(basis.dim, dtype=complex)
-        u[anchor] = 1.0
-        P = SlicePreconditioner(params, basis, L, block_solve)
+        if reuse is not None and reuse.operators is not None and reuse.basis == basis:
+            L, P, t, u = reuse.operators
+        else:
+            L = dicke_generator(params, basis) if generator is None else generator
+            lab = basis.labels
+            t = np.zeros(basis.dim)
+            t[pops] = 1.0
+            # u: the population without photons nearest the uncoupled excitation number
+            target = params.pump_ratio * params.N
+            anchor = int(pops[np.argmin(np.abs(lab["e"][pops] - target) + 1e3 * lab["p"][pops] + 1e-3 * lab["l"][pops])])
+            u = np.zeros(basis.dim, dtype=complex)
+            u[anchor] = 1.0
+            P = SlicePreconditioner(params, basis, L, block_solve)
         build = time.perf_counter() - t0
         t0 = time.perf_counter()
         A = lambda z: L @ z + u * (t @ z)  # noqa: E731
@@ -304,4 +315,4 @@ def solve_dicke(
         "preconditioner_condition": P.cond,
         "nnz": float(L.nnz),
     }
-    return DickeSolve(x=x, basis=basis, info=info)
+    return DickeSolve(x=x, basis=basis, info=info, operators=(L, P, t, u) if keep else None)

@@ -93,7 +93,7 @@ def coherence_profile(x: np.ndarray, basis: DickeBasis) -> np.ndarray:
 def _ext(basis: DickeBasis) -> DickeBasis:
     """One more Fock level and coherence: every term of the untruncated generator moves p, q by at most one."""
     K = basis.coherence
-    return DickeBasis(basis.N, basis.fock + 1, None if K is None else K + 1)
+    return DickeBasis(basis.N, basis.fock + 1, coherence=None if K is None else K + 1)
 
 
 def _diagnostics(params: TavisCummingsParameters, basis: DickeBasis, x: np.ndarray) -> dict[str, float]:
@@ -122,18 +122,32 @@ def _diagnostics(params: TavisCummingsParameters, basis: DickeBasis, x: np.ndarr
     }
 
 
-def _solve(params, F, K, x_prev, prev_basis, opts):
-    basis = DickeBasis(params.N, F, None if K is None or K >= min(F, params.N) else K)  # blocks are ≤ min(F, N) + 1 wide
+def _restricted_generator(res, basis: DickeBasis):
+    """L on ``basis`` ⊂ res.basis as rows and columns of res's generator: a smaller Fock or coherence cutoff
+    drops exactly the transitions out of it, so the restriction is its generator (tests/test_tc_dicke_cutoff.py)."""
+    lab = basis.labels
+    idx = res.basis.index(lab["l"], lab["E"], lab["p"], lab["q"])
+    if res.operators is None or np.any(idx < 0):
+        return None
+    return res.operators[0][idx][:, idx].tocsr()
+
+
+def _solve(params, F, K, x_prev, prev_basis, opts, keep=False, reuse=None, diagnose=True):
+    basis = DickeBasis(params.N, F, coherence=None if K is None or K >= min(F, params.N) else K)  # blocks ≤ min(F, N) + 1 wide
     x0 = None if x_prev is None else embed(x_prev, prev_basis, basis)
-    res = solve_dicke(params, basis, x0=x0, **opts)
+    generator = None
+    if reuse is not None and reuse.basis != basis:
+        generator, reuse = _restricted_generator(reuse, basis), None
+    res = solve_dicke(params, basis, x0=x0, keep=keep, reuse=reuse, generator=generator, **opts)
     x = res.x
     conj = basis.index(basis.labels["l"], basis.labels["E"], basis.labels["q"], basis.labels["p"])
-    info = {**res.info, **_diagnostics(params, basis, x)}
+    info = {**res.info, **(_diagnostics(params, basis, x) if diagnose else {"fock_top_weight": float("nan"),
+                                                                            "coherence_edge": float("nan")})}
     x = 0.5 * (x + np.conj(x[conj]))  # the Hermitian part (the anti-Hermitian one is round-off, reported)
     _log.info("N=%d F=%d K=%s: unknowns=%d iterations=%d %.1f s, P(F)=%.1e edge=%.1e n/N=%.15f", params.N, F,
               basis.coherence, info["unknowns"], info["iterations"], info["build_seconds"] + info["solve_seconds"],
               info["fock_top_weight"], info["coherence_edge"], dicke_observables(x, basis)["photon_number_per_N"])
-    return basis, x, info
+    return basis, x, info, res if keep else None
 
 
 def _raise_fock(Pp: np.ndarray, F: int, tol: float) -> int:
@@ -189,6 +203,7 @@ def steady_state_dicke(
     coherence_step: int = 2,
     coherence_max: int | None = None,
     rtol: float = 1e-12,
+    probe_rtol: float = 1e-8,
     restart: int = 30,
     maxiter: int = 5000,
     threads: int | None = 1,
@@ -196,6 +211,8 @@ def steady_state_dicke(
     """Steady state with the adaptive Fock and coherence cutoffs (module docstring); ``w`` is x on the Dicke basis.
 
     ``coherence_max`` caps K (None: no cap; K ≥ F is the uncut basis, reported coherence_cutoff −1).
+    ``probe_rtol``: GMRES tolerance of the solves that choose the cutoffs; the accepted basis is then solved
+    to ``rtol`` from there (and its cutoffs checked again), the error solves to ``rtol``.
     info as :func:`cumex.exact.tavis_cummings.steady.steady_state`: "coherence_error" (change of the checked
     observables between K − coherence_step and K; 0 when uncut), "fock_error" (between F − fock_step and F),
     their ⟨a†a⟩/N parts, "coherence_edge" (max |x| at |p − q| = K), "coherence_leak", plus "iterations" (GMRES, all solves)
@@ -212,23 +229,40 @@ def steady_state_dicke(
     opts = {"rtol": rtol, "restart": restart, "maxiter": maxiter, "threads": threads}
     totals = {"seconds": 0.0, "iterations": 0.0, "attempts": 0, "converged": 1.0}
 
-    def run(F, K, x_prev, prev_basis):
-        out = _solve(params, F, K, x_prev, prev_basis, opts)
+    kept = None  # the probe solve's operators, reused when it is polished on the same basis
+
+    def run(F, K, x_prev, prev_basis, probe=False, error=False):
+        # probe: choose the cutoffs (loose rtol, operators kept); polish: reuse them; error: restrict them
+        nonlocal kept
+        if probe:
+            kept = None  # free the last basis's operators before building the next
+        out = _solve(params, F, K, x_prev, prev_basis, {**opts, "rtol": max(rtol, probe_rtol)} if probe else opts,
+                     keep=not error, reuse=None if probe else kept, diagnose=not error)
+        if not error:
+            kept = out[3]
         totals["seconds"] += out[2]["build_seconds"] + out[2]["solve_seconds"]
         totals["iterations"] += out[2]["iterations"]
         totals["attempts"] += 1
         totals["converged"] = min(totals["converged"], out[2]["converged_solve"])
-        return out
+        return out[:3]
 
     K: int | None = None  # the first solve is uncut: its profile shows where the coherences fall below the edge tol
     x, basis = None, None
+    polished = False  # the cutoffs are chosen on probe solves (rtol probe_rtol), the accepted one is polished
     while True:
-        basis, x, info = run(F, K, x, basis)
+        if polished:
+            polished = False
+        else:
+            basis, x, info = run(F, K, x, basis, probe=True)
         fock_ok = info["fock_top_weight"] <= fock_tol
         cut = basis.coherence is not None
         coherence_ok = not cut or info["coherence_leak"] <= coherence_leak_tol or basis.coherence >= K_cap
         if fock_ok and coherence_ok:  # an uncut solve has no coherence error: it is kept even if a cut would do
-            break
+            if probe_rtol <= rtol or info["gmres_residual"] <= rtol:
+                break
+            basis, x, info = run(F, basis.coherence, x, basis)  # polish on the same basis, then check again
+            polished = True
+            continue
         # the edge that leaks coherence_leak_tol/2: from this solve's leak/edge ratio, uncut from a bound on the
         # coupling out of the edge, g √(F + 1) c(e) ≤ g √(F + 1) (N/2 + 1)
         ratio = info["coherence_leak"] / info["coherence_edge"] if cut and info["coherence_edge"] > 0 else \
@@ -243,7 +277,7 @@ def steady_state_dicke(
     obs = dicke_observables(x, basis)
     coherence_error, coherence_error_n = 0.0, 0.0
     if basis.coherence is not None:  # measured against K − step; K raised until the change passes
-        lb, lx, _ = run(F, basis.coherence - coherence_step, x, basis)
+        lb, lx, _ = run(F, basis.coherence - coherence_step, x, basis, error=True)
         low = dicke_observables(lx, lb)
         while True:
             coherence_error = _change(obs, low)
@@ -257,7 +291,7 @@ def steady_state_dicke(
             low = obs
             basis, x, info = run(F, K + coherence_step, x, basis)
             obs = dicke_observables(x, basis)
-    lb, lx, _ = run(F - fock_step, basis.coherence, x, basis)
+    lb, lx, _ = run(F - fock_step, basis.coherence, x, basis, error=True)
     lower = dicke_observables(lx, lb)
     residual = info.pop("residual")
     info.update(
