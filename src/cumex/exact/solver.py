@@ -3,7 +3,15 @@
 Settings read (all optional; other keys belong to other methods and are ignored, except unknown ``exact_*``):
 
     exact_method      "coherence_cutoff" (default: unknowns up to a coherence ladder index K grown until the
-                      conditioned tail is below exact_cutoff_tol) or "full" (the whole sector)
+                      conditioned tail is below exact_cutoff_tol), "full" (the whole sector) or "dicke" (the
+                      emitters' Dicke basis on an adaptive window, :mod:`.central_dicke`: Tavis–Cummings at
+                      Fock cutoff 1; right at high pump and large N, where the ladder reports "inaccurate")
+    exact_fallback    "dicke" (default): a coherence-cutoff or full solve reported "inaccurate" or "unphysical"
+                      (not "failed": an exception or memory is reported as it is) is repeated with
+                      exact_method "dicke" (info["fallback_dicke"] = 1, the first status is logged); null: no retry
+    exact_dicke_boundary_tol  the dicke window grows until the population weight on elements whose jumps
+                      leave it is at most this (default 1e-14); then it is grown once more and the change of
+                      the observables (info["window_error"]) must be below exact_cutoff_tol
     exact_cutoff_tol  the coherence cutoff stops when no observable changed by more than this between two
                       successive cutoffs K (both solves settled; default 1e-12)
     exact_cutoff_start  first ladder index K tried by the coherence cutoff (default 8; raised as needed)
@@ -36,6 +44,7 @@ where the generator is exponentially ill-conditioned; at N = 1000, r = 0.95 a tr
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 
@@ -47,10 +56,17 @@ from cumex.exact.steady import METHODS, ORDERINGS, steady_state
 from cumex.models.central_spin import CentralSpinParameters
 from cumex.results import MethodResult, SteadyState
 
-__all__ = ["solve", "DEFAULT_SETTINGS", "read_settings"]
+__all__ = ["solve", "solve_dicke_route", "DEFAULT_SETTINGS", "read_settings", "ALL_METHODS"]
+
+#: the methods of :mod:`.steady` and the Dicke-basis route of :mod:`.central_dicke`
+ALL_METHODS = (*METHODS, "dicke")
+
+_log = logging.getLogger(__name__)
 
 DEFAULT_SETTINGS: dict[str, object] = {
     "exact_method": "coherence_cutoff",
+    "exact_fallback": "dicke",
+    "exact_dicke_boundary_tol": 1e-14,
     "exact_cutoff_tol": 1e-12,
     "exact_cutoff_start": 8,
     "exact_cutoff_max": None,
@@ -84,8 +100,11 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
         if key.startswith("exact_") and key not in DEFAULT_SETTINGS:
             raise CumexInputError(key, settings[key], f"a setting of the exact solver: {', '.join(DEFAULT_SETTINGS)}")
     out = {**DEFAULT_SETTINGS, **{k: v for k, v in settings.items() if k in DEFAULT_SETTINGS}}
-    if out["exact_method"] not in METHODS:
-        raise CumexInputError("exact_method", out["exact_method"], f"one of {', '.join(METHODS)}")
+    if out["exact_method"] not in ALL_METHODS:
+        raise CumexInputError("exact_method", out["exact_method"], f"one of {', '.join(ALL_METHODS)}")
+    if out["exact_fallback"] not in (None, "dicke"):
+        raise CumexInputError("exact_fallback", out["exact_fallback"], "dicke or null")
+    _positive("exact_dicke_boundary_tol", out["exact_dicke_boundary_tol"])
     _positive("exact_cutoff_tol", out["exact_cutoff_tol"])
     _int("exact_cutoff_start", out["exact_cutoff_start"], 1)
     _positive("exact_cutoff_floor", out["exact_cutoff_floor"])
@@ -105,8 +124,62 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
 
 
 def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None = None) -> MethodResult:
-    """Exact steady state of one grid point (see :mod:`cumex.exact.steady`)."""
+    """Exact steady state of one grid point (see :mod:`cumex.exact.steady`, :mod:`cumex.exact.central_dicke`)."""
     used = read_settings(settings)
+    if used["exact_method"] == "dicke":
+        return solve_dicke_route(params, used)
+    first = _solve_ladder(params, used)
+    if not first.status.startswith(("inaccurate", "unphysical")) or used["exact_fallback"] != "dicke":
+        return first
+    second = solve_dicke_route(params, used)
+    for state in second.states:  # info holds numbers only: the first status goes to the log
+        state.info["fallback_dicke"] = 1.0
+        if first.states:
+            state.info["fallback_first_seconds"] = float(first.states[0].info.get("solve_seconds", float("nan")))
+    _log.info("exact N=%d: %s; solved again with exact_method dicke: %s", params.N, first.status, second.status)
+    return second
+
+
+def solve_dicke_route(params: CentralSpinParameters, used: Mapping[str, object]) -> MethodResult:
+    """The "dicke" method with the settings ``used`` (:func:`read_settings` output): status as :func:`solve`'s;
+    "inaccurate" also when the window did not converge (boundary weight or window error too large)."""
+    from cumex.exact.central_dicke import steady_state_central_dicke
+    from cumex.exact.central_dicke_observables import central_dicke_observables, central_dicke_problems
+
+    t0 = time.perf_counter()
+    try:
+        res = steady_state_central_dicke(
+            params,
+            boundary_tol=float(used["exact_dicke_boundary_tol"]),  # type: ignore[arg-type]
+            window_tol=float(used["exact_cutoff_tol"]),  # type: ignore[arg-type]
+            refine=int(used["exact_refine"]),  # type: ignore[call-overload]
+            threads=used["exact_blas_threads"],  # type: ignore[arg-type]
+        )
+    except MemoryError:
+        need = estimate_memory_bytes(params, {**used, "exact_method": "dicke"}) / 2.0**30
+        return MethodResult([], None, False, f"failed: out of memory (estimated peak {need:.1f} GiB)", dict(used))
+    except (RuntimeError, ValueError, FloatingPointError) as exc:  # singular factor
+        return MethodResult([], None, False, f"failed: {type(exc).__name__}: {exc}", dict(used))
+    info = dict(res.info)
+    info["method_dicke"] = 1.0
+    info["solve_seconds"] = time.perf_counter() - t0
+    state = SteadyState(observables=central_dicke_observables(res.x, res.basis), stable=True,
+                        residual=res.residual, info=info)
+    unphysical = central_dicke_problems(res.x, res.basis, res.trace_error)
+    if unphysical:
+        return MethodResult([state], state, False, "unphysical: " + "; ".join(unphysical), dict(used))
+    problems = []
+    if not res.residual <= float(used["exact_residual_tol"]):  # type: ignore[arg-type]
+        problems.append(f"residual {res.residual:.3g} above exact_residual_tol")
+    if not info["window_converged"]:
+        problems.append(f"window not converged: boundary weight {info['boundary_weight']:.3g}, "
+                        f"window error {info['window_error']:.3g}")
+    if problems:
+        return MethodResult([state], state, False, "inaccurate: " + "; ".join(problems), dict(used))
+    return MethodResult([state], state, True, "ok", dict(used))
+
+
+def _solve_ladder(params: CentralSpinParameters, used: Mapping[str, object]) -> MethodResult:
     t0 = time.perf_counter()
     try:
         res = steady_state(

@@ -31,6 +31,18 @@ Elements are stored block after block, blocks in increasing E (then l), so that 
 contiguous slice, in each block row-major in (p, q) (in the band |p − q| ≤ K with a coherence cutoff); the key (E, l, p, q) is one mixed-radix integer searched
 in sorted keys, −1 outside the basis (transitions out of a truncated basis dropped;
 with the Fock cutoff that is exactly the truncated mode a with a†|F⟩ = 0, trace preserving).
+
+Emitter window (optional, :class:`EmitterWindow`). Only the elements whose ket AND bra emitter labels lie in
+a per-l interval, e, e' ∈ [e_lo(l), e_hi(l)] for l_lo ≤ l ≤ l_hi, are kept (the steady state of N ≫ 1 emitters
+lives on a patch of width ~√N in (l, e)). H, κ a ρ a† and the anticommutators keep (l, e, e') of their source
+(H moves p and e together inside a block; κ lowers p, q and E, keeping e, e'), so only the local jumps leave
+a window, and only they are dropped at its edge. Trace preservation: the trace tᵀx = Σ x(l, E, p, p) is fed only
+by population columns (H from a coherence |p, e⟩⟨p + 1, e − 1| reaches the two populations with its own
+labels, ±i g √(p + 1) c(e), which cancel; jumps keep p ≠ q). So for each population source the rate of the
+dropped jumps is removed from its loss, K/2 + K/2 on the diagonal (:func:`dicke_generator`, square case):
+the column sums over the populations are then exactly 0, and the truncated generator is the rate matrix of
+the jumps inside the window on the populations (a jump that would leave is replaced by staying). The
+coherences keep their full decay (they carry no trace). Without a window the basis is the full one above.
 """
 
 from __future__ import annotations
@@ -45,7 +57,7 @@ from scipy.special import gammaln
 
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
 
-__all__ = ["DickeBasis", "dicke_generator", "log_degeneracy", "local_jump_terms"]
+__all__ = ["DickeBasis", "EmitterWindow", "dicke_generator", "log_degeneracy", "local_jump_terms"]
 
 
 def log_degeneracy(N: int, j: np.ndarray | float) -> np.ndarray:
@@ -95,13 +107,71 @@ def local_jump_terms(N: int, l: int, up: bool) -> list[tuple[int, float, Callabl
 
 
 @dataclass(frozen=True)
+class EmitterWindow:
+    """Emitter labels kept (module docstring): l_lo ≤ l ≤ l_lo + len(e_lo) − 1 and e_lo[i] ≤ e ≤ e_hi[i] for
+    l = l_lo + i (clipped to the multiplet, l ≤ e ≤ N − l, by the basis). Tuples, so that the basis hashes."""
+
+    l_lo: int
+    e_lo: tuple[int, ...]
+    e_hi: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.e_lo) != len(self.e_hi) or len(self.e_lo) == 0 or self.l_lo < 0:
+            raise ValueError("EmitterWindow needs l_lo >= 0 and e_lo, e_hi of one common, non-zero length")
+
+    @property
+    def l_hi(self) -> int:
+        return self.l_lo + len(self.e_lo) - 1
+
+    @classmethod
+    def from_arrays(cls, l_lo: int, e_lo, e_hi) -> EmitterWindow:
+        return cls(int(l_lo), tuple(int(v) for v in e_lo), tuple(int(v) for v in e_hi))
+
+    def bounds(self, N: int) -> tuple[np.ndarray, np.ndarray]:
+        """(lo, hi) of e for every l = 0..⌊N/2⌋, clipped to the multiplet; lo > hi where l is outside."""
+        n_l = N // 2 + 1
+        l = np.arange(n_l)
+        lo, hi = l.copy(), N - l
+        inside = (l >= self.l_lo) & (l <= self.l_hi)
+        idx = np.clip(l - self.l_lo, 0, len(self.e_lo) - 1)
+        lo = np.where(inside, np.maximum(lo, np.asarray(self.e_lo)[idx]), 1)
+        hi = np.where(inside, np.minimum(hi, np.asarray(self.e_hi)[idx]), 0)
+        return lo, hi
+
+    def grown(self, N: int, by: int) -> EmitterWindow:
+        """The window larger by ``by`` layers on every side: row l gets the e-interval of the rows within
+        ``by`` of it, widened by ``by`` (so that it holds every state ``by`` local jumps away, which move l and e
+        together); rows beyond the old ones copy the edge rows."""
+        l_lo, l_hi = max(self.l_lo - by, 0), min(self.l_hi + by, N // 2)
+        old_lo, old_hi = np.asarray(self.e_lo), np.asarray(self.e_hi)
+        e_lo, e_hi = [], []
+        for l in range(l_lo, l_hi + 1):
+            near = np.arange(max(l - by - self.l_lo, 0), min(l + by - self.l_lo, len(old_lo) - 1) + 1)
+            if near.size == 0:  # beyond the old rows by more than ``by`` (cannot happen): the nearest edge row
+                near = np.array([0 if l < self.l_lo else len(old_lo) - 1])
+            e_lo.append(old_lo[near].min() - by)
+            e_hi.append(old_hi[near].max() + by)
+        return EmitterWindow.from_arrays(l_lo, e_lo, e_hi)
+
+
+@dataclass(frozen=True)
 class DickeBasis:
-    """Blocks (l, E) of N emitters and Fock levels 0..fock (module docstring); ``coherence`` K keeps only the
-    elements with |p − q| ≤ K (the blocks become bands; None: no cutoff)."""
+    """Blocks (l, E) of N emitters and Fock levels 0..fock (module docstring), optionally inside an emitter
+    ``window`` (None: every l and e); ``coherence`` K keeps only the elements with |p − q| ≤ K (the blocks
+    become bands; None: no cutoff)."""
 
     N: int
     fock: int
+    window: EmitterWindow | None = None
     coherence: int | None = None
+
+    @cached_property
+    def _e_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per l: the allowed e interval (the multiplet l..N − l, intersected with the window)."""
+        if self.window is None:
+            l = np.arange(self.n_l)
+            return l, self.N - l
+        return self.window.bounds(self.N)
 
     @property
     def n_l(self) -> int:
@@ -114,9 +184,18 @@ class DickeBasis:
     @cached_property
     def blocks(self) -> dict[str, np.ndarray]:
         """Per block: l, E, p_lo, n (photon numbers p_lo..p_lo + n − 1) and start (first storage index)."""
-        E, l = (x.ravel() for x in np.meshgrid(np.arange(self.n_E), np.arange(self.n_l), indexing="ij"))
-        p_lo = np.maximum(0, E - (self.N - l))
-        p_hi = np.minimum(self.fock, E - l)
+        e_lo, e_hi = self._e_bounds
+        if self.window is None:
+            E, l = (x.ravel() for x in np.meshgrid(np.arange(self.n_E), np.arange(self.n_l), indexing="ij"))
+        else:  # only the rows and E of the window (the full lattice has ~N²/2 sites)
+            rows = np.flatnonzero(e_lo <= e_hi)
+            counts = e_hi[rows] - e_lo[rows] + self.fock + 1
+            l = np.repeat(rows, counts)
+            E = np.repeat(e_lo[rows], counts) + np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+            srt = np.lexsort((l, E))
+            E, l = E[srt], l[srt]
+        p_lo = np.maximum(0, E - e_hi[l])
+        p_hi = np.minimum(self.fock, E - e_lo[l])
         n = p_hi - p_lo + 1
         keep = n > 0
         out = {"l": l[keep], "E": E[keep], "p_lo": p_lo[keep], "n": n[keep]}
@@ -170,9 +249,13 @@ class DickeBasis:
     def index(self, l, E, p, q) -> np.ndarray:
         """Storage index of each (l, E, p, q) (arrays broadcast), −1 outside the basis."""
         l, E, p, q = np.broadcast_arrays(*(np.asarray(x, dtype=np.int64) for x in (l, E, p, q)))
+        e_lo, e_hi = self._e_bounds
+        ok_l = (l >= 0) & (l < self.n_l)
+        lc = np.where(ok_l, l, 0)
+        lo, hi = e_lo[lc], e_hi[lc]
         valid = (
-            (l >= 0) & (l < self.n_l) & (p >= 0) & (p <= self.fock) & (q >= 0) & (q <= self.fock)
-            & (E - p >= l) & (E - p <= self.N - l) & (E - q >= l) & (E - q <= self.N - l)
+            ok_l & (p >= 0) & (p <= self.fock) & (q >= 0) & (q <= self.fock)
+            & (E - p >= lo) & (E - p <= hi) & (E - q >= lo) & (E - q <= hi)
         )
         if self.coherence is not None:
             valid &= np.abs(p - q) <= self.coherence
@@ -180,6 +263,26 @@ class DickeBasis:
         key = self._key(np.where(valid, l, 0), np.where(valid, E, 0), np.where(valid, p, 0), np.where(valid, q, 0))
         pos = np.clip(np.searchsorted(keys, key), 0, keys.size - 1)
         return np.where(valid & (keys[pos] == key), pos, -1)
+
+    def boundary(self) -> np.ndarray:
+        """Mask over the elements with a local jump (l → l' ∈ {l − 1, l, l + 1}, e, e' → e ± 1, e' ± 1) that
+        stays in the multiplets but leaves the window (the jumps dropped there); all False without a window."""
+        if self.window is None:
+            return np.zeros(self.dim, dtype=bool)
+        lab = self.labels
+        l, e, e2 = lab["l"], lab["e"], lab["e2"]
+        lo, hi = self._e_bounds
+        out = np.zeros(self.dim, dtype=bool)
+        for dl in (-1, 0, 1):
+            lp = l + dl
+            ok_l = (lp >= 0) & (lp < self.n_l)
+            lc = np.where(ok_l, lp, 0)
+            for de in (-1, 1):
+                a, b = e + de, e2 + de
+                physical = ok_l & (a >= lc) & (a <= self.N - lc) & (b >= lc) & (b <= self.N - lc)
+                inside = (a >= lo[lc]) & (a <= hi[lc]) & (b >= lo[lc]) & (b <= hi[lc])
+                out |= physical & ~inside
+        return out
 
     def populations(self) -> np.ndarray:
         """Indices of the elements with p = q (the probabilities of (j, p, e))."""
@@ -210,7 +313,10 @@ def dicke_generator(
     params: TavisCummingsParameters, source: DickeBasis, target: DickeBasis | None = None
 ) -> sp.csr_matrix:
     """Matrix of dx/dt = L x from ``source`` to rows on ``target`` (default the same; a larger target gives the
-    action of the less truncated generator, used for the residual)."""
+    action of the less truncated generator, used for the residual). Square on a windowed basis: the jumps
+    that leave the window are dropped with their loss on the populations (module docstring), so that
+    tᵀL = 0 exactly; with a larger target nothing is compensated (the rows outside carry the leaks)."""
+    square = target is None or target == source
     target = target or source
     if target.N != source.N or source.N != params.N:
         raise ValueError("source, target and params must have the same N")
@@ -220,12 +326,19 @@ def dicke_generator(
     src = np.arange(source.dim, dtype=np.int64)
     rows, cols, vals = [], [], []
 
-    def add(sel, tl, tE, tp, tq, value):
+    compensate = square and source.window is not None
+    kept_loss = np.zeros(source.dim)  # per population source: the rate of its jumps dropped at the window
+
+    def add(sel, tl, tE, tp, tq, value, jump=False):
         t_idx = target.index(tl, tE, tp, tq)
         inside = t_idx >= 0
+        value = np.broadcast_to(np.asarray(value, dtype=complex), t_idx.shape)
         rows.append(t_idx[inside].astype(np.int32))  # int32: a third less memory while the COO list grows
         cols.append(sel[inside].astype(np.int32))
-        vals.append(np.broadcast_to(np.asarray(value, dtype=complex), t_idx.shape)[inside])
+        vals.append(value[inside])
+        if jump and compensate:
+            out = ~inside & (p[sel] == q[sel])
+            np.add.at(kept_loss, sel[out], value[out].real)
 
     K = lambda pp, ee: params.kappa * pp + params.gamma_down * ee + params.gamma_up * (N - ee)  # noqa: E731
     diag = -1j * (params.omega * (p - q) + params.epsilon * (e - e2)) - 0.5 * (K(p, e) + K(q, e2))
@@ -242,15 +355,17 @@ def dicke_generator(
     for up, rate in ((False, params.gamma_down), (True, params.gamma_up)):
         if rate == 0:
             continue
-        for l0 in range(source.n_l):
-            sel = np.flatnonzero(l == l0)
-            if sel.size == 0:
-                continue
+        by_l = np.argsort(l, kind="stable")
+        bounds = np.searchsorted(l[by_l], np.arange(source.n_l + 1))
+        for l0 in np.flatnonzero(np.diff(bounds)):
+            sel = np.sort(by_l[bounds[l0]:bounds[l0 + 1]])
             for lp, ratio, f in local_jump_terms(N, l0, up):
                 coef = rate * ratio * f(e[sel]) * f(e2[sel])
                 nz = coef != 0
                 s2 = sel[nz]
-                add(s2, np.full(s2.size, lp), E[s2] + (1 if up else -1), p[s2], q[s2], coef[nz])
+                add(s2, np.full(s2.size, lp), E[s2] + (1 if up else -1), p[s2], q[s2], coef[nz], jump=True)
+    if compensate:
+        add(src, l, E, p, q, kept_loss)
     L = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                       shape=(target.dim, source.dim))
     return L.tocsr()

@@ -1,0 +1,379 @@
+"""Exact central-spin steady state on the emitters' Dicke basis: Tavis–Cummings with Fock cutoff F = 1.
+
+Mapping. The central spin's master equation (:mod:`cumex.models.central_spin`, D[x]ρ = xρx† − {x†x, ρ}/2)
+
+    dρ/dt = −i[H, ρ] + κ D[σ0^-]ρ + Σ_n (Γ↑ D[σn^+] + Γ↓ D[σn^-])ρ,
+    H = (ω/2)σ0^z + Σ_n [(ε/2)σn^z + g(σ0^+σn^- + σ0^-σn^+)],
+
+is the Tavis–Cummings equation of :mod:`cumex.exact.tavis_cummings.parameters` (H_TC = ωa†a + εJ_z +
+g(a†J^- + aJ^+), κ D[a], the same local Γ↑, Γ↓) with the mode truncated to {|0⟩, |1⟩}: there a = |0⟩⟨1| = σ0^-
+(|1⟩ = central spin up), a† = σ0^+, a†a = |1⟩⟨1| = (σ0^z + 1)/2, so ωa†a = (ω/2)σ0^z + ω/2 (a constant, which
+drops out of the commutator), εJ_z = Σ_n (ε/2)σn^z and g(a†J^- + aJ^+) = g Σ_n (σ0^+σn^- + σ0^-σn^+). The
+Fock truncation of :mod:`.tavis_cummings.dicke` (a†|F⟩ = 0 dropped) is exactly this two-level algebra and is
+trace preserving, so :class:`~cumex.exact.tavis_cummings.dicke.DickeBasis` (N, 1) spans the central spin's
+U(1) sector; nothing is approximated by the mapping.
+
+Window. The steady state lives on a patch of width ~√N of the (l, e) plane (l = N/2 − j, e = J_z + N/2), so we
+solve on an :class:`~cumex.exact.tavis_cummings.dicke.EmitterWindow`, whose truncated generator is trace
+preserving (jumps leaving it are replaced by staying, :mod:`.tavis_cummings.dicke`). First window: the
+mean-field satellite inversion z (closed form at resonance, else 2r − 1) gives e ≈ N(1 + z)/2 and
+l ≈ N(1 − |z|)/2, ± ``start_sigmas`` binomial widths √(N(1 − z²))/2 (at least 8 layers; 9 widths, 14 where
+mean field lases). After each solve every
+edge whose population weight (summed along the edge) exceeds ``boundary_tol`` moves out by the layers the
+log-slope of the weight over the last 4 layers says are needed to fall to boundary_tol/10 (at least 3, at most
+the width; slope unusable: the width/2). Once the boundary weight is ≤ boundary_tol the window is grown by
+``check_layers`` on every side and solved again: the change of the observables between these two windows is
+the reported window error ("window_error"); the solve is ``converged`` when it is ≤ ``window_tol`` (1e-12).
+
+Linear solve. L x = 0, tᵀx = 1 (t: 1 on the populations) with the equation of the most probable population
+replaced by the trace (tᵀL = 0, so that row is the negative sum of the other population rows: nothing is
+lost), sparse LU (SuperLU, complex) in the geometric nested-dissection order of the (l, E) lattice
+(:mod:`.ordering`; every term moves l and E by at most 1) with threshold pivoting in symmetric mode, then
+iterative refinement with the same factors (at most ``refine`` steps, while the residual halves). Why not the
+GMRES of :mod:`.tavis_cummings.dicke_solve`: measured below, the direct solve is faster at every size tried and
+needs no convergence criterion. Residual: ‖L x‖_∞ with L the generator of the window grown by one layer
+("residual_grown", its rows outside carry the leaks), and of the window itself ("residual").
+
+Measured (2 cores, load ~2–4, fixed_kappa_over_N r = 0.95 at N = 500): see :mod:`benchmarks.exact_scaling`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from cumex.exact.ordering import grid_nested_dissection
+from cumex.exact.tavis_cummings.dicke import DickeBasis, EmitterWindow, dicke_generator
+from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
+from cumex.exact.threads import blas_threads
+from cumex.models.central_spin import CentralSpinParameters, mean_field_population
+
+__all__ = [
+    "CentralDickeResult",
+    "exactly_trace_preserving",
+    "as_tavis_cummings",
+    "initial_window",
+    "solve_window",
+    "steady_state_central_dicke",
+]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class CentralDickeResult:
+    """Trace-1 x on ``basis`` (a :class:`DickeBasis` with fock = 1) and diagnostics."""
+
+    x: np.ndarray
+    basis: DickeBasis
+    residual: float  # ‖L x‖_∞ of the generator of the window grown by one layer
+    trace_error: float  # |tᵀx − 1| of the raw solution
+    info: dict[str, float] = field(default_factory=dict)
+
+
+def as_tavis_cummings(params: CentralSpinParameters) -> TavisCummingsParameters:
+    """The Tavis–Cummings parameters whose F = 1 truncation is this central spin (module docstring)."""
+    return TavisCummingsParameters(N=params.N, omega=params.omega, epsilon=params.epsilon, g=params.g,
+                                   kappa=params.kappa, gamma_up=params.gamma_up, gamma_down=params.gamma_down)
+
+
+def _mean_field_inversion(params: CentralSpinParameters) -> float:
+    """Satellite ⟨σn^z⟩ of mean field: κ(1 + z0)/N = Γ_Δ − Γ_T zn on the lasing branch (resonance), else 2r − 1."""
+    z = 2.0 * params.pump_ratio - 1.0
+    if params.omega == params.epsilon:
+        p0 = float(mean_field_population(params.pump_ratio, params.g, params.kappa, params.N, params.gamma_T))
+        z = (params.gamma_delta - params.kappa * 2.0 * p0 / params.N) / params.gamma_T
+    return float(np.clip(z, -1.0, 1.0))
+
+
+def initial_window(params: CentralSpinParameters, start_sigmas: float | None = None) -> EmitterWindow:
+    """The first window (module docstring); ``start_sigmas`` default: 9 binomial widths, 14 where mean field
+    lases (the lasing state's (l, e) distribution is wider than the binomial: at N = 10,000, r = 0.95, fixed
+    κ/N, weight 1e-14 reaches 13 widths from the centre in l)."""
+    N = params.N
+    z = _mean_field_inversion(params)
+    if start_sigmas is None:
+        lasing = params.omega == params.epsilon and float(
+            mean_field_population(params.pump_ratio, params.g, params.kappa, params.N, params.gamma_T)) > 0
+        start_sigmas = 14.0 if lasing else 9.0
+    half = max(8, int(np.ceil(start_sigmas * 0.5 * np.sqrt(N * max(1.0 - z * z, 4.0 / N)))))
+    e_c, l_c = 0.5 * N * (1 + z), 0.5 * N * (1 - abs(z))
+    l_lo, l_hi = max(int(l_c) - half, 0), min(int(np.ceil(l_c)) + half, N // 2)
+    n = l_hi - l_lo + 1
+    return EmitterWindow.from_arrays(l_lo, np.full(n, int(e_c) - half), np.full(n, int(np.ceil(e_c)) + half))
+
+
+def exactly_trace_preserving(L: sp.csr_matrix, basis: DickeBasis) -> sp.csr_matrix:
+    """L with each population column's diagonal set to minus the sum of its other population-row entries.
+
+    Why: tᵀL = 0 holds only to rounding (the jump rates are sums of Clebsch–Gordan products, ~1e-14 of the
+    largest rate), and then L has no exact null vector: which equation the trace replaces changed the
+    observables by 1.5e-11 at N = 1000, r = 0.95. With the loss defined as the sum of the jump rates (what it
+    is), the dropped equation is the negative sum of the others to the last bit and the anchor drops out.
+    """
+    L = L.tocsc(copy=True)
+    is_pop = np.zeros(basis.dim, dtype=bool)
+    is_pop[basis.populations()] = True
+    col = np.repeat(np.arange(basis.dim), np.diff(L.indptr))
+    on_pop = is_pop[L.indices] & is_pop[col]
+    offdiag = on_pop & (L.indices != col)
+    rate_sum = np.bincount(col[offdiag], weights=L.data[offdiag].real, minlength=basis.dim)
+    diag = on_pop & (L.indices == col)
+    L.data[diag] = -rate_sum[col[diag]] + 1j * L.data[diag].imag
+    return L.tocsr()
+
+
+def _real_form(L: sp.csr_matrix, basis: DickeBasis) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    """Real form of L on Hermitian x: unknowns r = (populations, Re x01, Im x01) with x01 = x(l, E, 0, 1) and
+    x10 = conj x01; rows Re of the population equations and Re, Im of the x01 equations (the x10 ones are their
+    conjugates). Returns (R, T, kind): x = T r (complex), kind 0/1/2 per real unknown (population, Re, Im).
+
+    At ω = ε the Re x01 unknowns are dropped when they are decoupled (the two off-diagonal blocks of R exactly
+    zero; then Re x01 = 0 in the unique steady state): the coupling carries a factor i, so it links the
+    populations to Im x01 only, and Re x01 to Im x01 only through the detuning.
+    """
+    lab = basis.labels
+    pops = basis.populations()
+    c01 = np.flatnonzero((lab["p"] == 0) & (lab["q"] == 1))
+    c10 = basis.index(lab["l"][c01], lab["E"][c01], 1, 0)
+    n_p, n_c = pops.size, c01.size
+    rows = np.r_[pops, c01, c10, c01, c10]
+    cols = np.r_[np.arange(n_p), n_p + np.arange(n_c), n_p + np.arange(n_c), n_p + n_c + np.arange(n_c),
+                 n_p + n_c + np.arange(n_c)]
+    vals = np.r_[np.ones(n_p + 2 * n_c), 1j * np.ones(n_c), -1j * np.ones(n_c)].astype(complex)
+    T = sp.csr_matrix((vals, (rows, cols)), shape=(basis.dim, n_p + 2 * n_c))
+    M = (L @ T).tocsr()
+    R = sp.vstack([M[pops].real, M[c01].real, M[c01].imag]).tocsr()
+    kind = np.r_[np.zeros(n_p, dtype=int), np.ones(n_c, dtype=int), np.full(n_c, 2)]
+    re = kind == 1
+    coupled = abs(R[re][:, ~re]).sum() + abs(R[~re][:, re]).sum()
+    if coupled == 0:
+        R = R[~re][:, ~re].tocsr()
+        T = T[:, np.flatnonzero(~re)].tocsr()
+        kind = kind[~re]
+    return R, T, kind
+
+
+def solve_window(
+    params: CentralSpinParameters, basis: DickeBasis, *, refine: int = 5, anchor: int | None = None,
+    threads: int | None = 1,
+) -> tuple[np.ndarray, dict[str, float]]:
+    """Steady state of the (windowed) generator on ``basis`` by sparse LU (module docstring): (trace-1 x, info).
+
+    ``anchor``: storage index of the population whose equation is replaced by the trace (default: the
+    population nearest the window's centre without a central excitation).
+    """
+    t0 = time.perf_counter()
+    L = exactly_trace_preserving(dicke_generator(as_tavis_cummings(params), basis), basis)
+    R, T, kind = _real_form(L, basis)
+    pops = basis.populations()
+    lab = basis.labels
+    if anchor is None:
+        el, ll = lab["e"][pops], lab["l"][pops]
+        centre = np.array([0.5 * (ll.min() + ll.max()), 0.5 * (el.min() + el.max())])
+        anchor = int(pops[np.argmin(np.abs(ll - centre[0]) + np.abs(el - centre[1]) + 1e3 * lab["p"][pops])])
+    a = int(np.searchsorted(pops, anchor))  # the anchor's real unknown (populations come first, in order)
+    n = R.shape[0]
+    # lattice coordinates (l, E) of each real unknown: the element its column of T writes to
+    Tc = T.tocsc()
+    elem = Tc.indices[Tc.indptr[:-1]]
+    order = grid_nested_dissection(np.vstack([lab["l"][elem], lab["E"][elem]]), 1, 64, a)
+    pos = np.empty(n, dtype=np.int64)
+    pos[order] = np.arange(n)
+    Rc = R.tocoo()
+    keep = Rc.row != a
+    t_idx = np.arange(pops.size)
+    rows = np.concatenate([pos[Rc.row[keep]], np.full(t_idx.size, pos[a])])
+    cols = np.concatenate([pos[Rc.col[keep]], pos[t_idx]])
+    vals = np.concatenate([Rc.data[keep], np.ones(t_idx.size)])
+    A = sp.csc_matrix((vals, (rows, cols)), shape=(n, n))
+    rhs = np.zeros(n)
+    rhs[pos[a]] = 1.0
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with blas_threads(threads):
+        lu = spla.splu(A, permc_spec="NATURAL", diag_pivot_thresh=1e-2, options={"SymmetricMode": True})
+        factor = time.perf_counter() - t0
+        # refinement with the residual in extended precision (80-bit, cheap next to the factorisation)
+        A_ext = A.astype(np.longdouble)
+        rhs_ext = rhs.astype(np.longdouble)
+        y = lu.solve(rhs).astype(np.longdouble)
+        res = float(np.abs(rhs_ext - A_ext @ y).max())
+        steps = 0
+        last = float("inf")
+        for _ in range(refine):
+            d = lu.solve((rhs_ext - A_ext @ y).astype(float))
+            y = y + d
+            steps += 1
+            res = float(np.abs(rhs_ext - A_ext @ y).max())
+            size = float(np.abs(d).max())
+            # stop at the double-precision floor of the correction or when it no longer falls tenfold
+            if not size > 1e-15 * float(np.abs(y).max()) or not size < 0.1 * last:
+                break
+            last = size
+    r = np.empty(n, dtype=np.longdouble)
+    r[order] = y
+    tr = float(r[t_idx].sum())
+    r = r / r[t_idx].sum()
+    x = T @ r.astype(float)
+    L_ext = L.astype(np.clongdouble)
+    T_ext = T.astype(np.clongdouble)
+    info = {
+        "unknowns": float(n),
+        "complex_elements": float(basis.dim),
+        "nnz": float(A.nnz),
+        "factor_nnz": float(lu.nnz),
+        "build_seconds": build,
+        "factor_seconds": factor,
+        "solve_seconds": time.perf_counter() - t0,
+        "refine_steps": float(steps),
+        "linear_residual": res,
+        "trace_error": abs(tr - 1.0),
+        "residual": float(np.abs(L_ext @ (T_ext @ r.astype(np.clongdouble))).max()),
+        "real_coherence_dropped": float(np.count_nonzero(kind == 1) == 0),
+    }
+    return x, info
+
+
+def _edge_weights(basis: DickeBasis, x: np.ndarray) -> dict[str, np.ndarray]:
+    """Population weight per layer counted from each edge: "l_lo"[d] (rows l_lo + d), "l_hi"[d], and per row
+    l: "e_lo"[i, d] (e = e_lo + d), "e_hi"[i, d]; d = 0..3. Edges on the multiplet's own border weigh 0."""
+    N, w = basis.N, basis.window
+    lab = basis.labels
+    pops = basis.populations()
+    P = np.abs(x[pops].real)
+    l, e = lab["l"][pops], lab["e"][pops]
+    n_rows = len(w.e_lo)
+    per_row = np.bincount(l - w.l_lo, weights=P, minlength=n_rows)
+    lo, hi = basis._e_bounds
+    out = {"l_lo": np.zeros(4), "l_hi": np.zeros(4), "e_lo": np.zeros((n_rows, 4)), "e_hi": np.zeros((n_rows, 4))}
+    for d in range(min(4, n_rows)):
+        if w.l_lo > 0:
+            out["l_lo"][d] = per_row[d]
+        if w.l_hi < N // 2:
+            out["l_hi"][d] = per_row[n_rows - 1 - d]
+    i = l - w.l_lo
+    for d in range(4):
+        sel = (e == lo[l] + d) & (lo[l] > l)
+        np.add.at(out["e_lo"][:, d], i[sel], P[sel])
+        sel = (e == hi[l] - d) & (hi[l] < N - l)
+        np.add.at(out["e_hi"][:, d], i[sel], P[sel])
+    return out
+
+
+def _layers_needed(weights: np.ndarray, tol: float, width: int) -> int:
+    """Layers to add at an edge whose last four layers weigh ``weights`` (edge first), 0 if already ≤ tol."""
+    if not weights[0] > tol:
+        return 0
+    if weights[3] > weights[0] > 0:
+        slope = (np.log(weights[3]) - np.log(weights[0])) / 3.0  # decay per layer towards the edge
+        return int(min(max(np.ceil(np.log(weights[0] / (0.1 * tol)) / slope), 3), max(width, 3)))
+    return max(width // 2, 3)
+
+
+def grow_window(basis: DickeBasis, x: np.ndarray, tol: float) -> tuple[EmitterWindow | None, float]:
+    """(next window, boundary weight): each edge heavier than ``tol`` moved out (module docstring); None when
+    no edge is."""
+    N, w = basis.N, basis.window
+    W = _edge_weights(basis, x)
+    boundary = float(np.abs(x[basis.populations()][basis.boundary()[basis.populations()]]).sum())
+    lo, hi = basis._e_bounds
+    rows = np.arange(w.l_lo, w.l_hi + 1)
+    e_lo, e_hi = lo[rows].copy(), hi[rows].copy()
+    width_e = int(max((hi[rows] - lo[rows]).max(), 1))
+    width_l = len(rows)
+    grow_lo = np.array([_layers_needed(W["e_lo"][i], tol, width_e) for i in range(len(rows))])
+    grow_hi = np.array([_layers_needed(W["e_hi"][i], tol, width_e) for i in range(len(rows))])
+    dl_lo = _layers_needed(W["l_lo"], tol, width_l)
+    dl_hi = _layers_needed(W["l_hi"], tol, width_l)
+    if not (grow_lo.any() or grow_hi.any() or dl_lo or dl_hi):
+        return None, boundary
+    # a row's e-interval also widens where a neighbour's does (the weight spreads along l as well)
+    e_lo = e_lo - np.maximum.reduce([grow_lo, np.r_[grow_lo[1:], 0], np.r_[0, grow_lo[:-1]]])
+    e_hi = e_hi + np.maximum.reduce([grow_hi, np.r_[grow_hi[1:], 0], np.r_[0, grow_hi[:-1]]])
+    l_lo, l_hi = max(w.l_lo - dl_lo, 0), min(w.l_hi + dl_hi, N // 2)
+    idx = np.clip(np.arange(l_lo, l_hi + 1) - w.l_lo, 0, len(rows) - 1)
+    return EmitterWindow.from_arrays(l_lo, e_lo[idx], e_hi[idx]), boundary
+
+
+def _observable_vector(x: np.ndarray, basis: DickeBasis) -> dict[str, float]:
+    from cumex.exact.central_dicke_observables import central_dicke_observables
+
+    return central_dicke_observables(x, basis)
+
+
+def steady_state_central_dicke(
+    params: CentralSpinParameters,
+    *,
+    boundary_tol: float = 1e-14,
+    window_tol: float = 1e-12,
+    check_layers: int | None = None,
+    max_windows: int = 8,
+    start_sigmas: float | None = None,
+    window: EmitterWindow | None = None,
+    refine: int = 5,
+    threads: int | None = 1,
+) -> CentralDickeResult:
+    """Steady state with the adaptive window (module docstring). ``window``: start there instead of the
+    mean-field estimate. info: "windows" solved, "boundary_weight" (final window), "window_error" (change of
+    the observables against the window grown by ``check_layers``, default max(3, ⌈√N/4⌉)), "window_converged"
+    (boundary weight ≤ boundary_tol and window error ≤ window_tol), timings, sizes and residuals."""
+    N = params.N
+    check = check_layers if check_layers is not None else max(3, int(np.ceil(np.sqrt(N) / 4)))
+    win = window or initial_window(params, start_sigmas)
+    totals = {"build_seconds": 0.0, "factor_seconds": 0.0, "solve_seconds": 0.0}
+    history: list[tuple[DickeBasis, np.ndarray, dict[str, float]]] = []
+    anchor_label = None
+    fitted = False  # the previous window's boundary weight was ≤ boundary_tol
+    checked = False  # two successive fitting windows (the second grown from the first) were solved
+    for _ in range(max_windows):
+        basis = DickeBasis(N, 1, win)
+        anchor = None
+        if anchor_label is not None:  # the most probable population of the previous window
+            idx = int(basis.index(*anchor_label)[()])
+            anchor = idx if idx >= 0 else None
+        x, info = solve_window(params, basis, refine=refine, anchor=anchor, threads=threads)
+        for k in totals:
+            totals[k] += info[k]
+        history.append((basis, x, info))
+        pops = basis.populations()
+        a = int(pops[np.argmax(x[pops].real)])
+        anchor_label = tuple(int(basis.labels[k][a]) for k in ("l", "E", "p", "q"))
+        nxt, boundary = grow_window(basis, x, boundary_tol)
+        _log.info("central dicke N=%d: window l %d..%d, %d unknowns, boundary weight %.2g, %.2f s", N,
+                  win.l_lo, win.l_hi, basis.dim, boundary, info["solve_seconds"] + info["build_seconds"])
+        if nxt is not None:
+            win, fitted = nxt, False
+            continue
+        if fitted:
+            checked = True
+            break
+        win, fitted = win.grown(N, check), True
+    basis, x, info = history[-1]
+    obs = _observable_vector(x, basis)
+    if checked:
+        prev = _observable_vector(history[-2][1], history[-2][0])
+        change = max(abs(obs[k] - prev[k]) for k in obs if np.isfinite(obs[k]))
+    else:
+        change = float("inf")
+    _, boundary = grow_window(basis, x, boundary_tol)
+    grown = DickeBasis(N, 1, basis.window.grown(N, 1))
+    residual = float(np.abs(dicke_generator(as_tavis_cummings(params), basis, grown) @ x).max())
+    info = {
+        **info,
+        **totals,
+        "windows": float(len(history)),
+        "boundary_weight": boundary,
+        "window_error": change,
+        "window_converged": float(checked and boundary <= boundary_tol and change <= window_tol),
+        "residual_grown": residual,
+        "l_lo": float(basis.window.l_lo),
+        "l_hi": float(basis.window.l_hi),
+        "dimension": float(basis.dim),
+    }
+    return CentralDickeResult(x=x, basis=basis, residual=residual, trace_error=info["trace_error"], info=info)
