@@ -34,7 +34,7 @@ import logging
 
 import numpy as np
 
-from cumex.exact.tavis_cummings.dicke import DickeBasis, _exchange, dicke_generator
+from cumex.exact.tavis_cummings.dicke import DickeBasis, EmitterWindow, _exchange, dicke_generator
 from cumex.exact.tavis_cummings.dicke_solve import solve_dicke
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
 from cumex.exact.tavis_cummings.steady import CHECKED, TCSteadyResult
@@ -92,8 +92,31 @@ def coherence_profile(x: np.ndarray, basis: DickeBasis) -> np.ndarray:
 
 def _ext(basis: DickeBasis) -> DickeBasis:
     """One more Fock level and coherence: every term of the untruncated generator moves p, q by at most one."""
-    K = basis.coherence
-    return DickeBasis(basis.N, basis.fock + 1, coherence=None if K is None else K + 1)
+    K, W = basis.coherence, basis.window
+    return DickeBasis(basis.N, basis.fock + 1, None if W is None else W.grown(basis.N, 1),
+                      coherence=None if K is None else K + 1)
+
+
+def population_window(x: np.ndarray, basis: DickeBasis, tol: float, margin: int) -> EmitterWindow | None:
+    """The emitter window (per l an e-interval) of the (l, e) with Σ_p P(l, e, p) > tol, grown by ``margin``
+    layers on every side (:meth:`EmitterWindow.grown`); None when that is every (l, e)."""
+    N = basis.N
+    lab, pops = basis.labels, basis.populations()
+    P = np.zeros((N // 2 + 1, N + 1))
+    np.add.at(P, (lab["l"][pops], lab["e"][pops]), np.abs(x[pops].real))
+    rows = np.flatnonzero((P > tol).any(axis=1))
+    if rows.size == 0:
+        return None
+    rows = np.arange(rows.min(), rows.max() + 1)
+    e_lo, e_hi = [], []
+    for l in rows:
+        e = np.flatnonzero(P[l] > tol)
+        e_lo.append(e.min() if e.size else N // 2)
+        e_hi.append(e.max() if e.size else N // 2)
+    win = EmitterWindow.from_arrays(int(rows[0]), e_lo, e_hi).grown(N, margin)
+    lo, hi = win.bounds(N)
+    l = np.arange(N // 2 + 1)
+    return None if np.all(lo <= l) and np.all(hi >= N - l) else win
 
 
 def _diagnostics(params: TavisCummingsParameters, basis: DickeBasis, x: np.ndarray) -> dict[str, float]:
@@ -132,8 +155,8 @@ def _restricted_generator(res, basis: DickeBasis):
     return res.operators[0][idx][:, idx].tocsr()
 
 
-def _solve(params, F, K, x_prev, prev_basis, opts, keep=False, reuse=None, diagnose=True):
-    basis = DickeBasis(params.N, F, coherence=None if K is None or K >= min(F, params.N) else K)  # blocks ≤ min(F, N) + 1 wide
+def _solve(params, F, K, x_prev, prev_basis, opts, keep=False, reuse=None, diagnose=True, window=None):
+    basis = DickeBasis(params.N, F, window, coherence=None if K is None or K >= min(F, params.N) else K)  # blocks ≤ min(F, N) + 1 wide
     x0 = None if x_prev is None else embed(x_prev, prev_basis, basis)
     generator = None
     if reuse is not None and reuse.basis != basis:
@@ -204,6 +227,9 @@ def steady_state_dicke(
     coherence_max: int | None = None,
     rtol: float = 1e-12,
     probe_rtol: float = 1e-8,
+    window_tol: float = 1e-16,
+    window_margin: int = 2,
+    window_check: float = 1e3,
     restart: int = 30,
     maxiter: int = 5000,
     threads: int | None = 1,
@@ -211,6 +237,10 @@ def steady_state_dicke(
     """Steady state with the adaptive Fock and coherence cutoffs (module docstring); ``w`` is x on the Dicke basis.
 
     ``coherence_max`` caps K (None: no cap; K ≥ F is the uncut basis, reported coherence_cutoff −1).
+    ``window_tol`` > 0: after the first (unwindowed) probe, the emitter window of the (l, e) whose population
+    (summed over p) exceeds it, grown by ``window_margin`` layers; its error is the change of the observables
+    against the window at ``window_check`` × window_tol ("window_error"; 0 without a window, NaN when that
+    window is not smaller, i.e. not measured).
     ``probe_rtol``: GMRES tolerance of the solves that choose the cutoffs; the accepted basis is then solved
     to ``rtol`` from there (and its cutoffs checked again), the error solves to ``rtol``.
     info as :func:`cumex.exact.tavis_cummings.steady.steady_state`: "coherence_error" (change of the checked
@@ -231,13 +261,16 @@ def steady_state_dicke(
 
     kept = None  # the probe solve's operators, reused when it is polished on the same basis
 
-    def run(F, K, x_prev, prev_basis, probe=False, error=False):
+    W: EmitterWindow | None = None  # the emitter window, from the first probe's populations
+
+    def run(F, K, x_prev, prev_basis, probe=False, error=False, window="current"):
         # probe: choose the cutoffs (loose rtol, operators kept); polish: reuse them; error: restrict them
         nonlocal kept
         if probe:
             kept = None  # free the last basis's operators before building the next
         out = _solve(params, F, K, x_prev, prev_basis, {**opts, "rtol": max(rtol, probe_rtol)} if probe else opts,
-                     keep=not error, reuse=None if probe else kept, diagnose=not error)
+                     keep=not error, reuse=None if probe else kept, diagnose=not error,
+                     window=W if window == "current" else window)
         if not error:
             kept = out[3]
         totals["seconds"] += out[2]["build_seconds"] + out[2]["solve_seconds"]
@@ -254,6 +287,8 @@ def steady_state_dicke(
             polished = False
         else:
             basis, x, info = run(F, K, x, basis, probe=True)
+            if totals["attempts"] == 1 and window_tol > 0:
+                W = population_window(x, basis, window_tol, window_margin)
         fock_ok = info["fock_top_weight"] <= fock_tol
         cut = basis.coherence is not None
         coherence_ok = not cut or info["coherence_leak"] <= coherence_leak_tol or basis.coherence >= K_cap
@@ -293,6 +328,17 @@ def steady_state_dicke(
             obs = dicke_observables(x, basis)
     lb, lx, _ = run(F - fock_step, basis.coherence, x, basis, error=True)
     lower = dicke_observables(lx, lb)
+    window_error, window_error_n = 0.0, 0.0
+    if basis.window is not None:  # against the window of the (l, e) above window_check × window_tol (smaller)
+        coarse = population_window(x, basis, window_check * window_tol, window_margin)
+        if coarse is None or coarse == basis.window:  # no smaller window to compare with: not measured
+            window_error, window_error_n = float("nan"), float("nan")
+        else:
+            kept = None  # a smaller window compensates other jumps: its generator is not a restriction
+            lb, lx, _ = run(F, basis.coherence, x, basis, error=True, window=coarse)
+            low = dicke_observables(lx, lb)
+            window_error = _change(obs, low)
+            window_error_n = abs(obs["photon_number_per_N"] - low["photon_number_per_N"])
     residual = info.pop("residual")
     info.update(
         {
@@ -304,6 +350,9 @@ def steady_state_dicke(
             "coherence_error_photon_number_per_N": coherence_error_n,
             "fock_error": _change(obs, lower),
             "fock_error_photon_number_per_N": abs(obs["photon_number_per_N"] - lower["photon_number_per_N"]),
+            "window_error": window_error,
+            "window_error_photon_number_per_N": window_error_n,
+            "window_unknowns_fraction": basis.dim / DickeBasis(N, F, coherence=basis.coherence).dim,
             "attempts": float(totals["attempts"]),
             "iterations": totals["iterations"],
             "converged_solve": totals["converged"],  # 1 when every GMRES solve reached rtol

@@ -19,6 +19,10 @@ Settings read (all optional; keys of other methods are ignored, an unknown ``exa
     exact_coherence_max    largest C (or K) tried (default null: no cap, i.e. no truncation at the end)
     exact_coherence_leak_tol  "dicke": K grows until the untruncated generator's rate into |p − q| = K + 1 is
                            below (default 1e-10)
+    exact_window_tol       "dicke": the emitter window holds the (l, e) whose population exceeds this (after the first
+                           probe solve, 2 layers of margin; default 1e-16; 0: no window)
+    exact_window_error_tol "dicke": converged only if the window error (change against the window at 1e3 × that
+                           tolerance) is below (default 1e-10)
     (exact_coherence_start and exact_refine apply to "sector_lu" only)
     exact_coherence_start  first coherence cutoff C (default 4)
     exact_refine           iterative-refinement steps with the LU factors (default 3)
@@ -59,6 +63,8 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "exact_coherence_step": 2,
     "exact_coherence_max": None,
     "exact_coherence_leak_tol": 1e-10,
+    "exact_window_tol": 1e-16,
+    "exact_window_error_tol": 1e-10,
     "exact_refine": 3,
     "exact_residual_tol": 1e-9,
     "exact_blas_threads": 1,
@@ -92,8 +98,11 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
     _int("exact_restart", out["exact_restart"], 2)
     _int("exact_maxiter", out["exact_maxiter"], 1)
     for key in ("exact_fock_tol", "exact_coherence_tol", "exact_residual_tol", "exact_rtol", "exact_fock_error_tol",
-                "exact_coherence_leak_tol"):
+                "exact_coherence_leak_tol", "exact_window_error_tol"):
         _positive(key, out[key])
+    value = out["exact_window_tol"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise CumexInputError("exact_window_tol", value, "a number in [0, 1)")
     _int("exact_fock_start", out["exact_fock_start"], 2, optional=True)
     _int("exact_fock_step", out["exact_fock_step"], 1)
     _int("exact_coherence_start", out["exact_coherence_start"], 1)
@@ -149,6 +158,7 @@ def solve_exact(params: TavisCummingsParameters, settings: Mapping[str, object] 
                 coherence_leak_tol=float(used["exact_coherence_leak_tol"]),  # type: ignore[arg-type]
                 coherence_step=int(used["exact_coherence_step"]),  # type: ignore[call-overload]
                 coherence_max=used["exact_coherence_max"],  # type: ignore[arg-type]
+                window_tol=float(used["exact_window_tol"]),  # type: ignore[arg-type]
                 rtol=float(used["exact_rtol"]),  # type: ignore[arg-type]
                 restart=int(used["exact_restart"]),  # type: ignore[call-overload]
                 maxiter=int(used["exact_maxiter"]),  # type: ignore[call-overload]
@@ -179,6 +189,8 @@ def solve_exact(params: TavisCummingsParameters, settings: Mapping[str, object] 
         problems.append(f"Fock top-level weight {state.info['fock_top_weight']:.3g} above exact_fock_tol")
     if used["exact_method"] == "dicke" and not state.info["fock_error"] <= float(used["exact_fock_error_tol"]):  # type: ignore[arg-type]
         problems.append(f"Fock truncation error {state.info['fock_error']:.3g} above exact_fock_error_tol")
+    if used["exact_method"] == "dicke" and not state.info["window_error"] <= float(used["exact_window_error_tol"]):  # type: ignore[arg-type]
+        problems.append(f"emitter window error {state.info['window_error']:.3g} above exact_window_error_tol")
     if not state.info["coherence_error"] <= float(used["exact_coherence_tol"]):  # type: ignore[arg-type]
         problems.append(f"coherence truncation error {state.info['coherence_error']:.3g} above exact_coherence_tol")
     if problems:
