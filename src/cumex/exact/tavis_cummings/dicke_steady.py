@@ -1,11 +1,15 @@
-"""Steady state on the Dicke basis (:mod:`.dicke`, :mod:`.dicke_solve`) with adaptive Fock and coherence cutoffs.
+"""Steady state on the Dicke basis (:mod:`.dicke`, :mod:`.dicke_solve`) with adaptive Fock, coherence and window cutoffs.
 
 The basis is the U(1) sector of the permutation-symmetric operators (every j, every emitter coherence
-|j, e⟩⟨j, e'|, photon coherences |p⟩⟨q| with p, q ≤ F) cut in two ways, both chosen adaptively and both
-with their errors measured by a second solve:
+|j, e⟩⟨j, e'|, photon coherences |p⟩⟨q| with p, q ≤ F) cut in three ways, each chosen adaptively and each
+with its error measured by a second solve:
 
-* Fock, as in :mod:`.steady`: P(p = F) ≤ ``fock_tol`` (F raised by extrapolating the log-slope of P(p)); the
-  Fock error of the observables is their change between F and F − ``fock_step``.
+* Fock, as in :mod:`.steady`: P(p = F) ≤ ``fock_tol`` (F from a parabola fitted to ln P(p), see
+  :func:`_raise_fock`); the Fock error of the observables is their change between F and F − ``fock_step``.
+* Emitter window (:class:`.dicke.EmitterWindow`): after the first, unwindowed probe solve, the (l, e) whose
+  population Σ_p P(l, e, p) exceeds ``window_tol`` (1e-16), grown by 2 layers; the window error is the change
+  against the window at 1e3 × window_tol. At Fig. 3b parameters every (l, e) carries more than 1e-16 up to
+  N = 60 (measured), so the window is the whole basis there; it only acts at larger N.
 * Coherence: only the elements with |p − q| ≤ K (in a block (l, E), e − e' = q − p, so this bounds the photon
   and the emitter coherence at once). Their size falls geometrically with |p − q| (max |x| over |p − q| = k,
   Fig. 3b parameters: N = 30: 1e-3 at k = 8, 6e-7 at 16; N = 60: 2e-6 at 16, 1e-8 at 24), and the
@@ -20,8 +24,12 @@ with their errors measured by a second solve:
   coherence_cutoff −1, coherence_error 0). At the default tolerances the cut removes few elements at N ≤ 60
   (the leak criterion asks for an edge ~1e-12, K ≈ 0.7 F): measured in benchmarks/exact_tavis_cummings.py.
 
-Each solve after the first starts from the previous solution (embedded in, or restricted to, the new basis);
-the two error solves start from the restriction of the accepted state, which is already close.
+Order of the solves. The first probe solve (GMRES to ``probe_rtol`` = 1e-8) chooses the cutoffs, the next
+ones (to ``rtol``) start from the previous solution embedded in the new basis and check them; if the loose
+first probe is accepted as it is, it is solved again to ``rtol`` reusing its generator and LU factors (and
+its cutoffs checked again). The error solves at F − 2 and K − 2 start from the
+restriction of the accepted state and use the restriction of its generator (a smaller Fock or coherence
+cutoff drops exactly the transitions out of it, so that is its generator); they take a few iterations.
 
 Observables on x (ρ = Σ x |p, e⟩⟨q, e'| ⊗ 1_{d_j}/d_j, Tr over the multiplicity gives x itself):
 P(j, p, e) = x(l, E, p, p); ⟨a†σn^-⟩ = ⟨a†J^-⟩/N = Σ x(l, E, p, p + 1) √(p + 1) c(e)/N (element |p, e⟩⟨p + 1, e − 1|);
@@ -39,7 +47,7 @@ from cumex.exact.tavis_cummings.dicke_solve import solve_dicke
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
 from cumex.exact.tavis_cummings.steady import CHECKED, TCSteadyResult
 
-__all__ = ["dicke_observables", "steady_state_dicke", "embed", "coherence_profile"]
+__all__ = ["dicke_observables", "steady_state_dicke", "embed", "coherence_profile", "population_window"]
 
 _log = logging.getLogger(__name__)
 
@@ -241,8 +249,8 @@ def steady_state_dicke(
     (summed over p) exceeds it, grown by ``window_margin`` layers; its error is the change of the observables
     against the window at ``window_check`` × window_tol ("window_error"; 0 without a window, NaN when that
     window is not smaller, i.e. not measured).
-    ``probe_rtol``: GMRES tolerance of the solves that choose the cutoffs; the accepted basis is then solved
-    to ``rtol`` from there (and its cutoffs checked again), the error solves to ``rtol``.
+    ``probe_rtol``: GMRES tolerance of the first solve, which chooses the cutoffs (module docstring); every
+    other solve goes to ``rtol``.
     info as :func:`cumex.exact.tavis_cummings.steady.steady_state`: "coherence_error" (change of the checked
     observables between K − coherence_step and K; 0 when uncut), "fock_error" (between F − fock_step and F),
     their ⟨a†a⟩/N parts, "coherence_edge" (max |x| at |p − q| = K), "coherence_leak", plus "iterations" (GMRES, all solves)
@@ -268,7 +276,8 @@ def steady_state_dicke(
         nonlocal kept
         if probe:
             kept = None  # free the last basis's operators before building the next
-        out = _solve(params, F, K, x_prev, prev_basis, {**opts, "rtol": max(rtol, probe_rtol)} if probe else opts,
+        loose = probe and totals["attempts"] == 0  # only the first probe: the next one is usually accepted
+        out = _solve(params, F, K, x_prev, prev_basis, {**opts, "rtol": max(rtol, probe_rtol)} if loose else opts,
                      keep=not error, reuse=None if probe else kept, diagnose=not error,
                      window=W if window == "current" else window)
         if not error:
