@@ -3,13 +3,14 @@
 Fig. 3b parameters (g√N = 9/10, ε = ω = κ = 1, Γ_T = 1/2, Γ↑/Γ_T = 3/4 by default). Each solve runs in a fresh
 process with its address space capped at ``--mem-gib`` (default 8 GiB: a larger solve fails with MemoryError
 and is listed as failed) and a wall-clock ``--timeout``. Columns, ours (``solve_exact``, default settings:
-``exact_method: dicke``, the Dicke basis without coherence truncation, GMRES): N; final Fock cutoff F;
-complex unknowns of the final solve; GMRES iterations of all solves (the Fock loop and the F − 2 solve for
-the Fock error); wall seconds and CPU seconds of the process (on a loaded machine the wall time mostly
-measures the other jobs); peak resident MiB; residual of the generator with one more Fock level; ⟨a†a⟩/N;
-P(p = F); the measured Fock error of ⟨a†a⟩/N (change from F − 2) and the coherence error (0: no coherence
-truncation exists on this basis); status. Then the old solver (``exact_method: sector_lu``, the
-(n00, n01, n10, n11) sector basis with coherence cutoff and sparse LU; ``--old-N``): wall seconds and
+``exact_method: dicke``, the Dicke basis with the adaptive Fock cutoff F, coherence cutoff |p − q| ≤ K and
+emitter window, GMRES): N; final F; final K (−1: uncut); complex unknowns of the final solve; GMRES
+iterations of all solves (probes, the accepted one, the K − 2 and F − 2 error solves); wall seconds and CPU
+seconds of the process (on a loaded machine the wall time mostly measures the other jobs); peak resident MiB
+and peak virtual MiB (VmPeak, what the address-space cap limits); residual of the untruncated generator
+(one more Fock level and coherence); ⟨a†a⟩/N; P(p = F); the measured Fock and coherence errors of ⟨a†a⟩/N
+(changes from F − 2 and from K − 2; 0 when uncut); status. Then the old solver (``exact_method: sector_lu``,
+the (n00, n01, n10, n11) sector basis with coherence cutoff and sparse LU; ``--old-N``): wall seconds and
 |Δ⟨a†a⟩/N| from ours. Then QuTiP piqs (Dicke-basis Liouvillian of the emitters ⊗ the cavity truncated at our
 F, ``qutip.steadystate``; ``--piqs-N``): seconds, peak MiB, |Δ⟨a†a⟩/N|. Last: mean-field |α|²/N.
 
@@ -18,33 +19,37 @@ F, ``qutip.steadystate``; ``--piqs-N``): seconds, peak MiB, |Δ⟨a†a⟩/N|. L
 
 Times are wall-clock under whatever else the machine runs; the load average is printed with the table.
 
-Measured 2026-12-02 03:17-04:00 UTC on the project's 2-core machine at load average 10-24 (other agents' jobs;
-wall seconds are dominated by the load, CPU seconds are the solve's own single-thread cost), default settings,
-Fig. 3b parameters, ``--N 10 20 40 60 --old-N 10 20 --piqs-N 4 8`` (the N = 60 row was stopped, see below):
+Measured 2026-12-02 06:58-07:10 UTC on the project's 2-core machine at load average 8.0-8.5 (other agents'
+jobs: wall seconds are dominated by the load, CPU seconds are the solve's own single-thread cost), default
+settings, Fig. 3b parameters, ``--N 10 20 40 60 --old-N --piqs-N 4 8`` (old-solver column dropped):
 
-   N   F  unknowns   its   wall s    cpu s    MiB residual          <a+a>/N    P(F) fock err coh err status |   old s   |dn/N| |  piqs s    MiB   |dn/N|
-   4  14       477    15      0.8      0.1    182  1.3e-13  0.1398323941810   1e-15  9.0e-14   0e+00     ok |                  |     2.2    277  3.8e-11
-   8  16      2405    26      2.8      0.2    183  1.2e-12  0.1143419035974   5e-13  3.6e-12   0e+00     ok |                  |   549.5    667  1.5e-10
-  10  20      5166    33      2.2      0.4    187  4.0e-14  0.1079736446252   6e-16  8.7e-15   0e+00     ok |     3.4  1.5e-14 |
-  20  29     43450    55     12.1      2.4    244  5.9e-14  0.0933127389720   6e-18  1.1e-16   0e+00     ok |   186.1  6.3e-14 |
-  40  40    376621   118    281.6     30.7    709  9.0e-14  0.0856742179638   1e-17  8.3e-17   0e+00     ok |                  |
+     N   F   K  unknowns   its   wall s    cpu s    MiB VmPeak residual          <a+a>/N    P(F) fock err coh err status |   old s   |dn/N| |  piqs s    MiB   |dn/N| | MF |a|^2/N
+     4  14  -1       477    17      0.3      0.1    182    486  8.3e-15  0.1398323941811   1e-15  3.7e-14   0e+00     ok |     0.5    277  3.7e-11 |   0.086420
+     8  16  -1      2405    27      0.6      0.2    186    491  1.2e-12  0.1143419035975   5e-13  3.6e-12   0e+00     ok |    74.7    667  1.5e-10 |   0.086420
+    10  19  -1      4880    28      0.8      0.3    193    499  9.0e-14  0.1079736446253   1e-14  1.8e-13   0e+00     ok |                          |   0.086420
+    20  26  -1     38137    52      8.0      2.6    282    597  8.4e-14  0.0933127389720   6e-15  7.3e-14   0e+00     ok |                          |   0.086420
+    40  36  32    326957    88     79.9     26.4   1077   1509  2.6e-12  0.0856742179640   9e-15  2.7e-13   1e-13     ok |                          |   0.086420
+    60  44  36   1166079   142    386.6    128.5   3421   4168  6.8e-12  0.0839779367950   8e-15  1.0e-14   4e-14     ok |                          |   0.086420
 
-With the LU block solves (default since), 2026-12-02 04:53-05:07 UTC, load 0.1-1, ``--N 40 60 --old-N --piqs-N``
-(N = 60 with ``--mem-gib 16``: under the 8 GiB address-space cap its second attempt's SuperLU malloc fails):
+Every row ok with the 8 GiB address-space cap; the Fock and coherence errors of ⟨a†a⟩/N are measured (by
+the F − 2 and K − 2 solves) at ≤ 3e-13; the emitter window is the whole basis up to N = 60 (every (l, e)
+carries population above 1e-16, checked on the saved N = 40 and 60 states), so it saves nothing here.
+N = 60 before this revision (F = 48, no coherence cut, splu slices, flexible GMRES; load 0.1-1): 1,331,961
+unknowns, 172 iterations, 108 CPU s, 4.1 GiB RSS, and it failed under the 8 GiB cap (SuperLU's splu
+reserves ~20 × nnz of address space per slice: 0.8 GiB VmSize for 0.1 GiB of factors at N = 30; the
+slices now go through SuperLU's ILU driver with nothing dropped, the same factors in a sixth of the address
+space). Now F = 44 (the next cutoff from a parabola fitted to ln P(p), not a straight line: 48 before),
+K = 36, 1,166,079 unknowns, 142 iterations (80 of them in the first, loose probe at F = 30), 128.5 CPU s at
+load 8 (the earlier 108 s were at load 0.1-1: not comparable), VmPeak 4.1 GiB.
 
-  40  40    376621    97     26.4     26.2   1417  9.0e-14  0.0856742179640   1e-17  8.3e-17   0e+00     ok
-  60  48   1331961   172    107.8    107.8   4068  6.1e-13  0.0839779367949   3e-17  9.5e-14   0e+00     ok
-
-Mean field: |α|²/N = 0.086420 at every N. Separately (same load): N = 32 in 12.6 CPU s (102 s wall), 95 iterations,
-⟨a†a⟩/N = 0.087427679758060, equal to the old solver's 0.087427679758 (its C = 24 → 26 step, 735 s). The
-iteration count grows about like 2.5 N and one iteration costs O(Σ_blocks n³). N = 60 (F = 46, 1.25e6
-unknowns) FAILS: the block eigenvector bases are ill-conditioned (cond up to 9e10), GMRES stagnates (residual
-2.7e-2 → 1.9e-2 over 450 flexible-GMRES iterations, 245 CPU s; status "inaccurate: GMRES stopped"). N = 100,
-150 were not run: the issue's N = 60 in 60 s and N = 150 in 10 min are NOT met. Other parameters (CPU s, F,
-<a+a>/N): r = 0.25: N = 10 0.2 s F = 12 0.0118399048699 (old: same 13 digits), N = 20 0.9 s 0.0061612344200,
-N = 40 3.7 s F = 15 0.0031359588673; r = 0.95: N = 10 0.3 s F = 20 0.1855637911909 (old: same), N = 20 2.8 s
-F = 30 0.1798215166443; fixed_gN (r = 3/4): N = 10 0.2 s 0.0194842133431 (old: ...432), N = 20 0.6 s
-0.0046606909103, N = 40 2.3 s F = 12 0.0010939530894.
+NOT met: N = 60 in ≤ 60 s (128 CPU s at load 8), N = 150 in ≤ 10 min. N = 80 (same settings, run beside
+this table): the first probe alone, F = 34, 1,536,067 unknowns, took 127 iterations and 529 s wall; see the
+README for how far it got. Trend (fitted in cumex.models.tavis_cummings): CPU s ≈ 0.5 + 6.7e-5 N^3.55 and
+peak MB ≈ 170 + 0.0098 N^3.1, i.e. N = 100: ~840 s and ~16 GB, N = 150: ~1 h and ~55 GB, over the 8 GiB
+cap, unless the emitter window starts to cut (unmeasured there). The coherence cut saves little at these N:
+the untruncated generator's residual (≤ 1e-9 for "ok") asks for an edge max |x(|p − q| = K)| ~ 1e-12, so
+K ≈ 0.8 F (the observables alone would allow K ≈ 0.5 F: their error falls like the edge squared).
+Mean field: |α|²/N = 0.086420 at every N.
 """
 
 from __future__ import annotations
@@ -62,6 +67,15 @@ __all__ = ["main"]
 def _limit(mem_gib: float) -> None:
     cap = int(mem_gib * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _vm_peak_mib() -> float:
+    """Peak virtual size (what RLIMIT_AS caps), MiB."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmPeak"):
+                return float(line.split()[1]) / 1024.0
+    return float("nan")
 
 
 def _ours(N: int, scaling: str, r: float, method: str, mem_gib: float, out: mp.Queue) -> None:
@@ -92,7 +106,8 @@ def _ours(N: int, scaling: str, r: float, method: str, mem_gib: float, out: mp.Q
             "residual": s.residual,
             "n": s.observables["photon_number_per_N"],
             "fock_err": s.info["fock_error_photon_number_per_N"],
-            "coh_err": s.info["coherence_error"],
+            "coh_err": s.info.get("coherence_error_photon_number_per_N", s.info["coherence_error"]),
+            "vm": _vm_peak_mib(),
             "status": res.status,
         }
     )
@@ -157,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"scaling={args.scaling} pump_ratio={args.pump_ratio} timeout={args.timeout:.0f}s mem cap={args.mem_gib} GiB")
     print(f"load average at start: {os.getloadavg()}  (2 cores)")
     head = (
-        f"{'N':>4} {'F':>3} {'unknowns':>9} {'its':>5} {'wall s':>8} {'cpu s':>8} {'MiB':>6} {'residual':>8}"
+        f"{'N':>4} {'F':>3} {'K':>3} {'unknowns':>9} {'its':>5} {'wall s':>8} {'cpu s':>8} {'MiB':>6} {'VmPeak':>6} {'residual':>8}"
         f" {'<a+a>/N':>16} {'P(F)':>7} {'fock err':>8} {'coh err':>7} {'status':>6} | {'old s':>7} {'|dn/N|':>8}"
         f" | {'piqs s':>7} {'MiB':>6} {'|dn/N|':>8} | {'MF |a|^2/N':>10}"
     )
@@ -167,13 +182,13 @@ def main(argv: list[str] | None = None) -> None:
         ours = _run(_ours, (N, args.scaling, args.pump_ratio, "dicke", args.mem_gib), args.timeout)
         if isinstance(ours, str) or "F" not in ours:
             text = ours if isinstance(ours, str) else f"{ours['status']} after {ours['seconds']:.0f} s"
-            line = f"{N:>4} {text:>108}"
+            line = f"{N:>4} {text:>119}"
             fock = None
         else:
             fock = ours["F"]
             line = (
-                f"{N:>4} {ours['F']:>3} {ours['unknowns']:>9} {ours['iterations']:>5} {ours['seconds']:>8.1f}"
-                f" {ours['cpu']:>8.1f} {ours['mem']:>6.0f} {ours['residual']:>8.1e} {ours['n']:>16.13f} {ours['top']:>7.0e}"
+                f"{N:>4} {ours['F']:>3} {ours['C']:>3} {ours['unknowns']:>9} {ours['iterations']:>5} {ours['seconds']:>8.1f}"
+                f" {ours['cpu']:>8.1f} {ours['mem']:>6.0f} {ours['vm']:>6.0f} {ours['residual']:>8.1e} {ours['n']:>16.13f} {ours['top']:>7.0e}"
                 f" {ours['fock_err']:>8.1e} {ours['coh_err']:>7.0e} {ours['status'][:6]:>6}"
             )
         if N in args.old_N and fock is not None:

@@ -75,11 +75,12 @@ def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
 
 
 def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
-    """(seconds, MB) of one point. Exact: the (j, m) Dicke-basis GMRES solve, fitted to
-    benchmarks/exact_tavis_cummings.py at load <= 1 (N = 20: 2.4 s, 244 MB; 40: 26 s, 1.4 GB; 60: 108 s, 4.1 GB)."""
+    """(seconds, MB) of one point. Exact: the (j, m) Dicke-basis GMRES solve with the adaptive Fock, coherence
+    and window cutoffs, fitted to benchmarks/exact_tavis_cummings.py (CPU s and peak RSS at load 6-9,
+    2026-12-02: N = 20: 2.7 s, 282 MB; 40: 28 s, 1.06 GB; 60: 133 s, 3.4 GB; the fit is within 15 %)."""
     N = float(point["N"])
     if method == "exact":
-        return 0.5 + 6.3e-5 * N**3.51, 170 + 0.0398 * N**2.81
+        return 0.5 + 6.7e-5 * N**3.55, 170 + 0.0098 * N**3.1
     return 0.5, 500
 
 

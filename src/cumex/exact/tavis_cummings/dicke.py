@@ -28,7 +28,7 @@ n ≤ min(F + 1, 2j + 1) photon numbers, n² elements. The dimension, Σ n², eq
   Σ_{j₁, j'} N (d^{N−1}_{j₁}/d^N_j) M_{j₁}(m)² = e, is a test.
 
 Elements are stored block after block, blocks in increasing E (then l), so that the elements of one E form a
-contiguous slice, in each block row-major in (p, q); the key (E, l, p, q) is one mixed-radix integer searched
+contiguous slice, in each block row-major in (p, q) (in the band |p − q| ≤ K with a coherence cutoff); the key (E, l, p, q) is one mixed-radix integer searched
 in sorted keys, −1 outside the basis (transitions out of a truncated basis dropped;
 with the Fock cutoff that is exactly the truncated mode a with a†|F⟩ = 0, trace preserving).
 
@@ -157,11 +157,13 @@ class EmitterWindow:
 @dataclass(frozen=True)
 class DickeBasis:
     """Blocks (l, E) of N emitters and Fock levels 0..fock (module docstring), optionally inside an emitter
-    ``window`` (None: every l and e)."""
+    ``window`` (None: every l and e); ``coherence`` K keeps only the elements with |p − q| ≤ K (the blocks
+    become bands; None: no cutoff)."""
 
     N: int
     fock: int
     window: EmitterWindow | None = None
+    coherence: int | None = None
 
     @cached_property
     def _e_bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -197,26 +199,36 @@ class DickeBasis:
         n = p_hi - p_lo + 1
         keep = n > 0
         out = {"l": l[keep], "E": E[keep], "p_lo": p_lo[keep], "n": n[keep]}
-        out["start"] = np.concatenate([[0], np.cumsum(out["n"] ** 2)[:-1]])
+        out["size"] = out["n"] ** 2 - self._outside_band(out["n"])  # elements of the block
+        out["start"] = np.concatenate([[0], np.cumsum(out["size"])[:-1]])
         for x in out.values():
             x.flags.writeable = False
         return out
 
+    def _outside_band(self, n: np.ndarray) -> np.ndarray:
+        """Elements of an n × n block with |p − q| > K: (n − K − 1)(n − K) where n > K + 1."""
+        if self.coherence is None:
+            return np.zeros_like(n)
+        m = np.maximum(n - self.coherence - 1, 0)
+        return m * (m + 1)
+
     @property
     def dim(self) -> int:
-        b = self.blocks
-        return int((b["n"] ** 2).sum())
+        return int(self.blocks["size"].sum())
 
     @cached_property
     def labels(self) -> dict[str, np.ndarray]:
         """Arrays l, E, p, q, e, e2 (= E − q) of every element in storage order (read-only)."""
         b = self.blocks
-        sizes = b["n"] ** 2
-        blk = np.repeat(np.arange(b["n"].size), sizes)
-        within = np.arange(int(sizes.sum())) - np.repeat(b["start"], sizes)
-        n = b["n"][blk]
-        p = b["p_lo"][blk] + within // n
-        q = b["p_lo"][blk] + within % n
+        K = int(b["n"].max(initial=1)) if self.coherence is None else self.coherence
+        row_blk = np.repeat(np.arange(b["n"].size), b["n"])  # one entry per row p of every block
+        i = np.arange(row_blk.size) - np.repeat(np.cumsum(b["n"]) - b["n"], b["n"])  # p − p_lo
+        q_lo = np.maximum(i - K, 0)
+        length = np.minimum(i + K, b["n"][row_blk] - 1) - q_lo + 1  # the row's q in the band
+        blk = np.repeat(row_blk, length)
+        k = np.arange(blk.size) - np.repeat(np.cumsum(length) - length, length)
+        p = b["p_lo"][blk] + np.repeat(i, length)
+        q = b["p_lo"][blk] + np.repeat(q_lo, length) + k
         l, E = b["l"][blk], b["E"][blk]
         out = {"l": l, "E": E, "p": p, "q": q, "e": E - p, "e2": E - q, "block": blk}
         for x in out.values():
@@ -245,6 +257,8 @@ class DickeBasis:
             ok_l & (p >= 0) & (p <= self.fock) & (q >= 0) & (q <= self.fock)
             & (E - p >= lo) & (E - p <= hi) & (E - q >= lo) & (E - q <= hi)
         )
+        if self.coherence is not None:
+            valid &= np.abs(p - q) <= self.coherence
         keys = self._sorted
         key = self._key(np.where(valid, l, 0), np.where(valid, E, 0), np.where(valid, p, 0), np.where(valid, q, 0))
         pos = np.clip(np.searchsorted(keys, key), 0, keys.size - 1)
@@ -319,8 +333,8 @@ def dicke_generator(
         t_idx = target.index(tl, tE, tp, tq)
         inside = t_idx >= 0
         value = np.broadcast_to(np.asarray(value, dtype=complex), t_idx.shape)
-        rows.append(t_idx[inside])
-        cols.append(sel[inside])
+        rows.append(t_idx[inside].astype(np.int32))  # int32: a third less memory while the COO list grows
+        cols.append(sel[inside].astype(np.int32))
         vals.append(value[inside])
         if jump and compensate:
             out = ~inside & (p[sel] == q[sel])

@@ -13,13 +13,14 @@ and inverted in one batched product. Preconditioner: one symmetric Gauss–Seide
 (forward in E, then backward), which carries the jumps' random walk along E within one application; the
 rank-one term is left to GMRES. ``preconditioner="jacobi"`` uses D alone (more iterations; kept for checks).
 
-GMRES: flexible (the preconditioned vectors are kept), right preconditioned, restarted, classical
-Gram–Schmidt with one re-orthogonalisation (BLAS-2 products on the stored Krylov basis). Stops when the
+GMRES: flexible (the preconditioned vectors are kept) for the eigenvector blocks, plain for the LU blocks
+(half the stored vectors), right preconditioned, restarted, classical Gram–Schmidt with one re-orthogonalisation (BLAS-2 products on the stored Krylov basis). Stops when the
 true residual ‖(L + u tᵀ)x − u‖₂ ≤ rtol (‖u‖ = 1). Reported: the iterations, ‖L x‖_∞ of the final
 trace-1 x (the solve error), and the condition of the eigenvector bases.
 
 Block solves. Default (``block_solve="lu"``): each E slice's diagonal block of L (which is D_E) is factorised
-once by sparse LU with partial pivoting and the factors are reused; that is backward stable. The eigenvector
+once by sparse LU with partial pivoting (SuperLU through its ILU driver with nothing dropped, for a smaller
+address-space reservation) and the factors are reused; that is backward stable. The eigenvector
 formula above (``block_solve="eig"``) is not: H_b is non-normal (decay K varies along p) and the condition of
 V grows with N (largest sampled: 5.5e6 at N = 30, 2e8 at N = 40, 9e10 at N = 60), the block inverse then
 loses digits and GMRES stagnated at N = 60; with the LU blocks N = 60 converges (same operator, same residual
@@ -62,7 +63,9 @@ class SlicePreconditioner:
         self.block_solve = block_solve
         self.slices: list[tuple] = []
         self.lus: list = []
-        ends = blk["start"] + blk["n"] ** 2
+        if block_solve == "eig" and basis.coherence is not None:
+            raise ValueError("block_solve='eig' needs the whole blocks (coherence=None)")
+        ends = blk["start"] + blk["size"]
         for E in np.unique(blk["E"]):
             sel = np.flatnonzero(blk["E"] == E)
             lo, hi = int(blk["start"][sel].min()), int(ends[sel].max())
@@ -70,7 +73,11 @@ class SlicePreconditioner:
                 self.slices.append(self._eig_slice(params, basis, E, sel, lo, hi))
             else:
                 self.slices.append((lo, hi))
-                self.lus.append(spla.splu(L[lo:hi, lo:hi].tocsc(), permc_spec="MMD_AT_PLUS_A"))  # less fill than COLAMD
+                # the exact LU (nothing dropped at drop_tol 0, partial pivoting) through SuperLU's ILU driver, whose
+                # first workspace is fill_factor × nnz: splu reserves ~20× nnz of address space per slice (N = 30:
+                # 0.8 GiB of VmSize for 0.1 GiB of factors), which broke the 8 GiB RLIMIT_AS at N = 60
+                self.lus.append(spla.spilu(L[lo:hi, lo:hi].tocsc(), drop_tol=0.0, fill_factor=4.0, drop_rule="basic",
+                                           diag_pivot_thresh=1.0, permc_spec="MMD_AT_PLUS_A"))  # less fill than COLAMD
         # couplings of slice k to slices k − 1 and k + 1 (every off-diagonal term moves E by one)
         bounds = [(s[0], s[1]) for s in self.slices]
         self.lower, self.upper = [], []
@@ -145,12 +152,15 @@ class SlicePreconditioner:
         return np.concatenate(x)
 
 
-def gmres(A, M, b: np.ndarray, rtol: float, restart: int, maxiter: int, x0: np.ndarray | None = None):
-    """Flexible right-preconditioned restarted GMRES for A x = b (A, M callables): returns x, iterations, ‖b − A x‖₂.
+def gmres(A, M, b: np.ndarray, rtol: float, restart: int, maxiter: int, x0: np.ndarray | None = None,
+          flexible: bool = True):
+    """Restarted right-preconditioned GMRES for A x = b (A, M callables): returns x, iterations, ‖b − A x‖₂.
 
-    Flexible: the preconditioned vectors z_k = M(v_k) are stored and x = x0 + Σ y_k z_k, so the minimised
-    residual is exactly that of the returned x even when M loses digits (ill-conditioned blocks) and is then
-    not quite linear; plain right preconditioning, x = x0 + M(Σ y_k v_k), diverged at N = 60.
+    Flexible (default): the preconditioned vectors z_k = M(v_k) are stored and x = x0 + Σ y_k z_k, so the
+    minimised residual is exactly that of the returned x even when M loses digits (ill-conditioned blocks)
+    and is then not quite linear; plain right preconditioning diverged at N = 60 with the eigenvector blocks.
+    ``flexible=False`` (for a linear M, e.g. the LU blocks) keeps only the Krylov basis V and forms
+    x = x0 + M(V y) once per cycle: half the memory (restart + 1 vectors instead of 2 restart + 1).
     """
     n = b.size
     x = np.zeros(n, dtype=complex) if x0 is None else x0.astype(complex)
@@ -161,13 +171,16 @@ def gmres(A, M, b: np.ndarray, rtol: float, restart: int, maxiter: int, x0: np.n
     while beta > rtol * nb and its < maxiter:
         m = min(restart, maxiter - its)
         V = np.empty((m + 1, n), dtype=complex)
-        Z = np.empty((m, n), dtype=complex)
+        Z = np.empty((m, n), dtype=complex) if flexible else None
         Hm = np.zeros((m + 1, m), dtype=complex)
         V[0] = r / beta
         y = np.zeros(0)
         for k in range(m):
-            Z[k] = M(V[k])
-            w = A(Z[k])
+            z = M(V[k])
+            if Z is not None:
+                Z[k] = z
+            w = A(z)
+            del z
             h = np.conj(V[: k + 1] @ np.conj(w))  # V* w without copying V
             w -= V[: k + 1].T @ h
             h2 = np.conj(V[: k + 1] @ np.conj(w))  # re-orthogonalise (classical Gram–Schmidt twice)
@@ -182,7 +195,9 @@ def gmres(A, M, b: np.ndarray, rtol: float, restart: int, maxiter: int, x0: np.n
             if Hm[k + 1, k] == 0 or est <= 0.5 * rtol * nb:
                 break
             V[k + 1] = w / Hm[k + 1, k]
-        x = x + Z[: y.size].T @ y
+        del w
+        x = x + (Z[: y.size].T @ y if Z is not None else M(V[: y.size].T @ y))
+        del V, Z
         r = b - A(x)
         beta = float(np.linalg.norm(r))
     return x, its, beta
@@ -231,6 +246,7 @@ class DickeSolve:
     x: np.ndarray
     basis: DickeBasis
     info: dict[str, float]
+    operators: tuple | None = None  # (L, preconditioner, t, u) with keep=True: pass as ``reuse`` on the same basis
 
 
 def solve_dicke(
@@ -246,33 +262,44 @@ def solve_dicke(
     coarse: bool = True,
     warmup: int = 20,
     block_solve: str = "lu",
+    keep: bool = False,
+    reuse: DickeSolve | None = None,
+    generator: sp.csr_matrix | None = None,
 ) -> DickeSolve:
-    """Trace-1 steady state x on ``basis`` (module docstring); info: iterations, seconds, solve residual."""
+    """Trace-1 steady state x on ``basis`` (module docstring); info: iterations, seconds, solve residual.
+
+    ``keep``: the result holds the generator and the factorised preconditioner; ``reuse`` (a kept result on the
+    same basis, same parameters) skips building them again (e.g. to polish a solve to a tighter rtol);
+    ``generator``: L on ``basis`` if already known (e.g. restricted from a larger basis)."""
     if preconditioner not in ("sgs", "forward", "jacobi"):
         raise ValueError(f"preconditioner must be 'sgs' or 'jacobi', got {preconditioner!r}")
     with blas_threads(threads):
         t0 = time.perf_counter()
-        L = dicke_generator(params, basis)
         pops = basis.populations()
-        lab = basis.labels
-        t = np.zeros(basis.dim)
-        t[pops] = 1.0
-        # u: the population without photons nearest the uncoupled excitation number
-        target = params.pump_ratio * params.N
-        anchor = int(pops[np.argmin(np.abs(lab["e"][pops] - target) + 1e3 * lab["p"][pops] + 1e-3 * lab["l"][pops])])
-        u = np.zeros(basis.dim, dtype=complex)
-        u[anchor] = 1.0
-        P = SlicePreconditioner(params, basis, L, block_solve)
+        if reuse is not None and reuse.operators is not None and reuse.basis == basis:
+            L, P, t, u = reuse.operators
+        else:
+            L = dicke_generator(params, basis) if generator is None else generator
+            lab = basis.labels
+            t = np.zeros(basis.dim)
+            t[pops] = 1.0
+            # u: the population without photons nearest the uncoupled excitation number
+            target = params.pump_ratio * params.N
+            anchor = int(pops[np.argmin(np.abs(lab["e"][pops] - target) + 1e3 * lab["p"][pops] + 1e-3 * lab["l"][pops])])
+            u = np.zeros(basis.dim, dtype=complex)
+            u[anchor] = 1.0
+            P = SlicePreconditioner(params, basis, L, block_solve)
         build = time.perf_counter() - t0
         t0 = time.perf_counter()
         A = lambda z: L @ z + u * (t @ z)  # noqa: E731
         M = {"sgs": P.sgs, "forward": P.forward, "jacobi": P.jacobi}[preconditioner]
+        flexible = block_solve != "lu"  # the LU block solves are a linear M
         its = 0
         if coarse:
             if x0 is None:  # a first cycle for the shapes of the coarse space
-                x0, its, _ = gmres(A, M, u, rtol, restart, warmup, None)
+                x0, its, _ = gmres(A, M, u, rtol, restart, warmup, None, flexible)
             M = CoarseCorrection(basis, L, t, u, x0, M)
-        x, its2, res2 = gmres(A, M, u, rtol, restart, maxiter, x0)
+        x, its2, res2 = gmres(A, M, u, rtol, restart, maxiter, x0, flexible)
         its += its2
         solve = time.perf_counter() - t0
         x = x / x[pops].sum()
@@ -288,4 +315,4 @@ def solve_dicke(
         "preconditioner_condition": P.cond,
         "nnz": float(L.nnz),
     }
-    return DickeSolve(x=x, basis=basis, info=info)
+    return DickeSolve(x=x, basis=basis, info=info, operators=(L, P, t, u) if keep else None)

@@ -2,20 +2,29 @@
 
 Settings read (all optional; keys of other methods are ignored, an unknown ``exact_*`` key is rejected):
 
-    exact_method           "dicke" (default: the Dicke basis of :mod:`.dicke`, no coherence truncation, GMRES with
-                           block Gauss–Seidel, :mod:`.dicke_steady`) or "sector_lu" (the (n00, n01, n10, n11) basis
-                           with the coherence cutoff and one sparse LU per attempt, :mod:`.steady`)
+    exact_method           "dicke" (default: the Dicke basis of :mod:`.dicke` with the coherence cutoff |p − q| ≤ K,
+                           GMRES with block Gauss–Seidel, :mod:`.dicke_steady`) or "sector_lu" (the
+                           (n00, n01, n10, n11) basis with the coherence cutoff a ≤ C and one sparse LU per attempt,
+                           :mod:`.steady`)
     exact_rtol             GMRES tolerance of the "dicke" method on ‖(L + u tᵀ)x − u‖₂ (default 1e-12)
     exact_restart          GMRES restart length of the "dicke" method (default 30)
     exact_maxiter          GMRES iterations allowed per solve of the "dicke" method (default 5000)
     exact_fock_tol         largest accepted weight P(p = F) of the top Fock level (default 1e-12)
     exact_fock_start       first Fock cutoff F (default null: from the mean-field photon number)
     exact_fock_step        the Fock error is measured against the solve at F − step (default 2)
-    (the exact_coherence_* settings and exact_refine apply to "sector_lu" only)
+    exact_fock_error_tol   "dicke": converged only if that Fock error of the checked observables is below
+                           (default 1e-10)
     exact_coherence_tol    accepted change of the checked observables over one coherence step (default 1e-10)
+    exact_coherence_step   growth of the coherence cutoff (C or K) per attempt and the step of the error solve (default 2)
+    exact_coherence_max    largest C (or K) tried (default null: no cap, i.e. no truncation at the end)
+    exact_coherence_leak_tol  "dicke": K grows until the untruncated generator's rate into |p − q| = K + 1 is
+                           below (default 1e-10)
+    exact_window_tol       "dicke": the emitter window holds the (l, e) whose population exceeds this (after the first
+                           probe solve, 2 layers of margin; default 1e-16; 0: no window)
+    exact_window_error_tol "dicke": converged only if the window error (change against the window at 1e3 × that
+                           tolerance) is below (default 1e-10)
+    (exact_coherence_start and exact_refine apply to "sector_lu" only)
     exact_coherence_start  first coherence cutoff C (default 4)
-    exact_coherence_step   growth of C per attempt (default 2)
-    exact_coherence_max    largest C tried (default null: N, i.e. no truncation at the end)
     exact_refine           iterative-refinement steps with the LU factors (default 3)
     exact_residual_tol     converged only if the residual of the untruncated generator is below (default 1e-9)
     exact_blas_threads     BLAS threads during the factorisation (default 1; null: library default)
@@ -48,10 +57,14 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "exact_fock_tol": 1e-12,
     "exact_fock_start": None,
     "exact_fock_step": 2,
+    "exact_fock_error_tol": 1e-10,
     "exact_coherence_tol": 1e-10,
     "exact_coherence_start": 4,
     "exact_coherence_step": 2,
     "exact_coherence_max": None,
+    "exact_coherence_leak_tol": 1e-10,
+    "exact_window_tol": 1e-16,
+    "exact_window_error_tol": 1e-10,
     "exact_refine": 3,
     "exact_residual_tol": 1e-9,
     "exact_blas_threads": 1,
@@ -84,8 +97,12 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
         raise CumexInputError("exact_method", out["exact_method"], "dicke or sector_lu")
     _int("exact_restart", out["exact_restart"], 2)
     _int("exact_maxiter", out["exact_maxiter"], 1)
-    for key in ("exact_fock_tol", "exact_coherence_tol", "exact_residual_tol", "exact_rtol"):
+    for key in ("exact_fock_tol", "exact_coherence_tol", "exact_residual_tol", "exact_rtol", "exact_fock_error_tol",
+                "exact_coherence_leak_tol", "exact_window_error_tol"):
         _positive(key, out[key])
+    value = out["exact_window_tol"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise CumexInputError("exact_window_tol", value, "a number in [0, 1)")
     _int("exact_fock_start", out["exact_fock_start"], 2, optional=True)
     _int("exact_fock_step", out["exact_fock_step"], 1)
     _int("exact_coherence_start", out["exact_coherence_start"], 1)
@@ -137,6 +154,11 @@ def solve_exact(params: TavisCummingsParameters, settings: Mapping[str, object] 
                 fock_tol=float(used["exact_fock_tol"]),  # type: ignore[arg-type]
                 fock_start=used["exact_fock_start"],  # type: ignore[arg-type]
                 fock_step=int(used["exact_fock_step"]),  # type: ignore[call-overload]
+                coherence_tol=float(used["exact_coherence_tol"]),  # type: ignore[arg-type]
+                coherence_leak_tol=float(used["exact_coherence_leak_tol"]),  # type: ignore[arg-type]
+                coherence_step=int(used["exact_coherence_step"]),  # type: ignore[call-overload]
+                coherence_max=used["exact_coherence_max"],  # type: ignore[arg-type]
+                window_tol=float(used["exact_window_tol"]),  # type: ignore[arg-type]
                 rtol=float(used["exact_rtol"]),  # type: ignore[arg-type]
                 restart=int(used["exact_restart"]),  # type: ignore[call-overload]
                 maxiter=int(used["exact_maxiter"]),  # type: ignore[call-overload]
@@ -165,6 +187,10 @@ def solve_exact(params: TavisCummingsParameters, settings: Mapping[str, object] 
         problems.append(f"GMRES stopped at residual {state.info['gmres_residual']:.3g} above exact_rtol")
     if not state.info["fock_top_weight"] <= float(used["exact_fock_tol"]):  # type: ignore[arg-type]
         problems.append(f"Fock top-level weight {state.info['fock_top_weight']:.3g} above exact_fock_tol")
+    if used["exact_method"] == "dicke" and not state.info["fock_error"] <= float(used["exact_fock_error_tol"]):  # type: ignore[arg-type]
+        problems.append(f"Fock truncation error {state.info['fock_error']:.3g} above exact_fock_error_tol")
+    if used["exact_method"] == "dicke" and not state.info["window_error"] <= float(used["exact_window_error_tol"]):  # type: ignore[arg-type]
+        problems.append(f"emitter window error {state.info['window_error']:.3g} above exact_window_error_tol")
     if not state.info["coherence_error"] <= float(used["exact_coherence_tol"]):  # type: ignore[arg-type]
         problems.append(f"coherence truncation error {state.info['coherence_error']:.3g} above exact_coherence_tol")
     if problems:
