@@ -28,8 +28,8 @@ n ≤ min(F + 1, 2j + 1) photon numbers, n² elements. The dimension, Σ n², eq
   Σ_{j₁, j'} N (d^{N−1}_{j₁}/d^N_j) M_{j₁}(m)² = e, is a test.
 
 Elements are stored block after block, blocks in increasing E (then l), so that the elements of one E form a
-contiguous slice, in each block row-major in (p, q) (in the band |p − q| ≤ K with a coherence cutoff); the key (E, l, p, q) is one mixed-radix integer searched
-in sorted keys, −1 outside the basis (transitions out of a truncated basis dropped;
+contiguous slice, in each block row-major in (p, q) (in the band |p − q| ≤ K with a coherence cutoff); the key
+(E, l, p, q) is one mixed-radix integer searched in sorted keys, −1 outside the basis (transitions out of a truncated basis dropped;
 with the Fock cutoff that is exactly the truncated mode a with a†|F⟩ = 0, trace preserving).
 
 Emitter window (optional, :class:`EmitterWindow`). Only the elements whose ket AND bra emitter labels lie in

@@ -14,9 +14,10 @@ and inverted in one batched product. Preconditioner: one symmetric Gauss–Seide
 rank-one term is left to GMRES. ``preconditioner="jacobi"`` uses D alone (more iterations; kept for checks).
 
 GMRES: flexible (the preconditioned vectors are kept) for the eigenvector blocks, plain for the LU blocks
-(half the stored vectors), right preconditioned, restarted, classical Gram–Schmidt with one re-orthogonalisation (BLAS-2 products on the stored Krylov basis). Stops when the
-true residual ‖(L + u tᵀ)x − u‖₂ ≤ rtol (‖u‖ = 1). Reported: the iterations, ‖L x‖_∞ of the final
-trace-1 x (the solve error), and the condition of the eigenvector bases.
+(half the stored vectors), right preconditioned, restarted, classical Gram–Schmidt with one
+re-orthogonalisation (BLAS-2 products on the stored Krylov basis). Stops when the true residual
+‖(L + u tᵀ)x − u‖₂ ≤ rtol (‖u‖ = 1). Reported: the iterations, ‖L x‖_∞ of the final trace-1 x
+(the solve error), and the condition of the eigenvector bases.
 
 Block solves. Default (``block_solve="lu"``): each E slice's diagonal block of L (which is D_E) is factorised
 once by sparse LU with partial pivoting (SuperLU through its ILU driver with nothing dropped, for a smaller
