@@ -299,7 +299,9 @@ def steady_state_central_dicke(
     else:
         change = float("inf")
     _, boundary = grow_window(basis, x, boundary_tol)
-    grown = DickeBasis(N, 1, basis.window.grown(N, 1))
+    window = basis.window
+    assert window is not None, "a windowed basis"
+    grown = DickeBasis(N, 1, window.grown(N, 1))
     residual = float(np.abs(dicke_generator(as_tavis_cummings(params), basis, grown) @ x).max())
     info = {
         **info,
@@ -309,8 +311,8 @@ def steady_state_central_dicke(
         "window_error": change,
         "window_converged": float(checked and boundary <= boundary_tol and change <= window_tol),
         "residual_grown": residual,
-        "l_lo": float(basis.window.l_lo),
-        "l_hi": float(basis.window.l_hi),
+        "l_lo": float(window.l_lo),
+        "l_hi": float(window.l_hi),
         "dimension": float(basis.dim),
     }
     return CentralDickeResult(x=x, basis=basis, residual=residual, trace_error=info["trace_error"], info=info)

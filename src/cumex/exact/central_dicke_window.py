@@ -80,7 +80,7 @@ def initial_window(params: CentralSpinParameters, spread: float | None = None, t
     gap = e_lo > e_hi  # a row inside without weight above the cut: take its neighbour's interval
     if gap.any():
         e_lo[gap], e_hi[gap] = np.maximum.accumulate(np.where(gap, 0, e_lo))[gap], np.maximum.accumulate(e_hi)[gap]
-    win = EmitterWindow.from_arrays(l_lo, e_lo, e_hi)
+    win = EmitterWindow.from_arrays(int(l_lo), e_lo, e_hi)
     return win.grown(N, 2)
 
 
@@ -89,6 +89,7 @@ def _edge_weights(basis: DickeBasis, x: np.ndarray) -> dict[str, np.ndarray]:
     """Population weight per layer counted from each edge: "l_lo"[d] (rows l_lo + d), "l_hi"[d], and per row
     l: "e_lo"[i, d] (e = e_lo + d), "e_hi"[i, d]; d = 0..3. Edges on the multiplet's own border weigh 0."""
     N, w = basis.N, basis.window
+    assert w is not None, "a windowed basis"
     lab = basis.labels
     pops = basis.populations()
     P = np.abs(x[pops].real)
@@ -127,6 +128,7 @@ def grow_window(basis: DickeBasis, x: np.ndarray, tol: float) -> tuple[EmitterWi
     docstring); None when the boundary weight (population on elements with dropped jumps) is ≤ ``tol``; every
     side widened by an eighth when it is above but no single edge is."""
     N, w = basis.N, basis.window
+    assert w is not None, "a windowed basis"
     W = _edge_weights(basis, x)
     boundary = float(np.abs(x[basis.populations()][basis.boundary()[basis.populations()]]).sum())
     if boundary <= tol:
@@ -156,6 +158,7 @@ def trim_window(basis: DickeBasis, x: np.ndarray, tol: float) -> EmitterWindow |
     """A smaller window inside ``basis.window`` holding every (l, e) of population weight > tol/1000 (plus 2
     layers), or None when it would keep more than 60 % of the unknowns (not worth a solve)."""
     N, w = basis.N, basis.window
+    assert w is not None, "a windowed basis"
     lab = basis.labels
     pops = basis.populations()
     P = np.abs(x[pops].real)

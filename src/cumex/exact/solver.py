@@ -148,7 +148,7 @@ def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None =
     return second
 
 
-def solve_dicke_route(params: CentralSpinParameters, used: Mapping[str, object]) -> MethodResult:
+def solve_dicke_route(params: CentralSpinParameters, used: dict[str, object]) -> MethodResult:
     """The "dicke" method with the settings ``used`` (:func:`read_settings` output): status as :func:`solve`'s;
     "inaccurate" also when the window did not converge (boundary weight or window error too large)."""
     from cumex.exact.central_dicke import steady_state_central_dicke
@@ -187,7 +187,7 @@ def solve_dicke_route(params: CentralSpinParameters, used: Mapping[str, object])
     return MethodResult([state], state, True, "ok", dict(used))
 
 
-def _solve_ladder(params: CentralSpinParameters, used: Mapping[str, object]) -> MethodResult:
+def _solve_ladder(params: CentralSpinParameters, used: dict[str, object]) -> MethodResult:
     t0 = time.perf_counter()
     try:
         res = steady_state(

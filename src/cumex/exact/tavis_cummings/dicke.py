@@ -359,7 +359,7 @@ def dicke_generator(
         bounds = np.searchsorted(l[by_l], np.arange(source.n_l + 1))
         for l0 in np.flatnonzero(np.diff(bounds)):
             sel = np.sort(by_l[bounds[l0]:bounds[l0 + 1]])
-            for lp, ratio, f in local_jump_terms(N, l0, up):
+            for lp, ratio, f in local_jump_terms(N, int(l0), up):
                 coef = rate * ratio * f(e[sel]) * f(e2[sel])
                 nz = coef != 0
                 s2 = sel[nz]

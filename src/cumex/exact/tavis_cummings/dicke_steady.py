@@ -39,6 +39,7 @@ P(j, p, e) = x(l, E, p, p); ⟨a†σn^-⟩ = ⟨a†J^-⟩/N = Σ x(l, E, p, p 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import numpy as np
 
@@ -123,8 +124,8 @@ def population_window(x: np.ndarray, basis: DickeBasis, tol: float, margin: int)
         e_hi.append(e.max() if e.size else N // 2)
     win = EmitterWindow.from_arrays(int(rows[0]), e_lo, e_hi).grown(N, margin)
     lo, hi = win.bounds(N)
-    l = np.arange(N // 2 + 1)
-    return None if np.all(lo <= l) and np.all(hi >= N - l) else win
+    every_l = np.arange(N // 2 + 1)
+    return None if np.all(lo <= every_l) and np.all(hi >= N - every_l) else win
 
 
 def _diagnostics(params: TavisCummingsParameters, basis: DickeBasis, x: np.ndarray) -> dict[str, float]:
@@ -289,7 +290,8 @@ def steady_state_dicke(
         return out[:3]
 
     K: int | None = None  # the first solve is uncut: its profile shows where the coherences fall below the edge tol
-    x, basis = None, None
+    x: Any = None  # the solution and its basis, set by the first probe solve
+    basis: Any = None
     polished = False  # the cutoffs are chosen on probe solves (rtol probe_rtol), the accepted one is polished
     while True:
         if polished:
