@@ -102,20 +102,26 @@ def test_solve_reports_an_unphysical_state(monkeypatch: pytest.MonkeyPatch) -> N
     bad = SteadyResult(w=w, basis=basis, residual=1e-15, trace_error=0.0,
                        info={"settled": 1.0, "cutoff_converged": 1.0, "cutoff_change": 0.0, "passes": 1.0})
     monkeypatch.setattr(solver_module, "steady_state", lambda *a, **k: bad)
-    result = solver_module.solve(resolve_parameters(8, "fixed_kappa_over_N", 0.9), {})
+    params = resolve_parameters(8, "fixed_kappa_over_N", 0.9)
+    result = solver_module.solve(params, {"exact_fallback": None})
     assert not result.converged and result.status.startswith("unphysical")
     assert "central population" in result.status and result.physical is not None
+    # with the default fallback the point is solved again on the Dicke basis: the true state, not the bad one
+    rescued = solver_module.solve(params, {})
+    truth = solver_module.solve(params, {"exact_method": "dicke"})
+    assert rescued.converged and rescued.physical.info["fallback_dicke"] == 1.0
+    assert abs(rescued.physical.observables["central_population"] - truth.physical.observables["central_population"]) < 1e-12
 
 
 def test_unconverged_cutoff_is_not_ok() -> None:
-    result = solver_module.solve(resolve_parameters(200, "fixed_kappa_over_N", 0.95), {"exact_cutoff_max": 6})
+    result = solver_module.solve(resolve_parameters(200, "fixed_kappa_over_N", 0.95), {"exact_cutoff_max": 6, "exact_fallback": None})
     assert not result.converged and "cutoff not converged" in result.status
 
 
 def test_unsettled_reference_fraction_is_not_ok() -> None:
     # one pass: q starts at the pump ratio 0.95, the solution's excitation fraction is 0.935 (logit moves 0.3)
     params = resolve_parameters(60, "fixed_kappa_over_N", 0.95)
-    result = solver_module.solve(params, {"exact_max_passes": 1, "exact_method": "full"})
+    result = solver_module.solve(params, {"exact_max_passes": 1, "exact_method": "full", "exact_fallback": None})
     assert not result.converged and "not settled" in result.status
 
 
@@ -124,7 +130,7 @@ def test_out_of_memory_is_a_clear_status(monkeypatch: pytest.MonkeyPatch) -> Non
         raise MemoryError
 
     monkeypatch.setattr(solver_module, "steady_state", no_memory)
-    result = solver_module.solve(resolve_parameters(3000, "fixed_kappa_over_N", 0.75), {"exact_method": "full"})
+    result = solver_module.solve(resolve_parameters(3000, "fixed_kappa_over_N", 0.75), {"exact_method": "full", "exact_fallback": None})
     assert not result.converged and result.physical is None
     assert result.status.startswith("failed: out of memory (estimated peak") and "GiB" in result.status
 
