@@ -43,8 +43,10 @@ K = 36, 1,166,079 unknowns, 142 iterations (80 of them in the first, loose probe
 load 8 (the earlier 108 s were at load 0.1-1: not comparable), VmPeak 4.1 GiB.
 
 NOT met: N = 60 in ≤ 60 s (128 CPU s at load 8), N = 150 in ≤ 10 min. N = 80 (same settings, run beside
-this table): the first probe alone, F = 34, 1,536,067 unknowns, took 127 iterations and 529 s wall; see the
-README for how far it got. Trend (fitted in cumex.models.tavis_cummings): CPU s ≈ 0.5 + 6.7e-5 N^3.55 and
+this table, load 8): first probe F = 34, 1,536,067 unknowns, 127 iterations, 529 s wall; accepted basis
+F = 50, K = 38, 2,731,981 unknowns, 70 iterations, ⟨a†a⟩/N = 0.0837036460; then the K − 2 error solve FAILED
+under the 8 GiB cap (MemoryError for its GMRES basis, 31 × 2.7e6 complex, after 865 s): N = 60 is the
+largest N that completes. Trend (fitted in cumex.models.tavis_cummings): CPU s ≈ 0.5 + 6.7e-5 N^3.55 and
 peak MB ≈ 170 + 0.0098 N^3.1, i.e. N = 100: ~840 s and ~16 GB, N = 150: ~1 h and ~55 GB, over the 8 GiB
 cap, unless the emitter window starts to cut (unmeasured there). The coherence cut saves little at these N:
 the untruncated generator's residual (≤ 1e-9 for "ok") asks for an edge max |x(|p − q| = K)| ~ 1e-12, so
