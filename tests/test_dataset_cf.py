@@ -28,16 +28,21 @@ from cumex.study import solve_point
 FLAGGED = ("converged", "status_flag", "state_stable")
 
 
-def check_cf(ds: xr.Dataset, model) -> None:
-    """Every variable has a short long_name and a description; numeric ones have units (the model's
-    energy units for parameters, residuals and eigenvalues, its time units for periods); flags are
-    consistent; global title, history and Conventions are there."""
+def check_described(ds: xr.Dataset) -> None:
+    """Every variable has a short long_name and a description; numeric ones that are not flags have units."""
     for name, var in ds.variables.items():
         assert var.attrs.get("long_name"), f"{name}: no long_name"
         assert len(var.attrs["long_name"]) <= 64, f"{name}: long_name is not short: {var.attrs['long_name']!r}"
         assert var.attrs.get("description"), f"{name}: no description"
         if var.dtype.kind in "fiu" and "flag_values" not in var.attrs:
             assert var.attrs.get("units"), f"{name}: no units"
+
+
+def check_cf(ds: xr.Dataset, model) -> None:
+    """Every variable has a short long_name and a description; numeric ones have units (the model's
+    energy units for parameters, residuals and eigenvalues, its time units for periods); flags are
+    consistent; global title, history and Conventions are there."""
+    check_described(ds)
     energy = [q.name for q in model.concrete_parameters] + ["residual", "state_residual", "state_max_real_eigenvalue"]
     for name in energy:
         assert ds[name].attrs["units"] == model.energy_units != "1", name
@@ -151,10 +156,5 @@ def test_dynamics_dataset_is_described(name: str, order: str) -> None:
 
     model = get_model(name)
     ds = evolve_dataset(name, order, times=time_grid(0.5, 3), N=3)
-    for var_name, var in ds.variables.items():
-        assert var.attrs.get("long_name"), f"{var_name}: no long_name"
-        assert len(var.attrs["long_name"]) <= 64, f"{var_name}: long_name is not short: {var.attrs['long_name']!r}"
-        assert var.attrs.get("description"), f"{var_name}: no description"
-        if var.dtype.kind in "fiu" and "flag_values" not in var.attrs:
-            assert var.attrs.get("units"), f"{var_name}: no units"
+    check_described(ds)
     assert ds["time"].attrs["units"] == model.time_units
