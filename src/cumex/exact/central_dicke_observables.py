@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cumex.exact.checks import BOUND_TOL
+from cumex.exact.checks import BOUND_TOL, distribution_problems
 from cumex.exact.tavis_cummings.dicke import DickeBasis, _exchange
 
 __all__ = ["central_dicke_distribution", "central_dicke_observables", "central_dicke_problems"]
@@ -63,37 +63,16 @@ def central_dicke_observables(x: np.ndarray, basis: DickeBasis) -> dict[str, flo
 
 
 def central_dicke_problems(x: np.ndarray, basis: DickeBasis, trace_error: float, tol: float = BOUND_TOL) -> list[str]:
-    """Descriptions of the bounds of the module docstring that the trace-1 x breaks (empty: none)."""
+    """Descriptions of the bounds of the module docstring that the trace-1 x breaks (empty: none): those of
+    :func:`cumex.exact.checks.distribution_problems`, and Hermiticity of x."""
     if not np.all(np.isfinite(x)):
         return ["non-finite coefficients"]
-    problems: list[str] = []
-    N = basis.N
     lab = basis.labels
-    P = central_dicke_distribution(x, basis)
-    obs = central_dicke_observables(x, basis)
-    if not P.min() >= -tol:
-        problems.append(f"negative population {P.min():.3g}")
-    p_up = obs["central_population"]
-    if not -tol <= p_up <= 1.0 + tol:
-        problems.append(f"central population {p_up:.6g} outside [0, 1]")
-    if not trace_error <= tol:
-        problems.append(f"trace of the raw solution off by {trace_error:.3g}")
-    pops = basis.populations()
-    imag = float(np.abs(x[pops].imag).max())
-    if not imag <= tol:
-        problems.append(f"complex populations ({imag:.3g})")
+    imag = float(np.abs(x[basis.populations()].imag).max())
+    problems = distribution_problems(central_dicke_distribution(x, basis), central_dicke_observables(x, basis),
+                                     trace_error, imag, tol)
     conj = basis.index(lab["l"], lab["E"], lab["q"], lab["p"])
     herm = float(np.abs(x - np.conj(x[conj])).max())
     if not herm <= tol:
         problems.append(f"not Hermitian ({herm:.3g})")
-    m = np.arange(N + 1)
-    p10 = float((P[1] * (N - m)).sum() / N)
-    p01 = float((P[0] * m).sum() / N)
-    cs2 = obs["corr_central_satellite_re"] ** 2 + obs["corr_central_satellite_im"] ** 2
-    if not cs2 <= p10 * p01 + tol:
-        problems.append(f"central-satellite reduced state not positive (|<s0+ sn->|^2 = {cs2:.3g} > {p10 * p01:.3g})")
-    if N >= 2:
-        pair = float((P.sum(axis=0) * m * (N - m)).sum() / (N * (N - 1)))
-        if not abs(obs["corr_satellite_satellite"]) <= pair + tol:
-            problems.append(f"satellite-pair reduced state not positive (|<sn+ sm->| > {pair:.3g})")
     return problems

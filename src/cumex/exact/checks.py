@@ -22,7 +22,7 @@ import numpy as np
 from cumex.exact.basis import SectorBasis, WindowBasis
 from cumex.exact.observables import excitation_distribution, observables
 
-__all__ = ["BOUND_TOL", "physical_problems"]
+__all__ = ["BOUND_TOL", "physical_problems", "distribution_problems"]
 
 #: slack of every bound (a population may be −1e-10 from round-off, not more)
 BOUND_TOL = 1e-10
@@ -30,12 +30,19 @@ BOUND_TOL = 1e-10
 
 def physical_problems(w: np.ndarray, basis: SectorBasis | WindowBasis, trace_error: float, tol: float = BOUND_TOL) -> list[str]:
     """Descriptions of the bounds of the module docstring that the trace-1 state w breaks (empty: none)."""
-    problems: list[str] = []
-    N = basis.N
     if not np.all(np.isfinite(w)):
         return ["non-finite coefficients"]
-    P = excitation_distribution(w, basis)
-    obs = observables(w, basis)
+    imag = float(np.abs(w[: 2 * basis.diag_size].imag).max())
+    return distribution_problems(excitation_distribution(w, basis), observables(w, basis), trace_error, imag, tol)
+
+
+def distribution_problems(P: np.ndarray, obs: dict[str, float], trace_error: float, imag: float,
+                          tol: float = BOUND_TOL) -> list[str]:
+    """The bounds of the module docstring from what every exact route gives: P[s, m], the probability of the
+    central spin in s (0 down, 1 up) with m excited satellites; the observables; the trace error of the raw
+    solution and the largest imaginary part of a population. Shared by the ladder and the Dicke route."""
+    problems: list[str] = []
+    N = P.shape[1] - 1
     if not P.min() >= -tol:
         problems.append(f"negative population {P.min():.3g}")
     p_up = obs["central_population"]
@@ -43,7 +50,6 @@ def physical_problems(w: np.ndarray, basis: SectorBasis | WindowBasis, trace_err
         problems.append(f"central population {p_up:.6g} outside [0, 1]")
     if not trace_error <= tol:
         problems.append(f"trace of the raw solution off by {trace_error:.3g}")
-    imag = float(np.abs(w[: 2 * basis.diag_size].imag).max())
     if not imag <= tol:
         problems.append(f"complex populations ({imag:.3g})")
     m = np.arange(N + 1)
