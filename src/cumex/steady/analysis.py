@@ -219,6 +219,23 @@ class _TrajectoryVetting:
         return HOLD_E_FOLDS / st.max_real_eigenvalue
 
 
+def collect_roots(system: RealODESystem, sourced: Sequence[tuple[str, Root | None]],
+                  cfg: dict[str, object]) -> tuple[list[FixedPoint], list[Root]]:
+    """The distinct fixed points among Newton's roots (each with its start's name; None: no root) and the
+    distinct zeros outside the physical bounds, set aside. Shared by the point and the batched analyses."""
+    found: list[FixedPoint] = []
+    discarded: list[Root] = []
+    for source, root in sourced:
+        if root is None:
+            continue
+        if system.admissible is not None and not system.admissible(root.x):
+            if not any(_same(d.x, root.x, system, float(cfg["merge_tol"])) for d in discarded):  # type: ignore[arg-type]
+                discarded.append(root)
+            continue
+        _add(system, found, root, source, cfg)
+    return found, discarded
+
+
 def find_steady_states(
     system: RealODESystem,
     guesses: Sequence[np.ndarray] = (),
@@ -251,17 +268,7 @@ def find_steady_states(
         for i, s in enumerate(np.atleast_2d(system.sample_states(rng, n_random))):
             starts.append((f"random {i}", np.asarray(s, dtype=float)))
 
-    found: list[FixedPoint] = []
-    discarded: list[Root] = []
-    for source, x0 in starts:
-        root = newton_root(system, x0, residual_tol=tol)
-        if root is None:
-            continue
-        if system.admissible is not None and not system.admissible(root.x):
-            if not any(_same(d.x, root.x, system, float(cfg["merge_tol"])) for d in discarded):  # type: ignore[arg-type]
-                discarded.append(root)
-            continue
-        _add(system, found, root, source, cfg)
+    found, discarded = collect_roots(system, [(source, newton_root(system, x0, residual_tol=tol)) for source, x0 in starts], cfg)
 
     physical_index: int | None = None
     trajectory_index: int | None = None

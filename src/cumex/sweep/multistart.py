@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from cumex.cumulants.bind import BoundSystem
-from cumex.steady.analysis import FixedPoint, SteadyStateAnalysis, _add, _same, read_settings
+from cumex.steady.analysis import SteadyStateAnalysis, collect_roots, read_settings
 from cumex.steady.newton import Root
 from cumex.steady.system import RealODESystem
 from cumex.sweep.batched import BatchedCumulantSystem, batched_newton, lift_states, one_blas_thread
@@ -39,16 +39,7 @@ __all__ = ["batch_analyses"]
 def _analysis(system: RealODESystem, starts: list[tuple[str, np.ndarray]], roots: list[Root | None],
               cfg: dict[str, object], notes: list[str]) -> SteadyStateAnalysis:
     """What :func:`cumex.steady.find_steady_states` (``find_physical=False``) makes of these roots."""
-    found: list[FixedPoint] = []
-    discarded: list[Root] = []
-    for (source, _), root in zip(starts, roots):
-        if root is None:
-            continue
-        if system.admissible is not None and not system.admissible(root.x):
-            if not any(_same(d.x, root.x, system, float(cfg["merge_tol"])) for d in discarded):  # type: ignore[arg-type]
-                discarded.append(root)
-            continue
-        _add(system, found, root, source, cfg)
+    found, discarded = collect_roots(system, [(source, root) for (source, _), root in zip(starts, roots)], cfg)
     n_stable = sum(fp.stable for fp in found)
     summary = f"{len(found)} steady state(s) found from {len(starts)} starts, {n_stable} stable"
     if discarded:
