@@ -105,3 +105,36 @@ def test_solver_status_and_fallback():
     assert direct.converged and direct.status == "ok"
     assert abs(direct.physical.observables["central_population"]
                - solve(p).physical.observables["central_population"]) <= 1e-12
+
+
+@pytest.mark.parametrize("N", [7, 40, 301])
+def test_degeneracy_ratio_closed_form_equals_the_factorials(N):
+    """N d^{N−1}_{j₁}/d^N_j in closed form equals the ratio of the degeneracy formula in exact integers."""
+    from math import comb
+
+    from cumex.exact.tavis_cummings.dicke import _degeneracy_ratio
+
+    def d(n, j2):  # j2 = 2j; d^n_j = (2j + 1)/(n/2 + j + 1) C(n, n/2 − j)
+        return (j2 + 1) * comb(n, (n - j2) // 2) / ((n + j2) // 2 + 1)
+
+    for j2 in range(N % 2, N + 1, 2):
+        for j12 in (j2 + 1, j2 - 1):
+            if 0 <= j12 <= N - 1:
+                exact = N * d(N - 1, j12) / d(N, j2)
+                assert abs(_degeneracy_ratio(N, j2 / 2, j12 / 2) - exact) <= 1e-13 * exact
+
+
+def test_routes_agree_at_large_N_fixed_g_sqrtN():
+    """N = 2000, fixed g√N, r = 0.75: the Dicke route equals the ladder route to 1e-12 in p0↑ and both satisfy
+    the excitation balance κ p0↑ = N(Γ↑ − Γ_T p_sat) (d⟨a†a + J_z⟩/dt = 0) to 1e-15 of N Γ_T. With the jump rates
+    from differences of log-factorials the routes differed by 9e-11 and the Dicke route broke the balance by 9e-12."""
+    p = resolve_parameters(2000, "fixed_g_sqrtN", 0.75)
+    ladder = solve(p, {"exact_fallback": None})
+    dicke = solve(p, {"exact_method": "dicke"})
+    assert ladder.status == "ok" and dicke.status == "ok", (ladder.status, dicke.status)
+    for res in (ladder, dicke):
+        o = res.physical.observables
+        balance = p.kappa * o["central_population"] - p.N * (p.gamma_up - p.gamma_T * (1 + o["sz_satellite"]) / 2)
+        assert abs(balance) <= 1e-15 * p.N * p.gamma_T, balance
+    a, b = ladder.physical.observables, dicke.physical.observables
+    assert abs(a["central_population"] - b["central_population"]) <= 1e-12
