@@ -15,7 +15,7 @@ import numpy as np
 from cumex.exact.tavis_cummings.dicke import DickeBasis, EmitterWindow, log_degeneracy
 from cumex.models.central_spin import CentralSpinParameters, mean_field_population
 
-__all__ = ["initial_window", "grow_window", "trim_window", "mean_field_inversion"]
+__all__ = ["initial_window", "grow_window", "trim_window", "mean_field_inversion", "mean_field_bloch_length"]
 
 
 def mean_field_inversion(params: CentralSpinParameters) -> float:
@@ -27,15 +27,30 @@ def mean_field_inversion(params: CentralSpinParameters) -> float:
     return float(np.clip(z, -1.0, 1.0))
 
 
-def _lasing_box(N: int, z: float, sigmas: float = 7.0) -> EmitterWindow:
-    """e ≈ N(1 + z)/2 and l ≈ N(1 − |z|)/2, ± ``sigmas`` binomial widths √(N(1 − z²))/2: the first window where
-    mean field lases (there the product-state band of :func:`initial_window` missed the state: boundary weight
-    0.49 at N = 4000, r = 0.95, fixed κ/N; this box: 1e-15)."""
-    half = max(8, int(np.ceil(sigmas * 0.5 * np.sqrt(N * max(1.0 - z * z, 4.0 / N)))))
-    e_c, l_c = 0.5 * N * (1 + z), 0.5 * N * (1 - abs(z))
-    l_lo, l_hi = max(int(l_c) - half, 0), min(int(np.ceil(l_c)) + half, N // 2)
+def mean_field_bloch_length(params: CentralSpinParameters, z: float) -> float:
+    """Length |r| of a satellite's mean-field Bloch vector on the lasing branch (resonance), from its inversion z.
+
+    Mean field (rotating frame, ⟨σ0^-⟩ = a, ⟨σn^-⟩ = s): ds/dt = 0 gives (Γ_T/2) s = i g z a, so
+    Im(a* s) = 2 g z |a|²/Γ_T; the central balance κ(1 + z0) = 4 g N Im(a* s) then gives |a|², and
+    |s|² = 4 g² z² |a|²/Γ_T² = z κ (1 + z0)/(2 Γ_T N) = z (Γ_Δ − Γ_T z)/(2 Γ_T) with the excitation balance
+    κ(1 + z0) = N(Γ_Δ − Γ_T z). So |r|² = z² + 4|s|² = 2 z Γ_Δ/Γ_T − z² (checked against the order-1 solve:
+    ⟨σn^+σm^-⟩ = |s|² to 1e-15 at N = 10,000, fixed κ/N, r = 0.75).
+    """
+    r2 = 2.0 * z * params.gamma_delta / params.gamma_T - z * z
+    return float(np.sqrt(np.clip(r2, z * z, 1.0)))
+
+
+def _lasing_box(N: int, z: float, bloch: float, sigmas: float = 8.5) -> EmitterWindow:
+    """e ≈ N(1 + z)/2 and l ≈ N(1 − |r|)/2 (|r| the mean-field Bloch length: the U(1) average over the lasing
+    phase keeps j), ± ``sigmas`` widths of a product state, √(N(1 − z²))/2 in e and √(N(1 − r²))/2 in j: the
+    first window where mean field lases. With |z| for |r| (no transverse part) the box sat 120 rows too high in
+    l at N = 10,000, fixed κ/N, r = 0.75 (boundary weight 2e-6); the state there spans ±8 widths in l."""
+    half_e = max(8, int(np.ceil(sigmas * 0.5 * np.sqrt(N * max(1.0 - z * z, 4.0 / N)))))
+    half_l = max(8, int(np.ceil(sigmas * 0.5 * np.sqrt(N * max(1.0 - bloch * bloch, 4.0 / N)))))
+    e_c, l_c = 0.5 * N * (1 + z), 0.5 * N * (1 - bloch)
+    l_lo, l_hi = max(int(l_c) - half_l, 0), min(int(np.ceil(l_c)) + half_l, N // 2)
     n = l_hi - l_lo + 1
-    return EmitterWindow.from_arrays(l_lo, np.full(n, int(e_c) - half), np.full(n, int(np.ceil(e_c)) + half))
+    return EmitterWindow.from_arrays(l_lo, np.full(n, int(e_c) - half_e), np.full(n, int(np.ceil(e_c)) + half_e))
 
 
 def initial_window(params: CentralSpinParameters, spread: float | None = None, tol: float = 1e-14) -> EmitterWindow:
@@ -49,7 +64,7 @@ def initial_window(params: CentralSpinParameters, spread: float | None = None, t
     lasing = params.omega == params.epsilon and float(
         mean_field_population(params.pump_ratio, params.g, params.kappa, params.N, params.gamma_T)) > 0
     if lasing and spread is None:
-        return _lasing_box(N, z)
+        return _lasing_box(N, z, mean_field_bloch_length(params, z))
     spread = 1.5 if spread is None else spread
     sigma = 0.5 * np.sqrt(N * (1.0 - z * z)) + 1.0
     e_c = 0.5 * N * (1 + z)
@@ -116,7 +131,10 @@ def _layers_needed(weights: np.ndarray, tol: float, width: int) -> int:
     """Layers to add at an edge whose last four layers weigh ``weights`` (edge first), 0 if already ≤ tol."""
     if not weights[0] > tol:
         return 0
-    least = max(3, int(np.ceil(0.25 * width)))  # at least a quarter of the width: geometric growth
+    # far from fitting, at least a quarter of the width (geometric growth: the slope at a cut edge is flattened
+    # by the weight piling up there); near fitting, the slope's count (a quarter of the width there turned a
+    # window leaking 1.8e-14 into one of 3.2× the unknowns at N = 10,000)
+    least = max(3, int(np.ceil(0.25 * width))) if weights[0] > _FAR * tol else 3
     if weights[3] > weights[0] > 0:
         slope = (np.log(weights[3]) - np.log(weights[0])) / 3.0  # decay per layer towards the edge
         return int(min(max(np.ceil(np.log(weights[0] / (0.1 * tol)) / slope), least), max(width, 3)))
@@ -161,8 +179,12 @@ def grow_window(basis: DickeBasis, x: np.ndarray, tol: float) -> tuple[EmitterWi
 
 
 #: support of a solution: populations above this fraction of the boundary tolerance, widened by the margin
-_SUPPORT_LEVEL = 1e-4
-_SUPPORT_MARGIN = 3
+_SUPPORT_LEVEL = 1e-6
+_SUPPORT_MARGIN = 5
+#: a trimmed window keeping more than this fraction is not solved (:func:`trim_window`)
+_TRIM_KEEP = 0.85
+#: an edge heavier than this many times its tolerance is far from fitting (:func:`_layers_needed`)
+_FAR = 1e4
 
 
 def _support(basis: DickeBasis, x: np.ndarray, level: float, margin: int) -> tuple[np.ndarray, np.ndarray, int, int]:
@@ -198,7 +220,8 @@ def _support(basis: DickeBasis, x: np.ndarray, level: float, margin: int) -> tup
 
 def trim_window(basis: DickeBasis, x: np.ndarray, tol: float) -> EmitterWindow | None:
     """A smaller window inside ``basis.window`` holding every (l, e) of population weight > tol/1000 (plus 2
-    layers), or None when it would keep more than 60 % of the unknowns (not worth a solve)."""
+    layers), or None when it would keep more than 85 % of the unknowns (then growing is the check; a grown
+    check costs more than the trimmed one: 1.0e6 against ~0.5e6 unknowns at N = 10,000)."""
     N, w = basis.N, basis.window
     assert w is not None, "a windowed basis"
     lab = basis.labels
@@ -221,7 +244,7 @@ def trim_window(basis: DickeBasis, x: np.ndarray, tol: float) -> EmitterWindow |
     lo_s, hi_s = small.bounds(N)
     small = EmitterWindow.from_arrays(rows[0], np.maximum(lo_s[rows], lo_w[rows]), np.minimum(hi_s[rows], hi_w[rows]))
     lo_t, hi_t = small.bounds(N)
-    if np.maximum(hi_t - lo_t + 1, 0).sum() > 0.6 * np.maximum(hi_w - lo_w + 1, 0).sum():
+    if np.maximum(hi_t - lo_t + 1, 0).sum() > _TRIM_KEEP * np.maximum(hi_w - lo_w + 1, 0).sum():
         return None
     return small
 
