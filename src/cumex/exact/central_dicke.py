@@ -15,23 +15,27 @@ U(1) sector; nothing is approximated by the mapping.
 
 Window. The steady state lives on a patch of width ~√N of the (l, e) plane (l = N/2 − j, e = J_z + N/2), so we
 solve on an :class:`~cumex.exact.tavis_cummings.dicke.EmitterWindow`, whose truncated generator is trace
-preserving (jumps leaving it are replaced by staying, :mod:`.tavis_cummings.dicke`). First window: where the
-product state of the mean-field satellite inversion z (closed form at resonance, else 2r − 1) has weight above
-the tolerance, widened (:func:`initial_window`; a band along the multiplet edge l ≈ min(e, N − e), not a box);
-where mean field lases, a box of 7 binomial widths around e = N(1 + z)/2, l = N(1 − |z|)/2.
-When a window fits with room to spare (:func:`trim_window` keeps ≤ 60 % of it), the second window is its
-trimmed copy instead of a grown one, and the larger is reported. After each solve every
-edge whose population weight (summed along the edge) exceeds ``boundary_tol`` moves out by the layers the
-log-slope of the weight over the last 4 layers says are needed to fall to boundary_tol/10 (at least a quarter
-of the width and 3, at most the width; slope unusable: the width/2). Once the boundary weight is ≤ boundary_tol the window is grown by
-``check_layers`` on every side and solved again: the change of the observables between these two windows is
-the reported window error ("window_error"); the solve is ``converged`` when it is ≤ ``window_tol`` (1e-12).
+preserving (jumps leaving it are replaced by staying, :mod:`.tavis_cummings.dicke`). First window
+(:mod:`.central_dicke_window`): where mean field does not lase, the band where the product state of the
+mean-field satellite inversion z has weight above the tolerance; where it lases, a box around the mean-field
+(j, m) (j from the Bloch length |r|, derived there) or, from N = 2000 on, the support of the steady state of a
+quarter-size copy (κ scaled with N, which keeps the mean-field state) mapped to N (means ×4, widths ×2). After
+each solve every edge whose population weight (summed along the edge) exceeds ``boundary_tol`` moves out by
+the layers the log-slope of its last 4 layers says are needed (far from fitting at least a quarter of the
+width), and edges that do not leak shrink to the support (populations above 1e-6 ``boundary_tol``, plus 5
+layers). Check: once a window fits (boundary weight ≤ ``boundary_tol``), a second window is solved, its trimmed
+copy (populations above 1e-3 ``boundary_tol`` plus 2 layers) when that keeps ≤ 85 % of it, else the window grown
+by ``check_layers`` on every side; a trimmed copy that leaks up to 100 ``boundary_tol`` is still compared (its
+change bounds the larger window's truncation, which leaks less), a deeper cut is replaced by the grown check.
+The change of the observables between the two is the reported window error ("window_error"); the solve is
+``converged`` when it is ≤ ``window_tol`` (1e-12); the larger window is reported.
 
 Linear solve. L x = 0, tᵀx = 1 (t: 1 on the populations) with the equation of the most probable population
 replaced by the trace (tᵀL = 0, so that row is the negative sum of the other population rows: nothing is
 lost), sparse LU (SuperLU, complex) in the geometric nested-dissection order of the (l, E) lattice
-(:mod:`.ordering`; every term moves l and E by at most 1) with threshold pivoting in symmetric mode, then
-iterative refinement with the same factors (at most ``refine`` steps, while the residual halves). Why not the
+(:mod:`.ordering`; every term moves l and E by at most 1) with diagonal (static) pivots, then iterative
+refinement with the residual in extended precision and the same factors (at most ``refine`` steps, while the
+correction falls tenfold); threshold pivoting (1e-2) only when the refined residual stays above 1e-14 ‖A‖ ‖y‖. Why not the
 GMRES of :mod:`.tavis_cummings.dicke_solve`: measured below, the direct solve is faster at every size tried and
 needs no convergence criterion. Residual: ‖L x‖_∞ with L the generator of the window grown by one layer
 ("residual_grown", its rows outside carry the leaks), and of the window itself ("residual").
@@ -62,7 +66,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from cumex.exact.central_dicke_window import grow_window, initial_window, trim_window
+from cumex.exact.central_dicke_window import grow_window, initial_window, lasing, scaled_window, smaller_copy, trim_window
 from cumex.exact.ordering import grid_nested_dissection
 from cumex.exact.tavis_cummings.dicke import DickeBasis, EmitterWindow, dicke_generator
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
@@ -80,6 +84,10 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
+#: from this N on, a lasing point's first window is predicted from a quarter-size copy (one solve at N/4)
+_PREDICT_MIN_N = 2000
+#: the copy's populations above this fraction of the boundary tolerance are mapped (:func:`scaled_window`)
+_PREDICT_LEVEL = 1e-5
 #: a trimmed check window may leak up to this many times the boundary tolerance (see the window loop)
 _TRIM_LEAK = 100.0
 
@@ -279,15 +287,22 @@ def steady_state_central_dicke(
     window: EmitterWindow | None = None,
     refine: int = 5,
     threads: int | None = 1,
+    check: bool = True,
 ) -> CentralDickeResult:
     """Steady state with the adaptive window (module docstring). ``window``: start there instead of the
     mean-field estimate. info: "windows" solved, "boundary_weight" (final window), "window_error" (change of
     the observables against the window grown by ``check_layers``, default max(3, ⌈√N/4⌉)), "window_converged"
     (boundary weight ≤ boundary_tol and window error ≤ window_tol), timings, sizes and residuals."""
     N = params.N
-    check = check_layers if check_layers is not None else max(3, int(np.ceil(np.sqrt(N) / 4)))
+    check_by = check_layers if check_layers is not None else max(3, int(np.ceil(np.sqrt(N) / 4)))
+    totals = {"build_seconds": 0.0, "factor_seconds": 0.0, "solve_seconds": 0.0, "prediction_seconds": 0.0}
+    if window is None and spread is None and N >= _PREDICT_MIN_N and lasing(params):
+        t0 = time.perf_counter()  # the first window from the state of a quarter-size copy (central_dicke_window)
+        small = steady_state_central_dicke(smaller_copy(params, N // 4), boundary_tol=boundary_tol,
+                                           window_tol=window_tol, refine=refine, threads=threads, check=False)
+        window = scaled_window(small.basis, small.x, N, _PREDICT_LEVEL * boundary_tol)
+        totals["prediction_seconds"] = time.perf_counter() - t0
     win = window or initial_window(params, spread, boundary_tol)
-    totals = {"build_seconds": 0.0, "factor_seconds": 0.0, "solve_seconds": 0.0}
     history: list[tuple[DickeBasis, np.ndarray, dict[str, float]]] = []
     anchor_label = None
     fitted = False  # the previous window's boundary weight was ≤ boundary_tol
@@ -300,7 +315,7 @@ def steady_state_central_dicke(
             idx = int(basis.index(*anchor_label)[()])
             anchor = idx if idx >= 0 else None
         x, info = solve_window(params, basis, refine=refine, anchor=anchor, threads=threads)
-        for k in totals:
+        for k in ("build_seconds", "factor_seconds", "solve_seconds"):
             totals[k] += info[k]
         history.append((basis, x, info))
         pops = basis.populations()
@@ -318,7 +333,7 @@ def steady_state_central_dicke(
             history.pop()
             fitting = history[-1][0].window
             assert fitting is not None, "a windowed basis"
-            win, trimmed = fitting.grown(N, check), False
+            win, trimmed = fitting.grown(N, check_by), False
             continue
         if nxt is not None:
             win, fitted, trimmed = nxt, False, False
@@ -326,12 +341,14 @@ def steady_state_central_dicke(
         if fitted:  # this window fits too: compare it with the previous fitting one
             checked = True
             break
+        if not check:  # the first fitting window is all that is asked for (a prediction's support)
+            break
         fitted = True
         smaller = None if trimmed else trim_window(basis, x, boundary_tol)
         if smaller is not None:  # oversized: the second window is the trimmed one, the first is reported
             win, trimmed = smaller, True
         else:
-            win = win.grown(N, check)
+            win = win.grown(N, check_by)
     if checked and trimmed and len(history) >= 2:
         history[-1], history[-2] = history[-2], history[-1]  # report the larger window, compared with the trimmed
     basis, x, info = history[-1]

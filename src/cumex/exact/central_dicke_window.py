@@ -1,11 +1,13 @@
 """Windows of the central spin's Dicke basis (:mod:`.central_dicke`): the first guess, growth and trimming.
 
 First window (:func:`initial_window`): the mean-field satellite inversion z (closed form at resonance, else
-2r − 1); where mean field lases a box of 7 binomial widths √(N(1 − z²))/2 around e = N(1 + z)/2,
-l = N(1 − |z|)/2; elsewhere, per row l, the e where the product state of inversion z is above the tolerance.
-Growth (:func:`grow_window`): every edge whose population weight exceeds the tolerance moves out by the layers
-its log-slope says are needed (at least a quarter of the width). Trimming (:func:`trim_window`): the part of a
-fitting window that carries weight above tol/1000, when that is at most 60 % of it.
+2r − 1); where mean field lases a box of 8.5 product-state widths around e = N(1 + z)/2, l = N(1 − |r|)/2
+(|r| the mean-field Bloch length, :func:`mean_field_bloch_length`); elsewhere, per row l, the e where the
+product state of inversion z is above the tolerance. From a quarter-size copy (:func:`smaller_copy`,
+:func:`scaled_window`): the copy's support mapped to N. Growth (:func:`grow_window`): every edge whose
+population weight exceeds the tolerance moves out by the layers its log-slope says are needed; the others
+shrink to the support. Trimming (:func:`trim_window`): the part of a fitting window that carries weight above
+tol/1000, when that is at most 85 % of it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import numpy as np
 from cumex.exact.tavis_cummings.dicke import DickeBasis, EmitterWindow, log_degeneracy
 from cumex.models.central_spin import CentralSpinParameters, mean_field_population
 
-__all__ = ["initial_window", "grow_window", "trim_window", "mean_field_inversion", "mean_field_bloch_length"]
+__all__ = ["initial_window", "grow_window", "trim_window", "mean_field_inversion", "mean_field_bloch_length",
+           "lasing", "smaller_copy", "scaled_window"]
 
 
 def mean_field_inversion(params: CentralSpinParameters) -> float:
@@ -61,9 +64,7 @@ def initial_window(params: CentralSpinParameters, spread: float | None = None, t
     given) the box of :func:`_lasing_box` instead: the lasing state is far from a product state."""
     N = params.N
     z = float(np.clip(mean_field_inversion(params), -1 + 1e-9, 1 - 1e-9))
-    lasing = params.omega == params.epsilon and float(
-        mean_field_population(params.pump_ratio, params.g, params.kappa, params.N, params.gamma_T)) > 0
-    if lasing and spread is None:
+    if lasing(params) and spread is None:
         return _lasing_box(N, z, mean_field_bloch_length(params, z))
     spread = 1.5 if spread is None else spread
     sigma = 0.5 * np.sqrt(N * (1.0 - z * z)) + 1.0
@@ -249,3 +250,55 @@ def trim_window(basis: DickeBasis, x: np.ndarray, tol: float) -> EmitterWindow |
     return small
 
 
+
+
+def lasing(params: CentralSpinParameters) -> bool:
+    """Whether mean field lases (resonance and a positive central population on the lasing branch)."""
+    return params.omega == params.epsilon and float(
+        mean_field_population(params.pump_ratio, params.g, params.kappa, params.N, params.gamma_T)) > 0
+
+
+def smaller_copy(params: CentralSpinParameters, n_small: int) -> CentralSpinParameters:
+    """The same model with ``n_small`` satellites and κ scaled by n_small/N (g and the local rates kept).
+
+    Why this map, whatever scaling the caller uses: the mean-field equations (module :func:`mean_field_bloch_length`)
+    are invariant under N → λN, κ → λκ, so the smaller copy has the same mean-field state (z, z0, |r|), and
+    in the linear-noise picture the same fluctuations up to the factor √(N/n_small) (:func:`scaled_window`)."""
+    return CentralSpinParameters(N=n_small, omega=params.omega, epsilon=params.epsilon, g=params.g,
+                                 kappa=params.kappa * n_small / params.N, gamma_up=params.gamma_up,
+                                 gamma_down=params.gamma_down)
+
+
+def scaled_window(basis: DickeBasis, x: np.ndarray, N: int, level: float, pad: float = 0.03) -> EmitterWindow:
+    """The window for N satellites predicted from the steady state x of the smaller copy on ``basis``
+    (:func:`smaller_copy`): every (l, m = e − N/2) with population above ``level`` is mapped to
+    l̄ N/n + (l − l̄) √(N/n) and m̄ N/n + (m − m̄) √(N/n) (l̄, m̄ its means: means grow like N, widths like √N),
+    and the mapped set is widened by √(N/n) + 3 layers plus ``pad`` of its half-extent in each direction.
+    Checked by the solve that follows (its boundary weight): the prediction only saves windows."""
+    n = basis.N
+    lab = basis.labels
+    pops = basis.populations()
+    P = x[pops].real
+    l, m = lab["l"][pops].astype(float), lab["e"][pops] - 0.5 * n
+    l_bar, m_bar = float(P @ l) / float(P.sum()), float(P @ m) / float(P.sum())
+    heavy = np.abs(P) > level
+    s = np.sqrt(N / n)
+    L = l_bar * N / n + (l[heavy] - l_bar) * s
+    E = m_bar * N / n + (m[heavy] - m_bar) * s + 0.5 * N
+    half_l = 0.5 * float(L.max() - L.min())
+    half_e = 0.5 * float(E.max() - E.min())
+    w_l = int(np.ceil(s + 3 + pad * half_l))
+    w_e = int(np.ceil(s + 3 + pad * half_e))
+    l_lo = max(int(np.floor(L.min())) - w_l, 0)
+    l_hi = min(int(np.ceil(L.max())) + w_l, N // 2)
+    e_lo = np.full(l_hi - l_lo + 1, np.inf)
+    e_hi = np.full(l_hi - l_lo + 1, -np.inf)
+    centre = np.rint(L).astype(np.int64)
+    for k in range(-w_l, w_l + 1):  # each mapped point covers the rows within w_l of it
+        row = centre + k - l_lo
+        ok = (row >= 0) & (row < e_lo.size)
+        np.minimum.at(e_lo, row[ok], E[ok] - w_e)
+        np.maximum.at(e_hi, row[ok], E[ok] + w_e)
+    empty = ~np.isfinite(e_lo)
+    e_lo[empty], e_hi[empty] = N + 1, -1  # no mapped point near: the row holds nothing
+    return EmitterWindow.from_arrays(l_lo, np.floor(e_lo).astype(np.int64), np.ceil(e_hi).astype(np.int64))
