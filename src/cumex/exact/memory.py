@@ -15,15 +15,17 @@ It is an estimate (±30 % where calibrated), not a bound. With the window of sat
 (``exact_window``, default) n counts the first window's unknowns (±15 binomial standard deviations around
 the pump ratio; the solve may widen it).
 
-Dicke-basis route (``exact_method="dicke"``, :mod:`.central_dicke`), measured at fixed κ/N, r = 0.95 (real
-unknowns n = 3 per (l, E) site at resonance, 4 off it; SuperLU entries per unknown f = 206 at n = 9.1e4,
-228 at 1.8e5; peak RSS 581 MiB at N = 2000, 979 MiB at N = 4000):
+Dicke-basis route (``exact_method="dicke"``, and "auto" above N = 4000; :mod:`.central_dicke`), fitted to the
+peak RSS of whole solves (2 shared cores, load 1–1.6, 2026-12-02; `/usr/bin/time`): where mean field lases,
+581 MiB at N = 2000 and 979 MiB at N = 4000 (fixed κ/N, r = 0.95), at N = 10,000 / 20,000 2.7 / 5.2 GB
+(fixed κ/N, r = 0.75, the largest of both scalings and r = 0.75, 0.95), 1.2 / 2.2 GB (fixed κ/N, r = 0.95),
+0.95 / 1.4 GB and 0.36 / 0.50 GB (fixed g√N, r = 0.75, 0.95); where it does not lase (r = 0.3, both scalings)
+0.67 / 0.80 GB:
 
-    peak ≈ 150 MiB + 24 B · n · f,     f = 206 + 32 log2(n / 9.1e4)   (f ≥ 100)
+    peak ≈ 200 MB + 0.25 MB · N     (lasing: the largest measured within 1.3×, the others up to 5× below)
+    peak ≈ 500 MB + 0.0125 MB · N   (not lasing)
 
-with n the unknowns of the largest window solved, estimated as twice those of the first window
-(:func:`cumex.exact.central_dicke.initial_window`) grown by the check layers (the largest window solved had
-1.5–2.2 times the first's unknowns at N = 1000–4000, fixed κ/N, r = 0.65–0.95).
+The window (and so the memory) grows like N: its sides grow like √N.
 """
 
 from __future__ import annotations
@@ -61,31 +63,34 @@ def solved_unknowns(params: CentralSpinParameters, K: int | None, window: bool =
 
 
 def dicke_unknowns(params: CentralSpinParameters) -> int:
-    """Real unknowns of the last (checked) window of the Dicke route, predicted before the solve (module docstring)."""
+    """Real unknowns of the Dicke route's first window (:func:`cumex.exact.central_dicke_window.initial_window`;
+    an upper bound of the final one where mean field lases, 1–4× above it at N = 10,000)."""
     import numpy as np
 
     from cumex.exact.central_dicke import initial_window
 
-    N = params.N
-    check = max(3, int(math.ceil(math.sqrt(N) / 4)))
-    lo, hi = initial_window(params).grown(N, check).bounds(N)
+    lo, hi = initial_window(params).bounds(params.N)
     sites = int(np.maximum(hi - lo + 2, 0).sum())  # sites (l, E) with E from e_lo to e_hi + 1
-    return 2 * (3 if params.omega == params.epsilon else 4) * sites  # ×2: the window grows (measured 1.5–2.2×)
+    return (3 if params.omega == params.epsilon else 4) * sites
 
 
 def _dicke_estimate(params: CentralSpinParameters) -> int:
-    n = dicke_unknowns(params)
-    fill = max(206.0 + 32.0 * math.log2(max(n, 1) / 9.1e4), 100.0)
-    return int(150 * 2**20 + 24.0 * n * fill)
+    from cumex.exact.central_dicke_window import lasing
+
+    mb = 200.0 + 0.25 * params.N if lasing(params) else 500.0 + 0.0125 * params.N
+    return int(mb * 1e6)
 
 
 def estimate_memory_bytes(params: CentralSpinParameters, settings: Mapping[str, object] | None = None) -> int:
     """Estimated peak resident memory in bytes of :func:`cumex.exact.solver.solve` with these settings."""
+    from cumex.exact.solver import resolved_method
+
     settings = dict(settings or {})
     N = params.N
-    if settings.get("exact_method") == "dicke":
+    method = resolved_method(params, settings.get("exact_method", "auto"))
+    if method == "dicke":
         return _dicke_estimate(params)
-    if settings.get("exact_method", "coherence_cutoff") == "full":
+    if method == "full":
         K = None
     else:
         kmax = settings.get("exact_cutoff_max")
