@@ -83,6 +83,42 @@ def test_batch_analyses_equal_the_point_by_point_starts(order):
             assert system.observables(a.x) == pytest.approx(ref_system.observables(r.x), abs=1e-10, nan_ok=True)
 
 
+def test_neighbour_newton_across_a_change_of_unknowns_equals_newton_root():
+    """Issue 16: the point visited before may have fewer unknowns (N = 2 below order 4's satellite count,
+    then N = 6). Newton from its states is skipped there (a grid step that changes the unknowns is not
+    continued); elsewhere it reaches what newton_root(max_iter=12) reaches, to 1e-10, and the analyses
+    are those of find_steady_states with the lower-order guesses."""
+    values = _values([2, 6], [0.25, 0.75])
+    chain = [None, 0, 1, 2]  # visiting order 0 -> 1 -> 2 -> 3: the step 1 -> 2 goes from N = 2 to N = 6
+    got = batch_analyses("central_spin", "4", values, {}, chain)
+    assert got is not None
+    for p, (v, (analysis, system, roots)) in enumerate(zip(values, got)):
+        ref_system = model_system("central_spin", "4", v, {})
+        ref = find_steady_states(ref_system, lower_order_guesses("4", v, {}), {}, find_physical=False)
+        assert analysis.status == ref.status, v
+        for a, r in zip(analysis.fixed_points, ref.fixed_points):
+            assert np.max(np.abs(a.x - r.x)) <= 1e-10
+        q = chain[p]
+        before = [] if q is None else got[q][0].fixed_points
+        if q is not None and got[q][1].size != system.size:
+            assert roots == {}, v
+            continue
+        assert len(roots) == len(before)
+        for fp in before:
+            ref_root = newton_root(ref_system, fp.x, residual_tol=1e-10, max_iter=12)
+            root = roots[id(fp.x)]
+            assert (root is None) == (ref_root is None)
+            if ref_root is not None:
+                assert np.max(np.abs(root.x - ref_root.x)) <= 1e-10
+
+
+def test_order4_batch_across_a_change_of_unknowns_equals_point_by_point():
+    points = [{"N": N, "pump_ratio": float(r)} for N in (2, 6) for r in np.linspace(0.0, 1.0, 6)]
+    batch = solve_batch("central_spin", "4", "fixed_kappa_over_N", points)
+    alone = solve_batch("central_spin", "4", "fixed_kappa_over_N", points, continuation=False)
+    _same_results(batch, alone)
+
+
 def _same_results(batch, alone):
     for b, a in zip(batch, alone):
         rb, ra = b.result, a.result

@@ -215,9 +215,10 @@ def _from_neighbours(order: _Order, analyses, neighbours, tol: float) -> list[di
     out: list[dict[int, Root | None]] = [{} for _ in analyses]
     groups: dict[int, tuple[BatchedCumulantSystem, list[tuple[int, np.ndarray]]]] = {}
     for p, q in enumerate(neighbours):
-        if q is None:
-            continue
         local = order.systems[p]
+        # the point visited before may lie across an N below the order's satellite count: other unknowns
+        if q is None or order.systems[q].bs is not local.bs:  # type: ignore[union-attr]
+            continue
         group = groups.setdefault(id(local.bs), (local.bs, []))[1]  # type: ignore[union-attr]
         group.extend((p, fp.x) for fp in analyses[q].fixed_points)
     for bs, pairs in groups.values():
