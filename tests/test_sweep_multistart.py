@@ -17,9 +17,10 @@ from cumex.cumulants.solver import lower_order_guesses, model_system
 from cumex.models import get_model
 from cumex.steady import find_steady_states
 from cumex.steady.newton import newton_root
+from cumex.steady.stability import classify_jacobians, classify_stability
 from cumex.sweep import solve_batch
 from cumex.sweep.batched import BatchedCumulantSystem, batched_newton, lift_states
-from cumex.sweep.multistart import batch_analyses
+from cumex.sweep.multistart import admissible_states, batch_analyses
 
 SPEC = get_model("central_spin")
 
@@ -63,6 +64,23 @@ def test_lift_states_equals_lift_state():
     got = lift_states(lower.meta["bound"], X, upper.meta["bound"])
     ref = [lift_state(lower.meta["bound"], x, upper.meta["bound"]) for x in X]
     assert np.allclose(got, ref, rtol=0, atol=1e-14)
+
+
+def test_admissible_states_and_batched_stability_equal_the_per_state_checks():
+    """admissible_states against BoundSystem.admissible, classify_jacobians against classify_stability
+    (the same verdict, eigenvalues to 1e-12), on random states inside and outside the bounds."""
+    v = _values([101], [0.7])[0]
+    system = model_system("central_spin", "4", v, {})
+    rng = np.random.default_rng(3)
+    X = np.concatenate([np.atleast_2d(system.sample_states(rng, 20)), rng.uniform(-1.2, 1.2, (20, system.size))])
+    X[-1, 0] = np.nan
+    bound = system.meta["bound"]
+    assert list(admissible_states(bound, X)) == [bound.admissible(x) for x in X]
+    got = classify_jacobians(np.array([system.jacobian(x) for x in X]), 1e-9)
+    for x, st in zip(X, got):
+        ref = classify_stability(system, x, 0.0, 1e-9)
+        assert (st.stable, st.neutral_modes, st.reason) == (ref.stable, ref.neutral_modes, ref.reason)
+        assert st.max_real_eigenvalue == pytest.approx(ref.max_real_eigenvalue, abs=1e-12, nan_ok=True)
 
 
 @pytest.mark.parametrize("order", ["3", "4"])
