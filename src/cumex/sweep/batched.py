@@ -3,8 +3,8 @@
 The equations of one compiled order (:mod:`cumex.cumulants.bind`) differ between grid points only in
 their linear coefficients A (parameters and N): F(x) = A · [z(x), 1, w(z(x))] with z the complex moments
 and w the closure polynomials. :class:`BatchedCumulantSystem` evaluates F and its exact Jacobian for
-thousands of (point, state) pairs in one numpy expression; :func:`batched_newton` runs
-:func:`cumex.steady.newton.newton_root`'s damped Newton iteration (no rotation: U(1)-symmetric orders)
+thousands of (point, state) pairs in a few numpy expressions (in real unknowns, blocks of 256 rows);
+:func:`batched_newton` runs :func:`cumex.steady.newton.newton_root`'s damped Newton iteration (no rotation: U(1)-symmetric orders)
 on every pair together — the same least-squares steps, line search, stopping rules and acceptance test,
 so each pair reaches the zero its lone run reaches, up to rounding; :func:`lift_states` is
 :func:`cumex.cumulants.lift.lift_state` on arrays. Used by :mod:`cumex.sweep.multistart`; checked against

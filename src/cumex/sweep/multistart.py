@@ -9,12 +9,14 @@ happens to reach differ from one grid point to the next. A batch that must repor
 the point-by-point analysis therefore runs the same starts. This module runs them for all points of a
 batch together: the equations of one compiled order differ between points only in their linear
 coefficients A (parameters, N), so F(x) = A · [z(x), 1, w(z(x))] and its Jacobian are evaluated for
-thousands of (point, start) pairs in one numpy expression, and Newton's least-squares step is one
-batched SVD. Each pair follows the same damped Newton iteration as :func:`cumex.steady.newton.newton_root`
+thousands of (point, start) pairs in one numpy expression, and Newton's least-squares steps are
+batched too. Each pair follows the same damped Newton iteration as :func:`cumex.steady.newton.newton_root`
 (same steps, line search and stopping rules, same acceptance test), so it reaches the same zero up to
-rounding; the states are then merged and classified per point by the analysis' own code
-(:func:`cumex.steady.analysis._add`, :func:`cumex.steady.stability.classify_stability`). The batched
-evaluation and Newton are :mod:`cumex.sweep.batched`.
+rounding; the roots' physical bounds are checked at once (:func:`admissible_states`), the states merged
+per point by the analysis' own :func:`cumex.steady.analysis.collect_roots`, and the new ones classified
+together (:func:`cumex.steady.stability.classify_jacobians`: classify_stability's verdict from one batched
+Jacobian and eigenvalue call; the lower order's states, only lifted to starts, are not classified). The
+batched evaluation and Newton are :mod:`cumex.sweep.batched`.
 
 Used for systems without a rotation generator (U(1)-symmetric orders, whose steady states are fixed
 points); :func:`batch_analyses` returns None for anything else and the caller runs the analysis point by
