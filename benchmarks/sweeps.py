@@ -20,17 +20,20 @@ fewer points). Columns, all measured in this run:
   100k estimate        CPU (batch + layout) ms/pt x 100,000 / 2 cores + 100 jobs x 2.5 s start-up / 2 cores, in
                        min, as if the whole study were of this order (the study is half order 1, half order 2)
 
-Measured (this script's defaults, every point compared; niced beside two other helpers' benchmarks):
+Measured (this script's defaults, every point compared, OMP_NUM_THREADS=1, beside the lead and other helpers):
 
-    uptime: 06:59:04 up  6:42,  0 user,  load average: 8.63, 7.80, 6.71
-     order points    batch ms/pt  layout ms/pt new/old  full/continued    point ms/pt   mismatch, max|Δ|  100k min
-         1   1000    2.91 (1.03)            1.03 / 6.6           1/999   204.1 (60.0)    0/1000, 2.2e-16       3.8
-         2   1000    2.43 (1.54)            1.03 / 7.0           1/999    83.2 (54.6)    0/1000, 1.6e-15       4.2
-         4   1000  19.88 (12.76)            0.93 / 7.1           1/999  358.9 (124.1)    0/1000, 3.3e-13      13.5
-    uptime: 07:11:04 up  6:54,  0 user,  load average: 7.17, 7.98, 7.60
+    uptime: 15:20:43 up  3:13,  0 user,  load average: 1.18, 1.71, 1.54
+         order points    batch ms/pt  layout ms/pt new/old  full/continued    point ms/pt   mismatch, max|Δ|  100k min
+             1   1000    1.18 (1.17)            1.11 / 7.9           1/999    90.8 (89.8)    0/1000, 2.2e-16       4.0
+             2   1000    1.44 (1.44)            1.24 / 8.2           1/999    68.4 (68.0)    0/1000, 1.6e-15       4.3
+             4   1000    6.21 (6.17)            1.40 / 7.7           1/999  172.4 (171.6)    0/1000, 3.3e-13       8.4
+    uptime: 15:26:52 up  3:19,  0 user,  load average: 2.03, 1.94, 1.71
 
-Order 4's batch runs the point-by-point starts for all points at once (cumex.sweep.multistart); the
-goal of 10 ms a point is not met (12.8 ms CPU at load ~8).
+Order 4's batch runs the point-by-point starts for all points at once (cumex.sweep.multistart): 6.2 ms CPU a
+point at load 1.2-2 (10.8 ms before issue 16's changes at load ~1, 12.8 ms at load ~8), within the 10 ms goal.
+Of a cProfile of that batch: Newton's least-squares steps (batched inverses and their condition check)
+~24 %, the rest of the batched Newton (F, J, line search) ~40 %, merging the roots point by point, the
+batched stability, the neighbour step and the states' observables the rest.
 """
 
 from __future__ import annotations

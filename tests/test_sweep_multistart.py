@@ -17,9 +17,10 @@ from cumex.cumulants.solver import lower_order_guesses, model_system
 from cumex.models import get_model
 from cumex.steady import find_steady_states
 from cumex.steady.newton import newton_root
+from cumex.steady.stability import classify_jacobians, classify_stability
 from cumex.sweep import solve_batch
 from cumex.sweep.batched import BatchedCumulantSystem, batched_newton, lift_states
-from cumex.sweep.multistart import batch_analyses
+from cumex.sweep.multistart import admissible_states, batch_analyses
 
 SPEC = get_model("central_spin")
 
@@ -65,6 +66,23 @@ def test_lift_states_equals_lift_state():
     assert np.allclose(got, ref, rtol=0, atol=1e-14)
 
 
+def test_admissible_states_and_batched_stability_equal_the_per_state_checks():
+    """admissible_states against BoundSystem.admissible, classify_jacobians against classify_stability
+    (the same verdict, eigenvalues to 1e-12), on random states inside and outside the bounds."""
+    v = _values([101], [0.7])[0]
+    system = model_system("central_spin", "4", v, {})
+    rng = np.random.default_rng(3)
+    X = np.concatenate([np.atleast_2d(system.sample_states(rng, 20)), rng.uniform(-1.2, 1.2, (20, system.size))])
+    X[-1, 0] = np.nan
+    bound = system.meta["bound"]
+    assert list(admissible_states(bound, X)) == [bound.admissible(x) for x in X]
+    got = classify_jacobians(np.array([system.jacobian(x) for x in X]), 1e-9)
+    for x, st in zip(X, got):
+        ref = classify_stability(system, x, 0.0, 1e-9)
+        assert (st.stable, st.neutral_modes, st.reason) == (ref.stable, ref.neutral_modes, ref.reason)
+        assert st.max_real_eigenvalue == pytest.approx(ref.max_real_eigenvalue, abs=1e-12, nan_ok=True)
+
+
 @pytest.mark.parametrize("order", ["3", "4"])
 def test_batch_analyses_equal_the_point_by_point_starts(order):
     """Same states (count, order, stability, set-aside zeros, status) as find_steady_states with the
@@ -81,6 +99,42 @@ def test_batch_analyses_equal_the_point_by_point_starts(order):
         for a, r in zip(analysis.fixed_points, ref.fixed_points):
             assert np.max(np.abs(a.x - r.x)) <= 1e-10
             assert system.observables(a.x) == pytest.approx(ref_system.observables(r.x), abs=1e-10, nan_ok=True)
+
+
+def test_neighbour_newton_across_a_change_of_unknowns_equals_newton_root():
+    """Issue 16: the point visited before may have fewer unknowns (N = 2 below order 4's satellite count,
+    then N = 6). Newton from its states is skipped there (a grid step that changes the unknowns is not
+    continued); elsewhere it reaches what newton_root(max_iter=12) reaches, to 1e-10, and the analyses
+    are those of find_steady_states with the lower-order guesses."""
+    values = _values([2, 6], [0.25, 0.75])
+    chain = [None, 0, 1, 2]  # visiting order 0 -> 1 -> 2 -> 3: the step 1 -> 2 goes from N = 2 to N = 6
+    got = batch_analyses("central_spin", "4", values, {}, chain)
+    assert got is not None
+    for p, (v, (analysis, system, roots)) in enumerate(zip(values, got)):
+        ref_system = model_system("central_spin", "4", v, {})
+        ref = find_steady_states(ref_system, lower_order_guesses("4", v, {}), {}, find_physical=False)
+        assert analysis.status == ref.status, v
+        for a, r in zip(analysis.fixed_points, ref.fixed_points):
+            assert np.max(np.abs(a.x - r.x)) <= 1e-10
+        q = chain[p]
+        before = [] if q is None else got[q][0].fixed_points
+        if q is not None and got[q][1].size != system.size:
+            assert roots == {}, v
+            continue
+        assert len(roots) == len(before)
+        for fp in before:
+            ref_root = newton_root(ref_system, fp.x, residual_tol=1e-10, max_iter=12)
+            root = roots[id(fp.x)]
+            assert (root is None) == (ref_root is None)
+            if ref_root is not None:
+                assert np.max(np.abs(root.x - ref_root.x)) <= 1e-10
+
+
+def test_order4_batch_across_a_change_of_unknowns_equals_point_by_point():
+    points = [{"N": N, "pump_ratio": float(r)} for N in (2, 6) for r in np.linspace(0.0, 1.0, 6)]
+    batch = solve_batch("central_spin", "4", "fixed_kappa_over_N", points)
+    alone = solve_batch("central_spin", "4", "fixed_kappa_over_N", points, continuation=False)
+    _same_results(batch, alone)
 
 
 def _same_results(batch, alone):

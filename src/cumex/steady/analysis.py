@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -153,8 +153,10 @@ def _same(a: np.ndarray, b: np.ndarray, system: RealODESystem, tol: float) -> bo
     return distance_modulo_rotation(a, b, system.rotation) <= tol * scale
 
 
-def _add(system: RealODESystem, found: list[FixedPoint], root: Root, source: str, cfg: dict[str, object]) -> int:
-    """Add a root unless it duplicates a known state; return its index."""
+def _add(system: RealODESystem, found: list[FixedPoint], root: Root, source: str, cfg: dict[str, object],
+         classify: Callable[[np.ndarray, float], Stability] | None = None) -> int:
+    """Add a root unless it duplicates a known state (a new one classified by ``classify``(x, ν), default
+    :func:`classify_stability`); return its index."""
     symmetric = system.rotation is None or is_symmetric(root.x, system.rotation)
     for i, fp in enumerate(found):
         # a broken state just past its bifurcation is close to the symmetric one but distinct
@@ -163,7 +165,10 @@ def _add(system: RealODESystem, found: list[FixedPoint], root: Root, source: str
             if root.residual < fp.residual:  # keep the better-polished copy
                 fp.x, fp.nu, fp.residual = root.x, root.nu, root.residual
             return i
-    stab = classify_stability(system, root.x, root.nu, float(cfg["stability_tol"]))  # type: ignore[arg-type]
+    if classify is None:
+        stab = classify_stability(system, root.x, root.nu, float(cfg["stability_tol"]))  # type: ignore[arg-type]
+    else:
+        stab = classify(root.x, root.nu)
     found.append(FixedPoint(root.x, root.nu, root.residual, stab, symmetric, [source]))
     return len(found) - 1
 
@@ -220,19 +225,24 @@ class _TrajectoryVetting:
 
 
 def collect_roots(system: RealODESystem, sourced: Sequence[tuple[str, Root | None]],
-                  cfg: dict[str, object]) -> tuple[list[FixedPoint], list[Root]]:
+                  cfg: dict[str, object], admissible: Sequence[bool] | None = None,
+                  classify: Callable[[np.ndarray, float], Stability] | None = None,
+                  ) -> tuple[list[FixedPoint], list[Root]]:
     """The distinct fixed points among Newton's roots (each with its start's name; None: no root) and the
-    distinct zeros outside the physical bounds, set aside. Shared by the point and the batched analyses."""
+    distinct zeros outside the physical bounds, set aside. Shared by the point and the batched analyses;
+    the batched one gives ``system.admissible`` of each root (``admissible``) and the stability of the new
+    states (``classify``, see :func:`_add`) computed for many points at once."""
     found: list[FixedPoint] = []
     discarded: list[Root] = []
-    for source, root in sourced:
+    for i, (source, root) in enumerate(sourced):
         if root is None:
             continue
-        if system.admissible is not None and not system.admissible(root.x):
+        inside = admissible[i] if admissible is not None else system.admissible is None or system.admissible(root.x)
+        if not inside:
             if not any(_same(d.x, root.x, system, float(cfg["merge_tol"])) for d in discarded):  # type: ignore[arg-type]
                 discarded.append(root)
             continue
-        _add(system, found, root, source, cfg)
+        _add(system, found, root, source, cfg, classify)
     return found, discarded
 
 

@@ -23,7 +23,7 @@ import scipy.linalg
 from cumex.steady.symmetry import is_symmetric
 from cumex.steady.system import RealODESystem
 
-__all__ = ["Stability", "classify_stability", "balanced_norm"]
+__all__ = ["Stability", "classify_stability", "classify_jacobians", "balanced_norm"]
 
 
 @dataclass
@@ -40,8 +40,17 @@ class Stability:
 
 def balanced_norm(A: np.ndarray) -> float:
     """|D⁻¹ A D|∞ for the balancing diagonal D (no permutation): a scale of A independent of units."""
-    B, _ = scipy.linalg.matrix_balance(A, permute=False)
+    A = np.asarray(A, dtype=float)
+    if not np.all(np.isfinite(A)):
+        raise ValueError("array must not contain infs or NaNs")
+    # LAPACK gebal directly (what scipy.linalg.matrix_balance calls, without its permutation bookkeeping)
+    B, _, _, _, info = _gebal(A, scale=1, permute=0)
+    if info < 0:
+        raise ValueError(f"xGEBAL: illegal value in argument {-info}")
     return float(np.max(np.sum(np.abs(B), axis=1)))
+
+
+_gebal = scipy.linalg.get_lapack_funcs("gebal", (np.zeros((1, 1)),))
 
 
 def classify_stability(system: RealODESystem, x: np.ndarray, nu: float = 0.0, rel_tol: float = 1e-9) -> Stability:
@@ -53,12 +62,34 @@ def classify_stability(system: RealODESystem, x: np.ndarray, nu: float = 0.0, re
     if broken:
         A = A - nu * G  # type: ignore[operator]
     if not np.all(np.isfinite(A)):
-        return Stability(False, float("nan"), 0, "Jacobian not finite", np.full(len(x), np.nan + 0j))
-    eig = np.linalg.eigvals(A)
+        return _not_finite(len(x))
+    return _classified(A, np.linalg.eigvals(A), rel_tol, G if broken else None, x)
+
+
+def classify_jacobians(As: np.ndarray, rel_tol: float = 1e-9) -> list[Stability]:
+    """:func:`classify_stability` of fixed points of systems without a rotation, from their Jacobians
+    As (k, n, n): the eigenvalues of the stack in one call."""
+    finite = np.all(np.isfinite(As), axis=(1, 2))
+    out: list[Stability] = [_not_finite(As.shape[1])] * len(As)
+    if finite.any():
+        good = np.flatnonzero(finite)
+        for i, eig in zip(good, np.linalg.eigvals(As[good])):
+            out[i] = _classified(As[i], eig, rel_tol, None, None)
+    return out
+
+
+def _not_finite(n: int) -> Stability:
+    return Stability(False, float("nan"), 0, "Jacobian not finite", np.full(n, np.nan + 0j))
+
+
+def _classified(A: np.ndarray, eig: np.ndarray, rel_tol: float, G: np.ndarray | None,
+                x: np.ndarray | None) -> Stability:
+    """The verdict from the eigenvalues eig of A (= J - ν G; G given for a symmetry-broken state x)."""
     tol = rel_tol * max(1.0, balanced_norm(A))
     counted = eig
     neutral = 0
-    if broken:
+    broken = G is not None
+    if G is not None:
         # the phase mode: the eigenvalue closest to zero (exactly zero in exact arithmetic)
         k = int(np.argmin(np.abs(eig)))
         gx = G @ x

@@ -25,7 +25,6 @@ found them.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -237,9 +236,6 @@ def _batched_starts(spec, method, engine, scaling, points, overrides, settings, 
         return batch_analyses(spec.name, method.label, values, settings, before)
     except (np.linalg.LinAlgError, FloatingPointError, OverflowError, ZeroDivisionError, ValueError, KeyError):
         return None  # point by point then: its own errors are reported there
-    except IndexError:  # known: a system compiled in the study's folder can differ in size from the batched template
-        logging.getLogger(__name__).warning("batched starts failed (IndexError); this batch is analysed point by point")
-        return None
 
 
 def _continued(spec, method, engine, closed, scaling, point, overrides, settings, cfg, anchor, states, batched=None):

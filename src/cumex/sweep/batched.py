@@ -3,8 +3,8 @@
 The equations of one compiled order (:mod:`cumex.cumulants.bind`) differ between grid points only in
 their linear coefficients A (parameters and N): F(x) = A · [z(x), 1, w(z(x))] with z the complex moments
 and w the closure polynomials. :class:`BatchedCumulantSystem` evaluates F and its exact Jacobian for
-thousands of (point, state) pairs in one numpy expression; :func:`batched_newton` runs
-:func:`cumex.steady.newton.newton_root`'s damped Newton iteration (no rotation: U(1)-symmetric orders)
+thousands of (point, state) pairs in a few numpy expressions (in real unknowns, blocks of 256 rows);
+:func:`batched_newton` runs :func:`cumex.steady.newton.newton_root`'s damped Newton iteration (no rotation: U(1)-symmetric orders)
 on every pair together — the same least-squares steps, line search, stopping rules and acceptance test,
 so each pair reaches the zero its lone run reaches, up to rounding; :func:`lift_states` is
 :func:`cumex.cumulants.lift.lift_state` on arrays. Used by :mod:`cumex.sweep.multistart`; checked against
@@ -14,10 +14,12 @@ the per-point functions in ``tests/test_sweep_multistart.py``.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Mapping, Sequence
 from typing import cast
 
 import numpy as np
+from scipy import sparse
 
 from cumex.cumulants.bind import BoundSystem
 from cumex.steady.newton import Root
@@ -27,11 +29,27 @@ __all__ = ["BatchedCumulantSystem", "batched_newton", "lift_states", "one_blas_t
 
 #: (point, start) pairs evaluated together: bounds the memory of the gathered coefficient arrays
 CHUNK = 8192
+#: rows of one evaluation of F or J (measured: 256 rows cost a half to a third per row of 8000 at order 4)
+BLOCK = 256
+
+
+def _blocked(fn, X: np.ndarray, owner: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """fn(X, owner) evaluated on blocks of BLOCK rows: the intermediates of a block stay in the CPU cache."""
+    if len(X) <= BLOCK:
+        return fn(X, owner)
+    out = np.empty((len(X),) + shape)
+    for lo in range(0, len(X), BLOCK):
+        out[lo:lo + BLOCK] = fn(X[lo:lo + BLOCK], owner[lo:lo + BLOCK])
+    return out
 
 
 class BatchedCumulantSystem:
     """rhs and Jacobian of one compiled order (one ``BoundSystem`` structure, i.e. one N) at many
-    parameter points: row p of every array is the point ``values[p]``."""
+    parameter points: row p of every array is the point ``values[p]``.
+
+    Written in real unknowns: F(x) = M_p · [x, 1, Re w, Im w] with w the closure polynomials at z = R x,
+    and J = M_p[:, :n_x] + M_p[:, n_x+1:] · [Re dw/dx; Im dw/dx]. M_p is the real form of the complex
+    coefficients A_p (rows: Re of every equation, Im of the complex ones, as ``BoundSystem`` orders them)."""
 
     def __init__(self, template: BoundSystem, values: Sequence[Mapping[str, float]]):
         self.template = b = template
@@ -46,20 +64,32 @@ class BatchedCumulantSystem:
         A = flat.T.reshape(len(values), len(c.reps), n_cols)
         N = float(b.values["N"])
         kept = [i for i, m in enumerate(c.reps) if len(m.satellites) <= N]  # as BoundSystem keeps them
-        self.A = np.ascontiguousarray(A[:, kept])
-        self.n_z, self.n_w, self.n_x = b.n_z, b.n_w, b.n_x
-        # closure polynomials w_j = Σ coef Π z[factors] as matrices: scatter of the terms onto their targets
+        self.A = A = np.ascontiguousarray(A[:, kept])
+        self.n_z, self.n_w, self.n_x = n_z, n_w, n_x = b.n_z, b.n_w, b.n_x
+        self.R = b.R
+        Az = A[:, :, :n_z] @ b.R
+        Aw = A[:, :, n_z + 1:]
+        self.M = np.concatenate([self._to_real(Az), self._to_real(A[:, :, n_z:n_z + 1]), self._to_real(Aw),
+                                 self._to_real(1j * Aw)], axis=2)
+        # closure polynomials w_j = Σ_t coef_t Π_q z[factors[t, q]] (z padded with a 1)
         clo = b.clo
         self.factors, self.coef = clo["factors"], clo["coef"]
         T = len(clo["target"])
-        self.scatter = np.zeros((T, b.n_w))
+        self.scatter = np.zeros((T, n_w))
         self.scatter[np.arange(T), clo["target"]] = 1.0
-        self.dscatter = []
-        for p in range(self.factors.shape[1] if T else 0):
-            S = np.zeros((T, b.n_w * (b.n_z + 1)))
-            S[np.arange(T), clo["target"] * (b.n_z + 1) + self.factors[:, p]] = 1.0
-            self.dscatter.append(S)
-        self.R = b.R
+        # d w_j / d x_l = Σ_(t,q) [target_t = j] coef_t Π_(q'≠q) z[factors[t, q']] R[factors[t, q], l]:
+        # the sparse map from the products (t, q) to (j, l)
+        Rext = np.concatenate([b.R, np.zeros((1, n_x))])
+        D = self.factors.shape[1] if T else 0
+        rows, cols, vals = [], [], []
+        for t in range(T):
+            for q in range(D):
+                for ll in np.flatnonzero(Rext[self.factors[t, q]]):
+                    rows.append(t * D + q)
+                    cols.append(clo["target"][t] * n_x + ll)
+                    vals.append(Rext[self.factors[t, q], ll])
+        self.dmap = sparse.csr_matrix((np.array(vals, dtype=np.complex128), (rows, cols)),
+                                      shape=(T * D, n_w * n_x)).T.tocsr()
 
     def _zext(self, X: np.ndarray) -> np.ndarray:
         b = self.template
@@ -76,43 +106,47 @@ class BatchedCumulantSystem:
 
     def rhs(self, X: np.ndarray, owner: np.ndarray) -> np.ndarray:
         """F at the states X (m, n_x), row i at the point owner[i]."""
+        return _blocked(self._rhs, X, owner, (self.n_x,))
+
+    def jacobian(self, X: np.ndarray, owner: np.ndarray) -> np.ndarray:
+        """dF/dx at the states X (m, n_x, n_x), row i at the point owner[i]."""
+        return _blocked(self._jacobian, X, owner, (self.n_x, self.n_x))
+
+    def _rhs(self, X: np.ndarray, owner: np.ndarray) -> np.ndarray:
         zext = self._zext(X)
         # products through BLAS: call within one_blas_thread (threads cost milliseconds per small product)
         w = (self.coef * zext[:, self.factors].prod(axis=2)) @ self.scatter if len(self.coef) else \
             np.zeros((len(X), self.n_w), dtype=np.complex128)
-        ext = np.concatenate([zext, w], axis=1)
-        return self._to_real(np.einsum("mrc,mc->mr", self.A[owner], ext))
+        ext = np.concatenate([X, np.ones((len(X), 1)), w.real, w.imag], axis=1)
+        return np.matmul(self.M[owner], ext[:, :, None])[:, :, 0]
 
-    def jacobian(self, X: np.ndarray, owner: np.ndarray) -> np.ndarray:
-        """dF/dx at the states X (m, n_x, n_x), row i at the point owner[i]."""
+    def _jacobian(self, X: np.ndarray, owner: np.ndarray) -> np.ndarray:
+        M = self.M[owner]
+        n_x = self.n_x
+        if not len(self.coef):
+            return np.ascontiguousarray(M[:, :, :n_x])
         zext = self._zext(X)
-        m, n_cols = len(X), self.n_z + 1
-        dW = np.zeros((m, self.n_w * n_cols), dtype=np.complex128)
-        if len(self.coef):
-            Z = zext[:, self.factors]
-            D = Z.shape[2]
-            prefix = np.ones(Z.shape[:2] + (D + 1,), dtype=np.complex128)
-            suffix = np.ones(Z.shape[:2] + (D + 1,), dtype=np.complex128)
-            prefix[:, :, 1:] = np.cumprod(Z, axis=2)
-            suffix[:, :, :-1] = np.cumprod(Z[:, :, ::-1], axis=2)[:, :, ::-1]
-            for p in range(D):
-                dW += (self.coef * prefix[:, :, p] * suffix[:, :, p + 1]) @ self.dscatter[p]
-        A = self.A[owner]
-        dFdz = A[:, :, :n_cols] + A[:, :, n_cols:] @ dW.reshape(m, self.n_w, n_cols)
-        return self._to_real(dFdz[:, :, : self.n_z] @ self.R)
+        T, D = self.factors.shape
+        Z = [zext[:, self.factors[:, q]] for q in range(D)]  # (m, T) each
+        # V[q] = coef Π_(q' ≠ q) Z[q']: prefix and suffix products
+        V: list[np.ndarray] = [np.empty(0)] * D
+        prefix = np.broadcast_to(self.coef.astype(np.complex128), Z[0].shape)
+        for q in range(D):
+            V[q] = prefix
+            prefix = prefix * Z[q]
+        suffix = None
+        for q in range(D - 1, -1, -1):
+            if suffix is not None:
+                V[q] = V[q] * suffix
+            suffix = Z[q] if suffix is None else suffix * Z[q]
+        Vs = np.stack(V, axis=2).reshape(len(X), T * D)  # rows (t, q) as the map expects them
+        dw = np.asarray(self.dmap @ Vs.T).T.reshape(len(X), self.n_w, n_x)
+        return M[:, :, :n_x] + np.matmul(M[:, :, n_x + 1:], np.concatenate([dw.real, dw.imag], axis=1))
 
     def system(self, p: int, initial_state: np.ndarray, template: RealODESystem) -> RealODESystem:
         """Point p as a ``RealODESystem`` (for the per-point steps: stability, a neighbour's Newton);
         ``template`` is a system of the same structure at the point's N (observables, samples, bounds)."""
-        import copy
-
-        from scipy import sparse
-
-        b = cast(BoundSystem, copy.copy(template.meta["bound"]))  # the template's structure, this point's coefficients
-        A = self.A[p]
-        b.values = {k: float(v) for k, v in self.values[p].items()}
-        b.A, b._Az = A, A[:, : b.n_z + 1].copy()
-        b._A_sparse, b._Aw = sparse.csr_matrix(A), sparse.csr_matrix(A[:, b.n_z + 1 :])
+        b = _PointBound.of(cast(BoundSystem, template.meta["bound"]), self.A[p], self.values[p])
         return RealODESystem(
             names=b.names,
             rhs=b.rhs,
@@ -124,6 +158,27 @@ class BatchedCumulantSystem:
             admissible=b.admissible,
             meta={**template.meta, "values": dict(b.values), "bound": b},
         )
+
+
+class _PointBound(BoundSystem):
+    """A ``BoundSystem`` of the template's structure with one point's coefficients; its sparse matrices
+    (for the per-point rhs and Jacobian, which most points of a batch never call) are made on first use."""
+
+    @classmethod
+    def of(cls, template: BoundSystem, A: np.ndarray, values: Mapping[str, float]) -> _PointBound:
+        b = cls.__new__(cls)
+        b.__dict__.update({k: v for k, v in template.__dict__.items() if k not in ("_A_sparse", "_Aw")})
+        b.values = {k: float(v) for k, v in values.items()}
+        b.A, b._Az = A, A[:, : b.n_z + 1].copy()
+        return b
+
+    @functools.cached_property
+    def _A_sparse(self):
+        return sparse.csr_matrix(self.A)
+
+    @functools.cached_property
+    def _Aw(self):
+        return sparse.csr_matrix(self.A[:, self.n_z + 1 :])
 
 
 def _lstsq(J: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -9,12 +9,14 @@ happens to reach differ from one grid point to the next. A batch that must repor
 the point-by-point analysis therefore runs the same starts. This module runs them for all points of a
 batch together: the equations of one compiled order differ between points only in their linear
 coefficients A (parameters, N), so F(x) = A · [z(x), 1, w(z(x))] and its Jacobian are evaluated for
-thousands of (point, start) pairs in one numpy expression, and Newton's least-squares step is one
-batched SVD. Each pair follows the same damped Newton iteration as :func:`cumex.steady.newton.newton_root`
+thousands of (point, start) pairs in one numpy expression, and Newton's least-squares steps are
+batched too. Each pair follows the same damped Newton iteration as :func:`cumex.steady.newton.newton_root`
 (same steps, line search and stopping rules, same acceptance test), so it reaches the same zero up to
-rounding; the states are then merged and classified per point by the analysis' own code
-(:func:`cumex.steady.analysis._add`, :func:`cumex.steady.stability.classify_stability`). The batched
-evaluation and Newton are :mod:`cumex.sweep.batched`.
+rounding; the roots' physical bounds are checked at once (:func:`admissible_states`), the states merged
+per point by the analysis' own :func:`cumex.steady.analysis.collect_roots`, and the new ones classified
+together (:func:`cumex.steady.stability.classify_jacobians`: classify_stability's verdict from one batched
+Jacobian and eigenvalue call; the lower order's states, only lifted to starts, are not classified). The
+batched evaluation and Newton are :mod:`cumex.sweep.batched`.
 
 Used for systems without a rotation generator (U(1)-symmetric orders, whose steady states are fixed
 points); :func:`batch_analyses` returns None for anything else and the caller runs the analysis point by
@@ -29,19 +31,24 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from cumex.cumulants.bind import BoundSystem
-from cumex.steady.analysis import SteadyStateAnalysis, collect_roots, read_settings
+from cumex.steady.analysis import FixedPoint, SteadyStateAnalysis, collect_roots, read_settings
 from cumex.steady.newton import Root
+from cumex.steady.stability import Stability, classify_jacobians
 from cumex.steady.system import RealODESystem
 from cumex.sweep.batched import BatchedCumulantSystem, batched_newton, lift_states, one_blas_thread
 
 __all__ = ["batch_analyses"]
 
-def _analysis(system: RealODESystem, starts: list[tuple[str, np.ndarray]], roots: list[Root | None],
-              cfg: dict[str, object], notes: list[str]) -> SteadyStateAnalysis:
-    """What :func:`cumex.steady.find_steady_states` (``find_physical=False``) makes of these roots."""
-    found, discarded = collect_roots(system, [(source, root) for (source, _), root in zip(starts, roots)], cfg)
+#: the stability of a lower order's states, which are only lifted to Newton starts of the order above
+UNCLASSIFIED = Stability(False, float("nan"), 0, "not classified (a lower-order state, only lifted as a start)",
+                         np.empty(0, dtype=complex))
+
+
+def _summary(found: list[FixedPoint], discarded: list[Root], n_starts: int, notes: list[str], cfg
+             ) -> SteadyStateAnalysis:
+    """What :func:`cumex.steady.find_steady_states` (``find_physical=False``) reports for these states."""
     n_stable = sum(fp.stable for fp in found)
-    summary = f"{len(found)} steady state(s) found from {len(starts)} starts, {n_stable} stable"
+    summary = f"{len(found)} steady state(s) found from {n_starts} starts, {n_stable} stable"
     if discarded:
         summary += f" ({len(discarded)} zero(s) outside the physical bounds set aside)"
     status = "; ".join([("ok: " if found else "failed: ") + summary, *notes])
@@ -138,25 +145,89 @@ def _initial_state(model, bound: BoundSystem, values, cache: dict) -> np.ndarray
     return cache[key]
 
 
-def _run(order: _Order, guesses: list[list[np.ndarray]], cfg) -> list[SteadyStateAnalysis]:
-    per_point = []
-    for p, local in enumerate(order.systems):
-        starts, notes = _starts(_Size(local), guesses[p], cfg, order.samples[p])  # type: ignore[arg-type]
-        per_point.append((starts, notes))
-    # group the starts by batched system (one per N), Newton on each group at once
-    roots: list[list[Root | None]] = [[None] * len(s) for s, _ in per_point]
+class _Solved:
+    """One point's starts (name, x0), notes on ignored guesses, Newton's roots and which lie inside the
+    physical bounds (``system.admissible``)."""
+
+    def __init__(self, starts: list[tuple[str, np.ndarray]], notes: list[str]):
+        self.starts, self.notes = starts, notes
+        self.roots: list[Root | None] = [None] * len(starts)
+        self.inside: list[bool] = [False] * len(starts)
+
+    def sourced(self) -> list[tuple[str, Root | None]]:
+        return [(source, root) for (source, _), root in zip(self.starts, self.roots)]
+
+
+def _solve_starts(order: _Order, guesses: list[list[np.ndarray]], cfg) -> list[_Solved]:
+    """Newton from every start of every point, grouped by batched system (one per structure) and run at
+    once; then the bounds check of every root, also at once."""
+    solved = [_Solved(*_starts(_Size(local), guesses[p], cfg, order.samples[p]))  # type: ignore[arg-type]
+              for p, local in enumerate(order.systems)]
     groups: dict[int, tuple[BatchedCumulantSystem, list[tuple[int, int]]]] = {}
-    for p, (starts, _) in enumerate(per_point):
+    for p, sv in enumerate(solved):
         local = order.systems[p]
-        groups.setdefault(id(local.bs), (local.bs, []))[1].extend((p, k) for k in range(len(starts)))  # type: ignore[union-attr]
+        groups.setdefault(id(local.bs), (local.bs, []))[1].extend((p, k) for k in range(len(sv.starts)))  # type: ignore[union-attr]
     tol = float(cfg["residual_tol"])
     for bs, pairs in groups.values():
-        X = np.array([per_point[p][0][k][1] for p, k in pairs])
+        X = np.array([solved[p].starts[k][1] for p, k in pairs])
         owner = np.array([order.systems[p].index for p, _ in pairs])  # type: ignore[union-attr]
-        for (p, k), root in zip(pairs, batched_newton(bs, X, owner, tol)):
-            roots[p][k] = root
-    return [_analysis(order.systems[p].system, starts, roots[p], cfg, notes)  # type: ignore[union-attr]
-            for p, (starts, notes) in enumerate(per_point)]
+        got = batched_newton(bs, X, owner, tol)
+        for (p, k), root in zip(pairs, got):
+            solved[p].roots[k] = root
+        hit = [(pk, root) for pk, root in zip(pairs, got) if root is not None]
+        if hit:
+            for ((p, k), _), ok in zip(hit, admissible_states(bs.template, np.array([r.x for _, r in hit]))):
+                solved[p].inside[k] = bool(ok)
+    return solved
+
+
+def admissible_states(bound: BoundSystem, X: np.ndarray) -> np.ndarray:
+    """``bound.admissible`` of every row of X (its spin-site bound |⟨m⟩| ≤ 1 + 1e-9 on arrays; a mode's
+    Cauchy–Schwarz bounds row by row). Every bound of one structure checks the same moments."""
+    if bound.boson:
+        return np.array([bound.admissible(x) for x in X], dtype=bool)
+    Xe = np.concatenate([X, np.zeros((len(X), 1))], axis=1)
+    with np.errstate(all="ignore"):
+        z = Xe[:, bound.re_idx] + 1j * bound.im_sign * Xe[:, bound.im_idx]
+        return np.all(np.isfinite(z), axis=1) & np.all(np.abs(z) <= 1.0 + 1e-9, axis=1)
+
+
+def _distinct_states(order: _Order, solved: list[_Solved], cfg) -> list[list[FixedPoint]]:
+    """Each point's distinct states inside the bounds, merged as the analysis merges them, unclassified."""
+    return [collect_roots(order.systems[p].system, sv.sourced(), cfg, sv.inside,  # type: ignore[union-attr]
+                          lambda x, nu: UNCLASSIFIED)[0] for p, sv in enumerate(solved)]
+
+
+def _analyses(order: _Order, solved: list[_Solved], cfg) -> list[SteadyStateAnalysis]:
+    """The analyses of find_steady_states (``find_physical=False``): states merged point by point, the
+    stability of the new ones (classify_stability without rotation) from one batched Jacobian and one
+    eigenvalue call per structure."""
+    pending: dict[int, tuple[_Local, np.ndarray]] = {}
+
+    def deferred(local: _Local):
+        def classify(x: np.ndarray, nu: float) -> Stability:
+            mark = Stability(False, float("nan"), 0, "pending", np.empty(0, dtype=complex))
+            pending[id(mark)] = (local, x)
+            return mark
+        return classify
+
+    collected = [collect_roots(order.systems[p].system, sv.sourced(), cfg, sv.inside,  # type: ignore[union-attr]
+                               deferred(order.systems[p])) for p, sv in enumerate(solved)]  # type: ignore[arg-type]
+    resolved: dict[int, Stability] = {}
+    groups: dict[int, list[tuple[int, _Local, np.ndarray]]] = {}
+    for key, (local, x) in pending.items():
+        groups.setdefault(id(local.bs), []).append((key, local, x))
+    for jobs in groups.values():
+        bs = jobs[0][1].bs
+        J = bs.jacobian(np.array([x for _, _, x in jobs]), np.array([local.index for _, local, _ in jobs]))
+        for (key, _, _), st in zip(jobs, classify_jacobians(J, float(cfg["stability_tol"]))):
+            resolved[key] = st
+    out = []
+    for sv, (found, discarded) in zip(solved, collected):
+        for fp in found:
+            fp.stability = resolved[id(fp.stability)]
+        out.append(_summary(found, discarded, len(sv.starts), sv.notes, cfg))
+    return out
 
 
 class _Size:
@@ -194,19 +265,20 @@ def _batch_analyses(model, label, values, settings, neighbours):
         lower = _Order(model, lower_label, values, lower_settings, read_settings(lower_settings))
         if lower.rotating:
             return None
-        lowered = _run(lower, [[] for _ in values], read_settings(lower_settings))
+        lower_cfg = read_settings(lower_settings)
+        lowered = _distinct_states(lower, _solve_starts(lower, [[] for _ in values], lower_cfg), lower_cfg)
         # one lift per structure pair for all fixed points at once (lift_state's recursion on arrays)
         jobs: dict[tuple[int, int], list[tuple[int, np.ndarray]]] = {}
-        for p, analysis in enumerate(lowered):
+        for p, found in enumerate(lowered):
             key = (id(lower.systems[p].bs), id(upper.systems[p].bs))  # type: ignore[union-attr]
-            jobs.setdefault(key, []).extend((p, fp.x) for fp in analysis.fixed_points)
+            jobs.setdefault(key, []).extend((p, fp.x) for fp in found)
         for pairs in jobs.values():
             p0 = pairs[0][0]
             lifted = lift_states(lower.systems[p0].bound, np.array([x for _, x in pairs]),  # type: ignore[union-attr]
                                  upper.systems[p0].bound)  # type: ignore[union-attr]
             for (p, _), x in zip(pairs, lifted):
                 guesses[p].append(x)
-    analyses = _run(upper, guesses, cfg)
+    analyses = _analyses(upper, _solve_starts(upper, guesses, cfg), cfg)
     roots = _from_neighbours(upper, analyses, neighbours, float(cfg["residual_tol"]))  # type: ignore[arg-type]
     return [(a, upper.systems[p].system, roots[p]) for p, a in enumerate(analyses)]  # type: ignore[union-attr]
 
@@ -215,9 +287,10 @@ def _from_neighbours(order: _Order, analyses, neighbours, tol: float) -> list[di
     out: list[dict[int, Root | None]] = [{} for _ in analyses]
     groups: dict[int, tuple[BatchedCumulantSystem, list[tuple[int, np.ndarray]]]] = {}
     for p, q in enumerate(neighbours):
-        if q is None:
-            continue
         local = order.systems[p]
+        # the point visited before may lie across an N below the order's satellite count: other unknowns
+        if q is None or order.systems[q].bs is not local.bs:  # type: ignore[union-attr]
+            continue
         group = groups.setdefault(id(local.bs), (local.bs, []))[1]  # type: ignore[union-attr]
         group.extend((p, fp.x) for fp in analyses[q].fixed_points)
     for bs, pairs in groups.values():
