@@ -35,6 +35,24 @@ Before the window (same machine, load 6–17): fixed_g_sqrtN 0.75 took 9/50/135/
 fixed_kappa_over_N 0.95 69 s at N = 1000. In the lasing regime at fixed κ/N (r ≳ 0.55) the basis itself is
 ill-conditioned beyond N ≈ 1000–2000 (module docstring of :mod:`cumex.exact.steady`), so N = 10,000 there is
 not reached: the solve says "inaccurate" instead.
+
+The Dicke-basis route (``--dicke-N``; ``exact_method`` "dicke", the default "auto" above N = 4000) reaches it.
+Measured 2026-12-02 14:58–15:12 UTC (2 shared cores, load 1.0–1.6, one thread), whole-process wall seconds and
+peak RSS (/usr/bin/time) of ``steady_state_central_dicke`` at the Fig. 2 parameters, every point
+window-converged (window error ≤ 6e-15), 2 windows each:
+
+    scaling             r      N=10,000          N=20,000
+    fixed_kappa_over_N  0.3    14 s  0.67 GB     18 s  0.83 GB
+    fixed_kappa_over_N  0.75   59 s  2.7 GB     139 s  5.2 GB
+    fixed_kappa_over_N  0.95   33 s  1.2 GB      53 s  2.2 GB
+    fixed_g_sqrtN       0.3    15 s  0.66 GB     21 s  0.84 GB
+    fixed_g_sqrtN       0.75   22 s  0.95 GB     34 s  1.4 GB
+    fixed_g_sqrtN       0.95   11 s  0.36 GB     15 s  0.50 GB
+
+Reproduce a row with ``--N --full-N --piqs-N --dicke-N 10000 20000 --scaling fixed_kappa_over_N --pump-ratio 0.75``.
+The same run through ``cumex solve central_spin --order exact`` (auto) at N = 10,000, fixed κ/N, r = 0.75 took
+113 s wall at load 3.1–3.3 (two helpers' jobs beside it). At fixed g√N the coherence cutoff is faster still
+(3.5 s at N = 10,000, table above), so ``exact_method: coherence_cutoff`` is worth setting for such studies.
 """
 
 from __future__ import annotations

@@ -53,6 +53,12 @@ machine: 17 s instead of 0.3 s for one N = 100 factorisation):
   N = 2000 in 5.7 s / 0.6 GB, N = 4000 in 14.5 s / 1.0 GB, N = 10,000 in 132 s / 2.9 GB (3 windows, 5.8e5
   real unknowns, 1.5e8 factor entries; before the product-state first window and the trimmed check);
   window errors ≤ 2e-16, residuals ‖L x‖_∞ ≤ 1e-14 on the window, ≤ 1e-11 with one layer more.
+* 2026-12-02, after the static pivots, the support-shrinking growth and the quarter-size prediction (load 1–1.6,
+  whole process wall / peak RSS, ``steady_state_central_dicke``), N = 10,000: fixed κ/N r = 0.3 / 0.75 / 0.95
+  14 / 59 / 33 s, 0.67 / 2.7 / 1.2 GB; fixed g√N 15 / 22 / 11 s, 0.66 / 0.95 / 0.36 GB; N = 20,000: fixed κ/N
+  18 / 139 / 53 s, 0.83 / 5.2 / 2.2 GB; fixed g√N 21 / 34 / 15 s, 0.84 / 1.4 / 0.50 GB; every point 2 windows
+  (the predicted or first one and its check), window errors ≤ 6e-15. The same N = 10,000, r = 0.75 point took
+  442 s and 10.7 GB before (7 windows; one factorisation of 166 s from threshold pivoting).
 * The routes agree: :mod:`benchmarks.exact_accuracy` ``--dicke``.
 """
 
