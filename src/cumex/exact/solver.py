@@ -146,9 +146,17 @@ def read_settings(settings: Mapping[str, object] | None) -> dict[str, object]:
 
 
 def solve(params: CentralSpinParameters, settings: Mapping[str, object] | None = None) -> MethodResult:
-    """Exact steady state of one grid point (see :mod:`cumex.exact.steady`, :mod:`cumex.exact.central_dicke`)."""
+    """Exact steady state of one grid point (see :mod:`cumex.exact.steady`, :mod:`cumex.exact.central_dicke`).
+    The result's settings keep the requested exact_method ("auto" stays "auto"); the route that ran is in the
+    states' info (``method_dicke`` = 1 for the Dicke route)."""
     used = read_settings(settings)
-    used["exact_method"] = resolved_method(params, used["exact_method"])
+    requested = used["exact_method"]
+    result = _solve_resolved(params, {**used, "exact_method": resolved_method(params, requested)})
+    result.settings["exact_method"] = requested
+    return result
+
+
+def _solve_resolved(params: CentralSpinParameters, used: dict[str, object]) -> MethodResult:
     if used["exact_method"] == "dicke":
         return solve_dicke_route(params, used)
     first = _solve_ladder(params, used)
