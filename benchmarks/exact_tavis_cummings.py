@@ -42,13 +42,29 @@ space). Now F = 44 (the next cutoff from a parabola fitted to ln P(p), not a str
 K = 36, 1,166,079 unknowns, 142 iterations (80 of them in the first, loose probe at F = 30), 128.5 CPU s at
 load 8 (the earlier 108 s were at load 0.1-1: not comparable), VmPeak 4.1 GiB.
 
-NOT met: N = 60 in ≤ 60 s (128 CPU s at load 8), N = 150 in ≤ 10 min. N = 80 (same settings, run beside
-this table, load 8): first probe F = 34, 1,536,067 unknowns, 127 iterations, 529 s wall; accepted basis
-F = 50, K = 38, 2,731,981 unknowns, 70 iterations, ⟨a†a⟩/N = 0.0837036460; then the K − 2 error solve FAILED
-under the 8 GiB cap (MemoryError for its GMRES basis, 31 × 2.7e6 complex, after 865 s): N = 60 is the
-largest N that completes. Trend (fitted in cumex.models.tavis_cummings): CPU s ≈ 0.5 + 6.7e-5 N^3.55 and
-peak MB ≈ 170 + 0.0098 N^3.1, i.e. N = 100: ~840 s and ~16 GB, N = 150: ~1 h and ~55 GB, over the 8 GiB
-cap, unless the emitter window starts to cut (unmeasured there). The coherence cut saves little at these N:
+Measured 2026-12-02 15:40-15:56 UTC (this revision: the error solves free the accepted LU factors first and
+run GMRES with restart 10), load average 1.7 at start, 2.5-3.8 during N = 60 and 80, 2.2 at the end,
+``--N 40 60 80 --old-N --piqs-N --timeout 1800``:
+
+     N   F   K  unknowns   its   wall s    cpu s    MiB VmPeak residual          <a+a>/N    P(F) fock err coh err status
+    40  36  32    326957    88     33.0     32.7    914   1141  2.6e-12  0.0856742179640   9e-15  2.7e-13   1e-13     ok
+    60  44  36   1166079   142    166.7    149.7   2836   3079  6.8e-12  0.0839779367949   8e-15  9.8e-15   2e-14     ok
+    80  50  38   2731981   210    720.5    534.8   6507   6794  2.4e-11  0.0837036460383   2e-14  2.5e-13   1e-13     ok
+
+N = 40 and 60 give the same cutoffs, iterations and ⟨a†a⟩/N (to 1e-13) as the table above; VmPeak fell from
+1509 to 1141 MiB (N = 40) and 4168 to 3079 MiB (N = 60), and N = 80 now completes under the 8 GiB cap (its
+K − 2 error solve had run out of memory). Where the time goes (cProfile, N = 40, 31 s): SuperLU's triangular
+solves 14 s (13,147 slice solves, two per slice per symmetric Gauss–Seidel sweep), factorisation 4.5 s,
+Gram–Schmidt 2.7 s, products with L 2.4 s. Tried and rejected (N = 40 final basis, F = 36, K = 32, 77 slices):
+diag_pivot_thresh 1.0 / 0.1 / 0.01 / 0.0 give the same factors (6.39e6 entries, 1.3 s: no row swaps occur);
+COLAMD 9.5e6 entries; nested dissection of each slice's (l, p, q) lattice with NATURAL + SymmetricMode
+1.41e7 entries, 2.0 s (MMD_AT_PLUS_A stays). The forward sweep alone: 149 iterations, 31 s against 67, 21 s
+for the symmetric sweep. Two threads: SuperLU (scipy 1.17.1) holds the GIL in both factorisation and solve
+(two factors solved by a 2-thread ThreadPoolExecutor: 0.62 s against 0.58 s serial), so no gain.
+
+NOT met: N = 60 in ≤ 60 s (150 CPU s at load ~3; 128 CPU s at load 8 before), N = 150 in ≤ 10 min. N = 100
+and 150 were not run: the N = 60-80 trend (CPU ∝ N^4.4, VmPeak ∝ N^2.75) gives N = 100 ~1,400 CPU s and
+~12 GiB, over the 8 GiB cap, unless the emitter window starts to cut (unmeasured there). The coherence cut saves little at these N:
 the untruncated generator's residual (≤ 1e-9 for "ok") asks for an edge max |x(|p − q| = K)| ~ 1e-12, so
 K ≈ 0.8 F (the observables alone would allow K ≈ 0.5 F: their error falls like the edge squared).
 Mean field: |α|²/N = 0.086420 at every N.

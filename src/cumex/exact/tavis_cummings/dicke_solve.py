@@ -277,7 +277,7 @@ def solve_dicke(
     with blas_threads(threads):
         t0 = time.perf_counter()
         pops = basis.populations()
-        if reuse is not None and reuse.operators is not None and reuse.basis == basis:
+        if reuse is not None and reuse.operators is not None and reuse.operators[1] is not None and reuse.basis == basis:
             L, P, t, u = reuse.operators
         else:
             L = dicke_generator(params, basis) if generator is None else generator

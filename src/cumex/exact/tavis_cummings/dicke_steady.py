@@ -277,8 +277,15 @@ def steady_state_dicke(
         nonlocal kept
         if probe:
             kept = None  # free the last basis's operators before building the next
+        if error and kept is not None and kept.operators is not None:
+            # an error solve restricts the accepted generator only, and no later solve is on the accepted basis:
+            # its LU factors are freed before the error solve factorises its own (N = 80 ran out of 8 GiB)
+            kept.operators = (kept.operators[0], None, *kept.operators[2:])
         loose = probe and totals["attempts"] == 0  # only the first probe: the next one is usually accepted
-        out = _solve(params, F, K, x_prev, prev_basis, {**opts, "rtol": max(rtol, probe_rtol)} if loose else opts,
+        # error solves start from the restricted accepted state and take a few iterations: a short restart keeps
+        # their GMRES basis (reserved in full, counted by the address-space cap) small
+        o = {**opts, "rtol": max(rtol, probe_rtol)} if loose else {**opts, "restart": min(restart, 10)} if error else opts
+        out = _solve(params, F, K, x_prev, prev_basis, o,
                      keep=not error, reuse=None if probe else kept, diagnose=not error,
                      window=W if window == "current" else window)
         if not error:
