@@ -8,7 +8,18 @@ Reference: the full-sector solve (``exact_method="full"``, every ladder line) wh
 truncation geometry, ordering and gauge history, though the same basis).
 ``--dicke``: instead, both exact routes at every point, the coherence cutoff (``exact_fallback`` off) and the
 Dicke-basis route (``exact_method="dicke"``, :mod:`cumex.exact.central_dicke`), with their statuses, |Δp0↑| and
-a verdict: "agree" (both ok, |Δp0↑| ≤ 1e-10), "DISAGREE", "ladder not ok, dicke ok", "DICKE NOT OK".
+a verdict: "agree" (both ok, |Δp0↑| ≤ 1e-10), "DISAGREE", "DICKE NOT OK", or where only the Dicke route is ok
+"ladder not ok; " and its own check (:func:`_second_check`): "dicke LU = dicke GMRES" when its final window,
+solved again, gives the same p0↑ (to 1e-10) by the direct LU of :func:`cumex.exact.central_dicke.solve_window`
+and by GMRES (:func:`cumex.exact.tavis_cummings.dicke_solve.solve_dicke`, rtol 1e-14, no initial guess) on the
+same trace-preserving generator, and "identities ok" when two balances every exact steady state obeys hold to
+1e-12 of N Γ_T: excitation balance κ p0↑ = N(Γ↑ − Γ_T p_sat), p_sat = (1 + ⟨σn^z⟩)/2 (d⟨σ0^z/2 + Σσn^z/2⟩/dt
+= 0, the exchange conserves excitations), and central-spin balance κ p0↑ = 2 g N Im⟨σ0^+σn^-⟩ (d⟨σ0^+σ0^-⟩/dt
+= 0). What this does not check: LU and GMRES share the generator and the window, so their agreement tests the
+linear algebra only, and the identities hold for any steady state of a generator with the right conservation
+laws. The generator itself is checked against brute force at N ≤ 4 (tests of :mod:`.central_dicke`) and
+against the ladder wherever the ladder is ok; the window by its own grown-window change ("window_error").
+The column "ident" is the larger identity residual of the Dicke result at every point.
 Each solve runs in a fresh process (peak memory is its own), or with ``--in-process`` in this one. References are cached in a JSON file
 (``--cache``) so that a long sweep can be resumed or extended.
 
@@ -57,25 +68,64 @@ RATIOS = tuple(round(0.05 * i, 2) for i in range(21))
 TOL = 1e-10
 
 
+def _identities(params, obs: dict) -> dict:
+    """Residuals, relative to N Γ_T, of two identities every exact steady state obeys (module docstring)."""
+    scale = params.N * params.gamma_T
+    p0 = obs["central_population"]
+    p_sat = 0.5 * (1.0 + obs["sz_satellite"])
+    return {
+        "excitation_balance": abs(params.kappa * p0 - params.N * (params.gamma_up - params.gamma_T * p_sat)) / scale,
+        "central_balance": abs(params.kappa * p0 - 2.0 * params.g * params.N * obs["corr_central_satellite_im"]) / scale,
+    }
+
+
+def _lu_against_gmres(params, rtol: float) -> dict:
+    """The Dicke route's final window solved again: its direct LU (:func:`solve_window`) against GMRES
+    (:func:`cumex.exact.tavis_cummings.dicke_solve.solve_dicke`, from no initial guess) on the same generator."""
+    from cumex.exact.central_dicke import as_tavis_cummings, exactly_trace_preserving, steady_state_central_dicke
+    from cumex.exact.central_dicke_observables import central_dicke_observables
+    from cumex.exact.solver import read_settings
+    from cumex.exact.tavis_cummings.dicke import dicke_generator
+    from cumex.exact.tavis_cummings.dicke_solve import solve_dicke
+
+    used = read_settings({"exact_method": "dicke"})
+    res = steady_state_central_dicke(params, boundary_tol=float(used["exact_dicke_boundary_tol"]),
+                                     window_tol=float(used["exact_cutoff_tol"]), refine=int(used["exact_refine"]),
+                                     threads=used["exact_blas_threads"])
+    t0 = time.perf_counter()
+    L = exactly_trace_preserving(dicke_generator(as_tavis_cummings(params), res.basis), res.basis)
+    it = solve_dicke(as_tavis_cummings(params), res.basis, rtol=rtol, generator=L)
+    p_lu = central_dicke_observables(res.x, res.basis)["central_population"]
+    p_it = central_dicke_observables(it.x, res.basis)["central_population"]
+    return {"p0_lu": p_lu, "p0_gmres": p_it, "gmres_iterations": it.info["iterations"],
+            "gmres_converged": bool(it.info["converged_solve"]), "gmres_residual": it.info["solve_residual"],
+            "gmres_seconds": time.perf_counter() - t0, "unknowns": float(res.basis.dim)}
+
+
 def _solve(N: int, scaling: str, r: float, settings: dict, out: mp.Queue) -> None:
     from cumex.exact.solver import solve
     from cumex.models.central_spin import resolve_parameters
 
+    settings = dict(settings)
+    gmres_rtol = settings.pop("_gmres_rtol", None)  # not a solver setting: ask for the LU/GMRES check
+    params = resolve_parameters(N, scaling, r)
     t0 = time.perf_counter()
-    res = solve(resolve_parameters(N, scaling, r), settings)
+    res = solve(params, settings)
     seconds = time.perf_counter() - t0
     info = res.physical.info if res.physical is not None else {}
-    p0 = res.physical.observables["central_population"] if res.physical is not None else float("nan")
-    out.put(
-        {
-            "converged": res.converged,
-            "status": res.status,
-            "K": int(info.get("cutoff_k", -2)),
-            "seconds": seconds,
-            "mem": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
-            "p0": p0,
-        }
-    )
+    obs = dict(res.physical.observables) if res.physical is not None else {}
+    item = {
+        "converged": res.converged,
+        "status": res.status,
+        "K": int(info.get("cutoff_k", -2)),
+        "seconds": seconds,
+        "mem": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "p0": obs.get("central_population", float("nan")),
+        "identities": _identities(params, obs) if obs else {},
+    }
+    if gmres_rtol is not None:
+        item["lu_gmres"] = _lu_against_gmres(params, float(gmres_rtol))
+    out.put(item)
 
 
 class _Direct:
@@ -125,10 +175,29 @@ def _reference(N: int, scaling: str, r: float, ours: dict, args: argparse.Namesp
     return kind, ref
 
 
+#: LU and GMRES on the same window must agree to this in p0↑; the identities' residuals (relative to N Γ_T) below this
+ID_TOL = 1e-12
+GMRES_RTOL = 1e-14
+
+
+def _second_check(dic: dict) -> str:
+    """Verdict of the Dicke route alone (ladder not ok): "dicke LU = dicke GMRES, identities ok" or what failed."""
+    ids = dic.get("identities", {})
+    id_ok = bool(ids) and all(v <= ID_TOL for v in ids.values())
+    chk = dic.get("lu_gmres")
+    if chk is None:
+        lin = "no LU/GMRES check"
+    elif not chk["gmres_converged"]:
+        lin = "GMRES NOT CONVERGED"
+    else:
+        lin = "dicke LU = dicke GMRES" if abs(chk["p0_lu"] - chk["p0_gmres"]) <= TOL else "DICKE LU != GMRES"
+    return lin + (", identities ok" if id_ok else ", IDENTITIES BROKEN")
+
+
 def _two_routes(args: argparse.Namespace) -> None:
     """``--dicke``: the coherence cutoff (no fallback) beside the Dicke-basis route at every point."""
     head = (f"{'scaling':<19} {'N':>5} {'r':>4} | {'ladder':<12} {'s':>7} {'p0_up':>15} | {'dicke':<12} {'s':>7}"
-            f" {'MiB':>6} {'p0_up':>15} | {'|dp0|':>8} verdict")
+            f" {'MiB':>6} {'p0_up':>15} {'ident':>7} | {'|dp0|':>8} verdict")
     print(head)
     print("-" * len(head), flush=True)
     counts: dict[str, int] = {}
@@ -138,20 +207,30 @@ def _two_routes(args: argparse.Namespace) -> None:
         for scaling in args.scaling:
             for r in args.pump_ratio:
                 lad = _run(N, scaling, r, {"exact_fallback": None}, args.timeout, args.in_process)
-                dic = _run(N, scaling, r, {"exact_method": "dicke"}, args.timeout, args.in_process)
+                dic_settings: dict = {"exact_method": "dicke"}
+                if not lad["converged"]:  # the Dicke result needs a check of its own
+                    dic_settings["_gmres_rtol"] = GMRES_RTOL
+                dic = _run(N, scaling, r, dic_settings, args.timeout, args.in_process)
                 diff = abs(lad["p0"] - dic["p0"])
                 if lad["converged"] and dic["converged"]:
                     verdict = "agree" if diff <= TOL else "DISAGREE"
                     worst = max(worst, diff)
                 elif dic["converged"]:
-                    verdict = "ladder not ok, dicke ok"
+                    verdict = "ladder not ok; " + _second_check(dic)
                 else:
                     verdict = "DICKE NOT OK"
                 counts[verdict] = counts.get(verdict, 0) + 1
                 ls = "ok" if lad["converged"] else lad["status"].split(":")[0][:12]
                 ds = "ok" if dic["converged"] else dic["status"].split(":")[0][:12]
+                ident = max(dic.get("identities", {}).values(), default=float("nan"))
+                extra = ""
+                if "lu_gmres" in dic:
+                    c = dic["lu_gmres"]
+                    extra = (f" (|p0 LU - GMRES| {abs(c['p0_lu'] - c['p0_gmres']):.1e}, {c['gmres_iterations']:.0f} it,"
+                             f" {c['gmres_seconds']:.0f} s)")
                 print(f"{scaling:<19} {N:>5} {r:>4.2f} | {ls:<12} {lad['seconds']:>7.1f} {lad['p0']:>15.12f} | {ds:<12}"
-                      f" {dic['seconds']:>7.1f} {dic['mem']:>6.0f} {dic['p0']:>15.12f} | {diff:>8.1e} {verdict}", flush=True)
+                      f" {dic['seconds']:>7.1f} {dic['mem']:>6.0f} {dic['p0']:>15.12f} {ident:>7.0e} | {diff:>8.1e}"
+                      f" {verdict}{extra}", flush=True)
                 rows.append({"N": N, "scaling": scaling, "r": r, "ladder": lad, "dicke": dic, "verdict": verdict})
                 if args.out:
                     with open(args.out, "w") as fh:
