@@ -239,6 +239,33 @@ def _two_routes(args: argparse.Namespace) -> None:
           + f"; largest |dp0| where both ok: {worst:.1e}")
 
 
+def _summary(paths: list[str]) -> None:
+    """``--summary``: per N × scaling block of ``--out`` files, the points, verdicts, largest |Δp0↑| where both
+    routes are ok, the largest identity residual and the range of the two routes' seconds."""
+    rows = []
+    for path in paths:
+        with open(path) as fh:
+            rows += json.load(fh)
+    blocks: dict[tuple[int, str], list[dict]] = {}
+    for row in rows:
+        blocks.setdefault((row["N"], row["scaling"]), []).append(row)
+    print(f"{'N':>5} {'scaling':<19} {'points':>6}  {'largest |dp0|':>13} {'ident':>7} {'ladder s':>12} {'dicke s':>12}  verdicts")
+    for (N, scaling), block in sorted(blocks.items()):
+        counts: dict[str, int] = {}
+        for row in block:
+            counts[row["verdict"]] = counts.get(row["verdict"], 0) + 1
+        both = [abs(r["ladder"]["p0"] - r["dicke"]["p0"]) for r in block if r["verdict"] in ("agree", "DISAGREE")]
+        ident = max((v for r in block for v in r["dicke"].get("identities", {}).values()), default=float("nan"))
+        lad = [r["ladder"]["seconds"] for r in block]
+        dic = [r["dicke"]["seconds"] for r in block]
+        print(f"{N:>5} {scaling:<19} {len(block):>6}  {max(both, default=float('nan')):>13.1e} {ident:>7.0e}"
+              f" {min(lad):>5.1f}–{max(lad):<6.1f} {min(dic):>5.1f}–{max(dic):<6.1f}  "
+              + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
+        for row in block:
+            if row["verdict"] != "agree":
+                print(f"      r = {row['r']:.2f}: ladder {row['ladder']['status'][:70]}; {row['verdict']}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--N", type=int, nargs="+", default=[300, 1000])
@@ -252,7 +279,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--in-process", action="store_true", help="solve in this process (no timeout; MiB = running peak)")
     ap.add_argument("--dicke", action="store_true", help="the coherence cutoff beside the Dicke-basis route (exact_method dicke)")
     ap.add_argument("--out", default="", help="with --dicke: JSON file of the rows (rewritten after each point)")
+    ap.add_argument("--summary", nargs="+", default=None, metavar="JSON", help="summarise --out files (no solves)")
     args = ap.parse_args(argv)
+    if args.summary:
+        _summary(args.summary)
+        return
     if args.full:
         args.N = [1000, 2000, 4000]
     if args.dicke:
