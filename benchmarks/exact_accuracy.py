@@ -30,25 +30,33 @@ reference agrees is marked "flagged" (safe but not useful), a converged one that
     python benchmarks/exact_accuracy.py --N 1000 --scaling fixed_kappa_over_N     # one row block
     python benchmarks/exact_accuracy.py                                            # the whole sweep (hours)
 
-Measured 2026-12-02 03:50–04:25 UTC with the windowed cutoff, ``--in-process``, shared 2-core machine
-(load 7–21):
+Measured 2026-12-02 15:12–16:03 UTC, ``--dicke``, one thread, one solve at a time on the shared 2-core machine
+(load 0.9–3.4), fixed g√N and fixed gN blocks ``--in-process``, fixed κ/N blocks in fresh processes with
+``--timeout 600`` (seconds exclude the interpreter start); rows in /tmp/acc16/*.json (not kept), table by
+``--summary``:
 
-    N     scaling              reference  points  verdict                      largest |Δp0↑| (ok points)
-    300   all three            full       63      63 ok                        6.7e-16
-    1000  fixed_g_sqrtN        strip      21      21 ok                        3.1e-15
-    1000  fixed_kappa_over_N   strip      21      20 ok, 1 no reference        6.5e-14
-    1000  fixed_gN             strip      21      21 ok                        < 1e-15
-    2000  fixed_g_sqrtN, _gN   strip      42      42 ok                        < 1e-14
-    2000  fixed_kappa_over_N   strip      9 (r = 0…0.6 by 0.1, 0.75, 0.95)  8 ok; r = 0.95 both routes "inaccurate"  7.8e-12
-    4000  fixed_g_sqrtN, _gN   strip      42      42 ok                        < 1e-14
+    N     scaling              points  verdicts                                   largest |Δp0↑| (both ok)  ladder s   dicke s
+    1000  fixed_g_sqrtN        21      21 agree                                   9.0e-15                   0.1–0.9    0.1–6.3
+    1000  fixed_gN             21      21 agree                                   3.8e-16                   0.0–0.3    0.1–5.3
+    1000  fixed_kappa_over_N   21      21 agree                                   4.4e-12 (r = 1)           0.1–4.8    0.1–8.2
+    2000  fixed_g_sqrtN        21      21 agree                                   1.4e-14                   0.1–1.2    0.1–14
+    2000  fixed_gN             21      21 agree                                   4.8e-16                   0.0–0.5    0.1–9.8
+    2000  fixed_kappa_over_N   21      16 agree; 5 LADDER NOT OK (r ≥ 0.8), each  1.1e-11 (r = 0.75)        0.1–600    0.1–16
+                                       "dicke LU = dicke GMRES, identities ok"
+    4000  fixed_g_sqrtN        21      21 agree                                   1.0e-14                   0.1–3.1    0.1–55
+    4000  fixed_gN             21      21 agree                                   2.1e-16                   0.1–1.4    0.1–43
+    4000  fixed_kappa_over_N   13 of 21 (r = 0…0.6)  13 agree                     4.6e-14                   0.1–6.2    0.1–37
 
-"no reference": r = 0.95 at N = 1000, where the strip route started at K = 100 (the old reference rule)
-did not settle (p0↑ = 12.95, reported not converged); the default gives 0.469144669048, the value
-0.469144669047 of an independent solver quoted in issue 16. The windowed solves took 0.1–13 s (52 s at
-r = 1, K = 280); the strip references 1.5–195 s. At N = 2000, r = 0.95 (fixed κ/N) the default stops
-"inaccurate" (p0↑ 0.468621867, the strip 0.468621709: the basis's conditioning limit, :mod:`cumex.exact.steady`).
-Not run: fixed_kappa_over_N at N = 2000 for the other r and at N = 4000 (its lasing points are reported
-"inaccurate", never ok).
+No point disagrees beyond 1e-10 and no Dicke result failed; identity residuals ≤ 3e-16 of N Γ_T at every point
+(both routes). The ladder fails at N = 2000, fixed κ/N: r = 0.8, 0.85, 0.9, 0.95 "inaccurate" (cutoff changes
+stall at round-off, last change 7.7e-11, 5.1e-10, 2.8e-8, 3.0e-7; its p0↑ off the Dicke value by 1.1e-10,
+3.0e-10, 1.3e-8, 6.7e-8) and r = 1 timed out (> 600 s); there the Dicke route's LU and GMRES (30–152
+iterations, 1–33 s) agree to ≤ 3.3e-16. The lasing differences that stay below 1e-10 (fixed κ/N: 1e-13 at
+N = 1000, r = 0.9, rising to 4.4e-12 at r = 1; 1.1e-11 at N = 2000, r = 0.75) are the ladder's: the Dicke
+value at N = 2000, r = 0.75 is unchanged (0.442124172559444) with exact_dicke_boundary_tol 1e-16 instead of
+1e-14, the ladder's 0.442124172570, and its reported change grows smoothly into the r ≥ 0.8 failures.
+Not run (deadline): N = 4000, fixed κ/N, r = 0.65…1 (8 points; the ladder is expected "inaccurate" at
+r ≥ 0.75, minutes a point).
 """
 
 from __future__ import annotations
