@@ -8,7 +8,18 @@ Reference: the full-sector solve (``exact_method="full"``, every ladder line) wh
 truncation geometry, ordering and gauge history, though the same basis).
 ``--dicke``: instead, both exact routes at every point, the coherence cutoff (``exact_fallback`` off) and the
 Dicke-basis route (``exact_method="dicke"``, :mod:`cumex.exact.central_dicke`), with their statuses, |Δp0↑| and
-a verdict: "agree" (both ok, |Δp0↑| ≤ 1e-10), "DISAGREE", "ladder not ok, dicke ok", "DICKE NOT OK".
+a verdict: "agree" (both ok, |Δp0↑| ≤ 1e-10), "DISAGREE", "DICKE NOT OK", or where only the Dicke route is ok
+"ladder not ok; " and its own check (:func:`_second_check`): "dicke LU = dicke GMRES" when its final window,
+solved again, gives the same p0↑ (to 1e-10) by the direct LU of :func:`cumex.exact.central_dicke.solve_window`
+and by GMRES (:func:`cumex.exact.tavis_cummings.dicke_solve.solve_dicke`, rtol 1e-14, no initial guess) on the
+same trace-preserving generator, and "identities ok" when two balances every exact steady state obeys hold to
+1e-12 of N Γ_T: excitation balance κ p0↑ = N(Γ↑ − Γ_T p_sat), p_sat = (1 + ⟨σn^z⟩)/2 (d⟨σ0^z/2 + Σσn^z/2⟩/dt
+= 0, the exchange conserves excitations), and central-spin balance κ p0↑ = 2 g N Im⟨σ0^+σn^-⟩ (d⟨σ0^+σ0^-⟩/dt
+= 0). What this does not check: LU and GMRES share the generator and the window, so their agreement tests the
+linear algebra only, and the identities hold for any steady state of a generator with the right conservation
+laws. The generator itself is checked against brute force at N ≤ 4 (tests of :mod:`.central_dicke`) and
+against the ladder wherever the ladder is ok; the window by its own grown-window change ("window_error").
+The column "ident" is the larger identity residual of the Dicke result at every point.
 Each solve runs in a fresh process (peak memory is its own), or with ``--in-process`` in this one. References are cached in a JSON file
 (``--cache``) so that a long sweep can be resumed or extended.
 
@@ -19,25 +30,33 @@ reference agrees is marked "flagged" (safe but not useful), a converged one that
     python benchmarks/exact_accuracy.py --N 1000 --scaling fixed_kappa_over_N     # one row block
     python benchmarks/exact_accuracy.py                                            # the whole sweep (hours)
 
-Measured 2026-12-02 03:50–04:25 UTC with the windowed cutoff, ``--in-process``, shared 2-core machine
-(load 7–21):
+Measured 2026-12-02 15:12–16:03 UTC, ``--dicke``, one thread, one solve at a time on the shared 2-core machine
+(load 0.9–3.4), fixed g√N and fixed gN blocks ``--in-process``, fixed κ/N blocks in fresh processes with
+``--timeout 600`` (seconds exclude the interpreter start); rows in /tmp/acc16/*.json (not kept), table by
+``--summary``:
 
-    N     scaling              reference  points  verdict                      largest |Δp0↑| (ok points)
-    300   all three            full       63      63 ok                        6.7e-16
-    1000  fixed_g_sqrtN        strip      21      21 ok                        3.1e-15
-    1000  fixed_kappa_over_N   strip      21      20 ok, 1 no reference        6.5e-14
-    1000  fixed_gN             strip      21      21 ok                        < 1e-15
-    2000  fixed_g_sqrtN, _gN   strip      42      42 ok                        < 1e-14
-    2000  fixed_kappa_over_N   strip      9 (r = 0…0.6 by 0.1, 0.75, 0.95)  8 ok; r = 0.95 both routes "inaccurate"  7.8e-12
-    4000  fixed_g_sqrtN, _gN   strip      42      42 ok                        < 1e-14
+    N     scaling              points  verdicts                                   largest |Δp0↑| (both ok)  ladder s   dicke s
+    1000  fixed_g_sqrtN        21      21 agree                                   9.0e-15                   0.1–0.9    0.1–6.3
+    1000  fixed_gN             21      21 agree                                   3.8e-16                   0.0–0.3    0.1–5.3
+    1000  fixed_kappa_over_N   21      21 agree                                   4.4e-12 (r = 1)           0.1–4.8    0.1–8.2
+    2000  fixed_g_sqrtN        21      21 agree                                   1.4e-14                   0.1–1.2    0.1–14
+    2000  fixed_gN             21      21 agree                                   4.8e-16                   0.0–0.5    0.1–9.8
+    2000  fixed_kappa_over_N   21      16 agree; 5 LADDER NOT OK (r ≥ 0.8), each  1.1e-11 (r = 0.75)        0.1–600    0.1–16
+                                       "dicke LU = dicke GMRES, identities ok"
+    4000  fixed_g_sqrtN        21      21 agree                                   1.0e-14                   0.1–3.1    0.1–55
+    4000  fixed_gN             21      21 agree                                   2.1e-16                   0.1–1.4    0.1–43
+    4000  fixed_kappa_over_N   13 of 21 (r = 0…0.6)  13 agree                     4.6e-14                   0.1–6.2    0.1–37
 
-"no reference": r = 0.95 at N = 1000, where the strip route started at K = 100 (the old reference rule)
-did not settle (p0↑ = 12.95, reported not converged); the default gives 0.469144669048, the value
-0.469144669047 of an independent solver quoted in issue 16. The windowed solves took 0.1–13 s (52 s at
-r = 1, K = 280); the strip references 1.5–195 s. At N = 2000, r = 0.95 (fixed κ/N) the default stops
-"inaccurate" (p0↑ 0.468621867, the strip 0.468621709: the basis's conditioning limit, :mod:`cumex.exact.steady`).
-Not run: fixed_kappa_over_N at N = 2000 for the other r and at N = 4000 (its lasing points are reported
-"inaccurate", never ok).
+No point disagrees beyond 1e-10 and no Dicke result failed; identity residuals ≤ 3e-16 of N Γ_T at every point
+(both routes). The ladder fails at N = 2000, fixed κ/N: r = 0.8, 0.85, 0.9, 0.95 "inaccurate" (cutoff changes
+stall at round-off, last change 7.7e-11, 5.1e-10, 2.8e-8, 3.0e-7; its p0↑ off the Dicke value by 1.1e-10,
+3.0e-10, 1.3e-8, 6.7e-8) and r = 1 timed out (> 600 s); there the Dicke route's LU and GMRES (30–152
+iterations, 1–33 s) agree to ≤ 3.3e-16. The lasing differences that stay below 1e-10 (fixed κ/N: 1e-13 at
+N = 1000, r = 0.9, rising to 4.4e-12 at r = 1; 1.1e-11 at N = 2000, r = 0.75) are the ladder's: the Dicke
+value at N = 2000, r = 0.75 is unchanged (0.442124172559444) with exact_dicke_boundary_tol 1e-16 instead of
+1e-14, the ladder's 0.442124172570, and its reported change grows smoothly into the r ≥ 0.8 failures.
+Not run (deadline): N = 4000, fixed κ/N, r = 0.65…1 (8 points; the ladder is expected "inaccurate" at
+r ≥ 0.75, minutes a point).
 """
 
 from __future__ import annotations
@@ -57,25 +76,64 @@ RATIOS = tuple(round(0.05 * i, 2) for i in range(21))
 TOL = 1e-10
 
 
+def _identities(params, obs: dict) -> dict:
+    """Residuals, relative to N Γ_T, of two identities every exact steady state obeys (module docstring)."""
+    scale = params.N * params.gamma_T
+    p0 = obs["central_population"]
+    p_sat = 0.5 * (1.0 + obs["sz_satellite"])
+    return {
+        "excitation_balance": abs(params.kappa * p0 - params.N * (params.gamma_up - params.gamma_T * p_sat)) / scale,
+        "central_balance": abs(params.kappa * p0 - 2.0 * params.g * params.N * obs["corr_central_satellite_im"]) / scale,
+    }
+
+
+def _lu_against_gmres(params, rtol: float) -> dict:
+    """The Dicke route's final window solved again: its direct LU (:func:`solve_window`) against GMRES
+    (:func:`cumex.exact.tavis_cummings.dicke_solve.solve_dicke`, from no initial guess) on the same generator."""
+    from cumex.exact.central_dicke import as_tavis_cummings, exactly_trace_preserving, steady_state_central_dicke
+    from cumex.exact.central_dicke_observables import central_dicke_observables
+    from cumex.exact.solver import read_settings
+    from cumex.exact.tavis_cummings.dicke import dicke_generator
+    from cumex.exact.tavis_cummings.dicke_solve import solve_dicke
+
+    used = read_settings({"exact_method": "dicke"})
+    res = steady_state_central_dicke(params, boundary_tol=float(used["exact_dicke_boundary_tol"]),
+                                     window_tol=float(used["exact_cutoff_tol"]), refine=int(used["exact_refine"]),
+                                     threads=used["exact_blas_threads"])
+    t0 = time.perf_counter()
+    L = exactly_trace_preserving(dicke_generator(as_tavis_cummings(params), res.basis), res.basis)
+    it = solve_dicke(as_tavis_cummings(params), res.basis, rtol=rtol, generator=L)
+    p_lu = central_dicke_observables(res.x, res.basis)["central_population"]
+    p_it = central_dicke_observables(it.x, res.basis)["central_population"]
+    return {"p0_lu": p_lu, "p0_gmres": p_it, "gmres_iterations": it.info["iterations"],
+            "gmres_converged": bool(it.info["converged_solve"]), "gmres_residual": it.info["solve_residual"],
+            "gmres_seconds": time.perf_counter() - t0, "unknowns": float(res.basis.dim)}
+
+
 def _solve(N: int, scaling: str, r: float, settings: dict, out: mp.Queue) -> None:
     from cumex.exact.solver import solve
     from cumex.models.central_spin import resolve_parameters
 
+    settings = dict(settings)
+    gmres_rtol = settings.pop("_gmres_rtol", None)  # not a solver setting: ask for the LU/GMRES check
+    params = resolve_parameters(N, scaling, r)
     t0 = time.perf_counter()
-    res = solve(resolve_parameters(N, scaling, r), settings)
+    res = solve(params, settings)
     seconds = time.perf_counter() - t0
     info = res.physical.info if res.physical is not None else {}
-    p0 = res.physical.observables["central_population"] if res.physical is not None else float("nan")
-    out.put(
-        {
-            "converged": res.converged,
-            "status": res.status,
-            "K": int(info.get("cutoff_k", -2)),
-            "seconds": seconds,
-            "mem": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
-            "p0": p0,
-        }
-    )
+    obs = dict(res.physical.observables) if res.physical is not None else {}
+    item = {
+        "converged": res.converged,
+        "status": res.status,
+        "K": int(info.get("cutoff_k", -2)),
+        "seconds": seconds,
+        "mem": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "p0": obs.get("central_population", float("nan")),
+        "identities": _identities(params, obs) if obs else {},
+    }
+    if gmres_rtol is not None:
+        item["lu_gmres"] = _lu_against_gmres(params, float(gmres_rtol))
+    out.put(item)
 
 
 class _Direct:
@@ -125,10 +183,29 @@ def _reference(N: int, scaling: str, r: float, ours: dict, args: argparse.Namesp
     return kind, ref
 
 
+#: LU and GMRES on the same window must agree to this in p0↑; the identities' residuals (relative to N Γ_T) below this
+ID_TOL = 1e-12
+GMRES_RTOL = 1e-14
+
+
+def _second_check(dic: dict) -> str:
+    """Verdict of the Dicke route alone (ladder not ok): "dicke LU = dicke GMRES, identities ok" or what failed."""
+    ids = dic.get("identities", {})
+    id_ok = bool(ids) and all(v <= ID_TOL for v in ids.values())
+    chk = dic.get("lu_gmres")
+    if chk is None:
+        lin = "no LU/GMRES check"
+    elif not chk["gmres_converged"]:
+        lin = "GMRES NOT CONVERGED"
+    else:
+        lin = "dicke LU = dicke GMRES" if abs(chk["p0_lu"] - chk["p0_gmres"]) <= TOL else "DICKE LU != GMRES"
+    return lin + (", identities ok" if id_ok else ", IDENTITIES BROKEN")
+
+
 def _two_routes(args: argparse.Namespace) -> None:
     """``--dicke``: the coherence cutoff (no fallback) beside the Dicke-basis route at every point."""
     head = (f"{'scaling':<19} {'N':>5} {'r':>4} | {'ladder':<12} {'s':>7} {'p0_up':>15} | {'dicke':<12} {'s':>7}"
-            f" {'MiB':>6} {'p0_up':>15} | {'|dp0|':>8} verdict")
+            f" {'MiB':>6} {'p0_up':>15} {'ident':>7} | {'|dp0|':>8} verdict")
     print(head)
     print("-" * len(head), flush=True)
     counts: dict[str, int] = {}
@@ -138,26 +215,63 @@ def _two_routes(args: argparse.Namespace) -> None:
         for scaling in args.scaling:
             for r in args.pump_ratio:
                 lad = _run(N, scaling, r, {"exact_fallback": None}, args.timeout, args.in_process)
-                dic = _run(N, scaling, r, {"exact_method": "dicke"}, args.timeout, args.in_process)
+                dic_settings: dict = {"exact_method": "dicke"}
+                if not lad["converged"]:  # the Dicke result needs a check of its own
+                    dic_settings["_gmres_rtol"] = GMRES_RTOL
+                dic = _run(N, scaling, r, dic_settings, args.timeout, args.in_process)
                 diff = abs(lad["p0"] - dic["p0"])
                 if lad["converged"] and dic["converged"]:
                     verdict = "agree" if diff <= TOL else "DISAGREE"
                     worst = max(worst, diff)
                 elif dic["converged"]:
-                    verdict = "ladder not ok, dicke ok"
+                    verdict = "ladder not ok; " + _second_check(dic)
                 else:
                     verdict = "DICKE NOT OK"
                 counts[verdict] = counts.get(verdict, 0) + 1
                 ls = "ok" if lad["converged"] else lad["status"].split(":")[0][:12]
                 ds = "ok" if dic["converged"] else dic["status"].split(":")[0][:12]
+                ident = max(dic.get("identities", {}).values(), default=float("nan"))
+                extra = ""
+                if "lu_gmres" in dic:
+                    c = dic["lu_gmres"]
+                    extra = (f" (|p0 LU - GMRES| {abs(c['p0_lu'] - c['p0_gmres']):.1e}, {c['gmres_iterations']:.0f} it,"
+                             f" {c['gmres_seconds']:.0f} s)")
                 print(f"{scaling:<19} {N:>5} {r:>4.2f} | {ls:<12} {lad['seconds']:>7.1f} {lad['p0']:>15.12f} | {ds:<12}"
-                      f" {dic['seconds']:>7.1f} {dic['mem']:>6.0f} {dic['p0']:>15.12f} | {diff:>8.1e} {verdict}", flush=True)
+                      f" {dic['seconds']:>7.1f} {dic['mem']:>6.0f} {dic['p0']:>15.12f} {ident:>7.0e} | {diff:>8.1e}"
+                      f" {verdict}{extra}", flush=True)
                 rows.append({"N": N, "scaling": scaling, "r": r, "ladder": lad, "dicke": dic, "verdict": verdict})
                 if args.out:
                     with open(args.out, "w") as fh:
                         json.dump(rows, fh, indent=0)
     print("summary: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
           + f"; largest |dp0| where both ok: {worst:.1e}")
+
+
+def _summary(paths: list[str]) -> None:
+    """``--summary``: per N × scaling block of ``--out`` files, the points, verdicts, largest |Δp0↑| where both
+    routes are ok, the largest identity residual and the range of the two routes' seconds."""
+    rows = []
+    for path in paths:
+        with open(path) as fh:
+            rows += json.load(fh)
+    blocks: dict[tuple[int, str], list[dict]] = {}
+    for row in rows:
+        blocks.setdefault((row["N"], row["scaling"]), []).append(row)
+    print(f"{'N':>5} {'scaling':<19} {'points':>6}  {'largest |dp0|':>13} {'ident':>7} {'ladder s':>12} {'dicke s':>12}  verdicts")
+    for (N, scaling), block in sorted(blocks.items()):
+        counts: dict[str, int] = {}
+        for row in block:
+            counts[row["verdict"]] = counts.get(row["verdict"], 0) + 1
+        both = [abs(r["ladder"]["p0"] - r["dicke"]["p0"]) for r in block if r["verdict"] in ("agree", "DISAGREE")]
+        ident = max((v for r in block for v in r["dicke"].get("identities", {}).values()), default=float("nan"))
+        lad = [r["ladder"]["seconds"] for r in block]
+        dic = [r["dicke"]["seconds"] for r in block]
+        print(f"{N:>5} {scaling:<19} {len(block):>6}  {max(both, default=float('nan')):>13.1e} {ident:>7.0e}"
+              f" {min(lad):>5.1f}–{max(lad):<6.1f} {min(dic):>5.1f}–{max(dic):<6.1f}  "
+              + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
+        for row in block:
+            if row["verdict"] != "agree":
+                print(f"      r = {row['r']:.2f}: ladder {row['ladder']['status'][:70]}; {row['verdict']}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -173,7 +287,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--in-process", action="store_true", help="solve in this process (no timeout; MiB = running peak)")
     ap.add_argument("--dicke", action="store_true", help="the coherence cutoff beside the Dicke-basis route (exact_method dicke)")
     ap.add_argument("--out", default="", help="with --dicke: JSON file of the rows (rewritten after each point)")
+    ap.add_argument("--summary", nargs="+", default=None, metavar="JSON", help="summarise --out files (no solves)")
     args = ap.parse_args(argv)
+    if args.summary:
+        _summary(args.summary)
+        return
     if args.full:
         args.N = [1000, 2000, 4000]
     if args.dicke:

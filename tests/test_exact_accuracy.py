@@ -192,3 +192,43 @@ def test_largest_cutoff_within_fits() -> None:
     assert estimate_memory_bytes(params, {"exact_cutoff_max": K}) <= budget
     assert estimate_memory_bytes(params, {"exact_cutoff_max": K + 1}) > budget
     assert largest_cutoff_within(resolve_parameters(50, "fixed_kappa_over_N", 0.75), budget) is None
+
+
+def _accuracy_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "exact_accuracy.py"
+    spec = importlib.util.spec_from_file_location("exact_accuracy_bench", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("scaling,r", [("fixed_kappa_over_N", 0.95), ("fixed_g_sqrtN", 0.4)])
+def test_dicke_second_check_of_the_benchmark(scaling: str, r: float) -> None:
+    # the check the benchmark applies where the ladder is not ok: LU = GMRES on the final window, and the two
+    # balance identities; here also against brute force (N = 5), which neither shares
+    bench = _accuracy_script()
+    box = bench._Direct()
+    bench._solve(5, scaling, r, {"exact_method": "dicke", "_gmres_rtol": bench.GMRES_RTOL}, box)
+    row = box.item
+    params = resolve_parameters(5, scaling, r)
+    exact = full_observables(full_steady_state(params), 5)
+    assert row["converged"] and abs(row["p0"] - exact["central_population"]) < TOL
+    assert bench._identities(params, exact)["central_balance"] < 1e-13  # the identity itself, on brute force
+    assert bench._second_check(row) == "dicke LU = dicke GMRES, identities ok"
+    assert abs(row["lu_gmres"]["p0_gmres"] - exact["central_population"]) < TOL
+
+
+def test_benchmark_second_check_reports_failures() -> None:
+    bench = _accuracy_script()
+    good = {"identities": {"excitation_balance": 0.0, "central_balance": 0.0},
+            "lu_gmres": {"p0_lu": 0.5, "p0_gmres": 0.5, "gmres_converged": True}}
+    assert bench._second_check(good) == "dicke LU = dicke GMRES, identities ok"
+    off = {**good, "lu_gmres": {**good["lu_gmres"], "p0_gmres": 0.5 + 1e-9}}
+    assert bench._second_check(off).startswith("DICKE LU != GMRES")
+    broken = {**good, "identities": {"excitation_balance": 1e-9, "central_balance": 0.0}}
+    assert bench._second_check(broken).endswith("IDENTITIES BROKEN")
+    assert bench._second_check({**good, "lu_gmres": {**good["lu_gmres"], "gmres_converged": False}}).startswith("GMRES NOT")
