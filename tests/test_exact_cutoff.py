@@ -100,7 +100,8 @@ def test_solver_reports_the_method() -> None:
     params = resolve_parameters(80, "fixed_g_sqrtN", 0.75)
     a = solver_module.solve(params, {})
     b = solver_module.solve(params, {"exact_method": "full"})
-    assert a.settings["exact_method"] == "coherence_cutoff" and a.converged and b.converged
+    assert a.settings["exact_method"] == "auto" and "method_dicke" not in a.physical.info  # auto: the ladder at N = 80
+    assert a.converged and b.converged
     assert a.physical.info["cutoff_k"] >= 1 and b.physical.info["cutoff_k"] == -1
     for key, value in b.physical.observables.items():
         assert a.physical.observables[key] == pytest.approx(value, abs=TOL), key

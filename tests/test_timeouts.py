@@ -44,10 +44,12 @@ def test_exact_solve_under_a_time_limit_gives_the_same_result() -> None:
 
 
 def test_a_solve_that_cannot_fit_in_memory_is_refused_before_it_starts() -> None:
+    from cumex.models import get_model
     from cumex.study import available_memory_mb
 
+    cost = get_model("central_spin").cost
     N = 1000
-    while 400 + 4e-4 * N**2 <= available_memory_mb():  # the central spin's exact estimate (models/central_spin.py)
+    while cost("exact", {"N": N})[1] <= available_memory_mb():  # the model's estimate (models/central_spin.py)
         N *= 2
     ds = solve_point(order="exact", N=N, pump_ratio=0.75)
     assert ds["status"].item() == "failed" and "refused before solving" in ds["status_detail"].item()
