@@ -109,3 +109,18 @@ def test_dynamics_jobs_use_the_models_dynamics_estimate():
              "grids": [{"scalings": ["fixed_g_sqrtN"], "orders": ["exact"], "N": [150]}]}
     validate_study(study)
     assert spec.cost("exact", {"N": 150})[1] < MAX_POINT_MEMORY_MB  # steady N = 150 is allowed, if costly
+
+
+@pytest.mark.parametrize("scaling,N,r", [("fixed_kappa_over_N", 3000, 0.3), ("fixed_kappa_over_N", 3000, 0.75),
+                                         ("fixed_g_sqrtN", 5000, 0.95), ("fixed_g_sqrtN", 777, 0.75)])
+def test_window_element_count_matches_the_built_basis(scaling, N, r):
+    """The Dicke memory estimate counts the first window's elements in closed form (trapezoid blocks): it must
+    equal the dimension of the basis built element by element, for fock levels 1 and 3."""
+    from cumex.exact.central_dicke_window import initial_window
+    from cumex.exact.memory import _window_elements
+    from cumex.exact.tavis_cummings.dicke import DickeBasis
+    from cumex.models.central_spin import resolve_parameters
+
+    window = initial_window(resolve_parameters(N, scaling, r))
+    for fock in (1, 3):
+        assert _window_elements(N, window, fock) == DickeBasis(N, fock, window).dim

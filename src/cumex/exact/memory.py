@@ -22,9 +22,12 @@ peak RSS of whole solves (2 shared cores, load 1–1.6, 2026-12-02; `/usr/bin/ti
 0.95 / 1.4 GB and 0.36 / 0.50 GB (fixed g√N, r = 0.75, 0.95); where it does not lase (r = 0.3, both scalings)
 0.67 / 0.80 GB:
 
-    peak ≈ 200 MB + 0.25 MB · N     (lasing: the largest measured within 1.3×, the others up to 5× below)
-    peak ≈ 500 MB + 0.0125 MB · N   (not lasing)
+    peak ≈ 300 MB + 1.5 kB · D,     D the complex elements of the first window
+                                    (:func:`cumex.exact.central_dicke_window.initial_window`)
 
+measured/estimated over these 14 points 0.40–1.8 (below 0.5 only at fixed g√N, r = 0.75 and 0.95, N = 10,000 and
+20,000: 0.40–0.49, where the lasing box is ~4× the state; over-estimates, the safe side), against 0.10–1.1 for a
+fit linear in N alone.
 The window (and so the memory) grows like N: its sides grow like √N.
 """
 
@@ -32,6 +35,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+
+import numpy as np
 
 from cumex.exact.basis import SectorBasis, WindowBasis
 from cumex.exact.ladder import initial_window
@@ -74,11 +79,28 @@ def dicke_unknowns(params: CentralSpinParameters) -> int:
     return (3 if params.omega == params.epsilon else 4) * sites
 
 
-def _dicke_estimate(params: CentralSpinParameters) -> int:
-    from cumex.exact.central_dicke_window import lasing
+def _window_elements(N: int, window, fock: int = 1) -> int:
+    """Complex elements of the Dicke basis (N, ``fock``, ``window``) without building it: a row of w emitter
+    labels and photon numbers 0..F gives blocks E whose sizes n(E) form a trapezoid (the convolution of two
+    intervals), Σ n² = 2 Σ_{k<a} k² + (b − a + 1) a² with a = min(w, F + 1), b = max(w, F + 1)."""
+    lo, hi = window.bounds(N)
+    w = (hi - lo + 1)[hi >= lo].astype(np.int64)
+    a, b = np.minimum(w, fock + 1), np.maximum(w, fock + 1)
+    return int(np.sum((a - 1) * a * (2 * a - 1) // 3 + (b - a + 1) * a * a))
 
-    mb = 200.0 + 0.25 * params.N if lasing(params) else 500.0 + 0.0125 * params.N
-    return int(mb * 1e6)
+
+_DICKE_ESTIMATE_MAX_N = 20_000  # the first window costs O(N) rows (0.3 s here): beyond, scale its size like N (measured to here)
+
+
+def _dicke_estimate(params: CentralSpinParameters) -> int:
+    """300 MB + 1.5 kB per complex element of the first window (module docstring)."""
+    from cumex.exact.central_dicke_window import initial_window, smaller_copy
+
+    scale = 1.0
+    if params.N > _DICKE_ESTIMATE_MAX_N:  # the copy of the same mean-field state; the window's area grows like N
+        scale = params.N / _DICKE_ESTIMATE_MAX_N
+        params = smaller_copy(params, _DICKE_ESTIMATE_MAX_N)
+    return int(300e6 + 1500.0 * scale * _window_elements(params.N, initial_window(params)))
 
 
 def estimate_memory_bytes(params: CentralSpinParameters, settings: Mapping[str, object] | None = None) -> int:
