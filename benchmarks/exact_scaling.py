@@ -49,6 +49,19 @@ window-converged (window error ≤ 6e-15), 2 windows each:
     fixed_g_sqrtN       0.75   22 s  0.95 GB     34 s  1.4 GB
     fixed_g_sqrtN       0.95   11 s  0.36 GB     15 s  0.50 GB
 
+Since the ladder's failures are predicted (:data:`cumex.exact.solver.AUTO_DICKE_COHERENCE`: mean field's
+N|s|² ≥ 13.5), "auto" skips the failed ladder attempt there. ``cumex.exact.solver.solve`` with default
+settings, fresh processes, 2026-12-02 18:20–18:40 UTC, load 0.5–1.5, fixed κ/N (wall s, peak RSS, estimate
+of :func:`cumex.exact.memory.estimate_memory_bytes`):
+
+    N     r      before (ladder, then its Dicke fallback)   now (Dicke route directly)   estimate
+    2000  0.95   39 s   1.18 GB                              6.5 s  0.37 GB              0.41 GB
+    2000  1.0    > 600 s (ladder timed out)                  0.6 s  0.19 GB              0.29 GB
+    4000  0.75   68 s   1.17 GB                              28 s   1.15 GB              1.06 GB
+    4000  0.95   140 s  4.9 GB                               12 s   0.56 GB              0.54 GB
+
+(also now: N = 2000, r = 0.8: 9.9 s, 0.60 GB, estimate 0.61; N = 3000, r = 0.75: 15 s, 0.92 GB, estimate
+0.86; N = 4000, r = 0.7: 30 s, 1.31 GB, estimate 1.14). Every one "ok".
 Reproduce a row with ``--N --full-N --piqs-N --dicke-N 10000 20000 --scaling fixed_kappa_over_N --pump-ratio 0.75``.
 The same run through ``cumex solve central_spin --order exact`` (auto) at N = 10,000, fixed κ/N, r = 0.75 took
 113 s wall at load 3.1–3.3 (two helpers' jobs beside it). At fixed g√N the coherence cutoff is faster still

@@ -189,8 +189,9 @@ def test_largest_cutoff_within_fits() -> None:
     budget = 2 * 2**30
     K = largest_cutoff_within(params, budget)
     assert K is not None and 1 <= K < 2000
-    assert estimate_memory_bytes(params, {"exact_cutoff_max": K}) <= budget
-    assert estimate_memory_bytes(params, {"exact_cutoff_max": K + 1}) > budget
+    ladder = {"exact_method": "coherence_cutoff"}  # "auto" takes the Dicke route at this lasing point
+    assert estimate_memory_bytes(params, {**ladder, "exact_cutoff_max": K}) <= budget
+    assert estimate_memory_bytes(params, {**ladder, "exact_cutoff_max": K + 1}) > budget
     assert largest_cutoff_within(resolve_parameters(50, "fixed_kappa_over_N", 0.75), budget) is None
 
 

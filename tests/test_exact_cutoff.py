@@ -115,3 +115,20 @@ def test_cutoff_agrees_with_full_solve_at_N_400(scaling: str, r: float) -> None:
     oa, ob = observables(full.w, full.basis), observables(cut.w, cut.basis)
     for key, value in oa.items():
         assert ob[key] == pytest.approx(value, abs=TOL), key
+
+
+@pytest.mark.parametrize("N,r", [(2000, 0.75), (2000, 0.95), (4000, 0.6), (4000, 0.7)])
+def test_auto_routes_by_the_mean_field_coherence(N: int, r: float) -> None:
+    """"auto" takes the Dicke route where mean field's N|s|² reaches AUTO_DICKE_COHERENCE (the ladder was
+    inaccurate there, cumex.exact.solver docstring). N|s|² from the closed form must equal N ⟨σn^+σm^-⟩ of the
+    mean-field engine's own solve (order 1, a product state: ⟨σn^+σm^-⟩ = |s|²) to 1e-9."""
+    from cumex.exact.central_dicke_window import mean_field_coherence
+    from cumex.study import solve_point
+
+    params = resolve_parameters(N, "fixed_kappa_over_N", r)
+    ds = solve_point(model="central_spin", order="1", scaling="fixed_kappa_over_N", N=N, pump_ratio=r)
+    pair = ds["corr_satellite_satellite"].squeeze()  # the physical (stable lasing) state
+    assert N * float(pair) == pytest.approx(mean_field_coherence(params), rel=1e-9, abs=1e-9)
+    expected = "dicke" if mean_field_coherence(params) >= solver_module.AUTO_DICKE_COHERENCE else "coherence_cutoff"
+    assert solver_module.resolved_method(params, "auto") == expected
+    assert expected == ("dicke" if (N, r) in ((2000, 0.95), (4000, 0.7)) else "coherence_cutoff")

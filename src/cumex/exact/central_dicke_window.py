@@ -18,7 +18,7 @@ from cumex.exact.tavis_cummings.dicke import DickeBasis, EmitterWindow, log_dege
 from cumex.models.central_spin import CentralSpinParameters, mean_field_population
 
 __all__ = ["initial_window", "grow_window", "trim_window", "mean_field_inversion", "mean_field_bloch_length",
-           "lasing", "smaller_copy", "scaled_window"]
+           "lasing", "smaller_copy", "scaled_window", "mean_field_coherence"]
 
 
 def mean_field_inversion(params: CentralSpinParameters) -> float:
@@ -250,6 +250,16 @@ def trim_window(basis: DickeBasis, x: np.ndarray, tol: float) -> EmitterWindow |
     return small
 
 
+
+
+def mean_field_coherence(params: CentralSpinParameters) -> float:
+    """N |s|² = |⟨J^-⟩|²/N of mean field, s = ⟨σn^-⟩ (:func:`mean_field_bloch_length`: |s|² = z(Γ_Δ − Γ_T z)/(2Γ_T));
+    0 where mean field does not lase. It measures how far up the ladder of satellite coherences the state
+    reaches: the final ladder cutoff K of :mod:`cumex.exact.steady` grows like 5 N|s|² (measured, issue 16)."""
+    if not lasing(params):
+        return 0.0
+    z = mean_field_inversion(params)
+    return max(params.N * z * (params.gamma_delta - params.gamma_T * z) / (2.0 * params.gamma_T), 0.0)
 
 
 def lasing(params: CentralSpinParameters) -> bool:

@@ -3,7 +3,9 @@
 Settings read (all optional; other keys belong to other methods and are ignored, except unknown ``exact_*``):
 
     exact_method      "auto" (default: "coherence_cutoff" up to N = 4000, "dicke" above, where the ladder's
-                      memory grows like N² and its lasing points are "inaccurate"; the Dicke route took ≤ 59 s and
+                      memory grows like N² and its lasing points are "inaccurate", and "dicke" too where mean
+                      field's collective coherence N|s|² reaches 13.5, where the ladder is "inaccurate" already
+                      at N ≤ 4000 (module text below); the Dicke route took ≤ 59 s and
                       2.7 GB at N = 10,000, ≤ 139 s and 5.2 GB at N = 20,000), "coherence_cutoff" (unknowns up to a
                       coherence ladder index K grown until the conditioned tail is below exact_cutoff_tol), "full"
                       (the whole sector) or "dicke" (the emitters' Dicke basis on an adaptive window,
@@ -39,7 +41,13 @@ faster, at N = 1000 fixed κ/N, r = 0–0.75, 0.2–34 s against 0.3–190 s, at
 against 0.3–315 s (the Dicke route solves ≥ 2 windows of 10⁵–10⁶ unknowns; its first-window guess was since
 improved, 27 s at N = 1000, r = 0.65); both agree there to ≤ 1e-11 in p0↑. Where the ladder reports
 "inaccurate" (fixed κ/N, lasing, N ≥ 2000) the Dicke route is ok (N = 2000, 4000, 10,000 at r = 0.95), so
-the fallback turns those points into results at the cost of the ladder's failed attempt.
+the fallback turns those points into results at the cost of the ladder's failed attempt. That attempt is
+skipped where it is known to fail: the ladder's conditioning is set by how far up the coherence ladder the
+lasing state reaches, measured by mean field's N|s|² (:func:`.central_dicke_window.mean_field_coherence`).
+Over the 189 points of benchmarks/exact_accuracy.py it was ok up to N|s|² = 13.0 (N = 2000, r = 0.75) and
+at 14.3 (N = 1000, r = 1; 4.4e-12 off the Dicke value), "inaccurate" from 13.7 (N = 4000, r = 0.65) and at
+every point above 14.3 (N = 2000, r ≥ 0.8: 16.1–28.6; N = 4000, r ≥ 0.7), where it spent up to 600 s before
+the fallback. So "auto" takes the Dicke route from N|s|² = 13.5 (``AUTO_DICKE_COHERENCE``); the fallback stays.
 
 The exact steady state is unique and is the long-time state from any initial state, so the result holds one
 state, marked stable and physical. A numerical failure is reported with converged = False, never raised.
@@ -68,19 +76,25 @@ from cumex.models.central_spin import CentralSpinParameters
 from cumex.results import MethodResult, SteadyState
 
 __all__ = ["solve", "solve_dicke_route", "DEFAULT_SETTINGS", "read_settings", "ALL_METHODS", "resolved_method",
-           "AUTO_DICKE_N"]
+           "AUTO_DICKE_N", "AUTO_DICKE_COHERENCE"]
 
 #: the methods of :mod:`.steady`, the Dicke-basis route of :mod:`.central_dicke`, and the choice between them
 ALL_METHODS = (*METHODS, "dicke", "auto")
 
 #: above this N, exact_method "auto" is the Dicke route (module docstring)
 AUTO_DICKE_N = 4000
+#: from this mean-field collective coherence N|s|² on, "auto" is the Dicke route at any N (module docstring)
+AUTO_DICKE_COHERENCE = 13.5
 
 
 def resolved_method(params: CentralSpinParameters, method: object) -> str:
-    """The method that ``exact_method`` = ``method`` runs at these parameters ("auto" resolved by N)."""
+    """The method that ``exact_method`` = ``method`` runs at these parameters ("auto" resolved by N and by mean
+    field's collective coherence, module docstring)."""
     if method == "auto":
-        return "dicke" if params.N > AUTO_DICKE_N else "coherence_cutoff"
+        from cumex.exact.central_dicke_window import mean_field_coherence
+
+        ladder_fails = mean_field_coherence(params) >= AUTO_DICKE_COHERENCE
+        return "dicke" if params.N > AUTO_DICKE_N or ladder_fails else "coherence_cutoff"
     return str(method)
 
 _log = logging.getLogger(__name__)

@@ -57,7 +57,7 @@ K scatter by ~1e-7 although the tail is below 1e-19 and the residual 1e-14; at N
 The cutoff then stops with ``info["cutoff_stalled"]`` = 1 (tail below 1e-20 at two K, change not falling)
 and :func:`cumex.exact.solver.solve` reports "inaccurate". The cure is another basis: the collective Dicke
 basis of :mod:`.central_dicke`, where the lasing state is compact (exact_method "dicke", the fallback of these
-statuses, and "auto" above N = 4000).
+statuses, and "auto" above N = 4000 or where mean field's N|s|² ≥ 13.5, :mod:`.solver`).
 
 Ladder balancing. ½ ln s(n) does not balance the ladder k: in the natural gauge the largest |u| on line k
 exceeds that of the populations by up to e^{41.5} (k ≈ 44, N = 1000, r = 0.95). After each pass every line k

@@ -166,18 +166,17 @@ def _threshold_line(ax, panel, fixed: Mapping[str, float]) -> None:
 
 
 def _cost(method: str, point: Mapping[str, float]) -> tuple[float, float]:
-    """(seconds, MB) of one point on one core. Exact (coherence cutoff, benchmarks/exact_scaling.py):
-    0.33 GiB / 2 s at N = 1000, 1.1 GiB at 2000, 3.2 GiB at 3000, 6.3 GiB / 150-190 s at 4000, i.e.
-    about 4e-4 N² MB and 3e-9 N³ s above a few hundred N (both with the process's ~400 MB); above N = 4000
-    (the Dicke route, cumex.exact.memory) the largest measured, at lasing points: 55 s / 2.7 GB at N = 10,000,
-    135 s / 5.2 GB at 20,000, i.e. 55 (N/10⁴)^1.3 s and 200 + 0.25 N MB (non-lasing points: 4–10× less). Cumulant order
+    """(seconds, MB) of one point on one core, the largest measured where it depends on more than N (the
+    workflow's job requests use the per-point estimates of cumex.exact.memory instead). Exact ("auto", whole
+    solves in fresh processes, load 0.5–1.6, 2026-12-02; benchmarks/exact_scaling.py): at lasing points of
+    fixed κ/N, 0.73 GB / 11 s at N = 2000 (the ladder, r = 0.75), 1.3 GB / 30 s at 4000 (the Dicke route,
+    r = 0.7), 2.7 GB / 59 s at 10,000 and 5.2 GB / 139 s at 20,000 (r = 0.75), i.e. 200 + 0.25 N MB and
+    60 (N/10⁴)^1.2 s (elsewhere up to 10× less). Cumulant order
     M at N = 30 (``cumex solve``, CPU s with ~2.5 s of imports, load ~9): 3.0 (M = 6), 6.0 (10), 24 (12), and
     wall 58 s (13), 158 s (14): the analysis grows ~2.6× per order beyond M ≈ 10."""
     N = float(point["N"])
-    if method == "exact" and N > 4000:  # exact_method "auto" is the Dicke route there (cumex.exact.memory)
-        return 55.0 * (N / 1e4) ** 1.3, 200 + 0.25 * N
     if method == "exact":
-        return 0.05 + 3e-9 * N**3, 400 + 4e-4 * N**2
+        return 0.5 + 60.0 * (N / 1e4) ** 1.2, 200 + 0.25 * N
     if method in ("1", "limit"):  # the limit solves a few-mode problem: as cheap as mean-field
         return 0.5, 600
     M = int(method.split("_")[0])

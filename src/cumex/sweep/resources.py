@@ -6,7 +6,8 @@ Fitted to measurements on this project's machine (peak resident memory ``ru_maxr
 - every job: the interpreter with numpy, scipy, xarray and cumex imported, ``BASE_MB`` (157–163 MB measured
   for batches of orders 1, 2 and 4; the exact solver's ``cumex.exact.memory`` counts 110 MiB of it);
 - exact central spin: :func:`cumex.exact.memory.estimate_memory_bytes` of the point's concrete parameters
-  (coherence cutoff: 0.33 GiB at N = 1000, 1.1 GiB at 2000, 6.3 GiB at 4000) plus the rest of ``BASE_MB``;
+  plus the rest of ``BASE_MB``, and :func:`cumex.exact.memory.estimate_seconds` for its time (both from the
+  route "auto" takes and mean field's prediction of its size);
 - ODE orders solved by continuation (:mod:`cumex.sweep`): ``BASE_MB`` and a little for the compiled system;
   time: the full analysis (the model's cost estimate) at a fraction of the points — ``FULL_FRACTION_CLOSED``
   of them where the model has the states in closed form (1–2 % measured: thresholds and row changes),
@@ -95,13 +96,19 @@ def job_seconds(model: str | Model, order: str, scaling: str | None, points: Seq
     """Estimated wall time of the job on one core, in seconds (module docstring)."""
     spec = get_model(model)
     total = STARTUP_SECONDS
-    for label, name, _, axes in _points(spec, order, scaling, points, overrides, engine):
+    for label, name, params, axes in _points(spec, order, scaling, points, overrides, engine):
         if label == "limit":  # a small Fock-space solve (cumex.limits); models' cost estimates omit it
             total += LIMIT_SECONDS
             continue
         if dynamics:
             cost = spec.dynamics_cost or spec.cost
             total += float(cost(label, axes)[0]) if cost is not None else 600.0
+            continue
+        if name == "exact_central_spin" and params is not None:
+            from cumex.engines import _central_spin_params
+            from cumex.exact.memory import estimate_seconds
+
+            total += estimate_seconds(_central_spin_params(params))
             continue
         full = float(spec.cost(label, axes)[0]) if spec.cost is not None else 600.0
         continued, closed = _continuable(name)
