@@ -45,6 +45,7 @@ import numpy as np
 
 from cumex.exact.tavis_cummings.dicke import DickeBasis, EmitterWindow, _exchange, dicke_generator
 from cumex.exact.tavis_cummings.dicke_solve import solve_dicke
+from cumex.exact.tavis_cummings.observables import observable_values
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
 from cumex.exact.tavis_cummings.steady import CHECKED, TCSteadyResult
 
@@ -61,24 +62,11 @@ def dicke_observables(x: np.ndarray, basis: DickeBasis) -> dict[str, float]:
     w = x[pops].real
     p, e, l = lab["p"][pops], lab["e"][pops], lab["l"][pops]
     Pp = np.bincount(p, weights=w, minlength=basis.fock + 1)
-    photons = np.arange(basis.fock + 1, dtype=float)
-    n1 = float(photons @ Pp)
-    n2 = float((photons**2) @ Pp)
-    nn = float((photons * (photons - 1)) @ Pp)
     sz = float((w * (2 * e - N)).sum() / N)
     sel = np.flatnonzero(lab["q"] == lab["p"] + 1)
     corr = complex((x[sel] * np.sqrt(lab["p"][sel] + 1.0) * _exchange(N, lab["l"][sel], lab["e"][sel])).sum() / N)
     pair = float((w * (_exchange(N, l, e) ** 2 - e)).sum() / (N * (N - 1))) if N >= 2 else float("nan")
-    return {
-        "photon_number": n1,
-        "photon_number_per_N": n1 / N,
-        "sz_satellite": sz,
-        "corr_photon_satellite_re": corr.real,
-        "corr_photon_satellite_im": corr.imag,
-        "corr_satellite_satellite": pair,
-        "photon_number_variance": n2 - n1 * n1,
-        "g2": nn / (n1 * n1) if n1 > 0 else float("nan"),
-    }
+    return observable_values(Pp, N, sz, corr, pair)
 
 
 def embed(x: np.ndarray, old: DickeBasis, new: DickeBasis) -> np.ndarray:

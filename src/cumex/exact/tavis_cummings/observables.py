@@ -16,7 +16,7 @@ import numpy as np
 
 from cumex.exact.tavis_cummings.basis import TCBasis
 
-__all__ = ["OBSERVABLE_NAMES", "population_table", "trace", "observables"]
+__all__ = ["OBSERVABLE_NAMES", "population_table", "trace", "observables", "observable_values"]
 
 OBSERVABLE_NAMES = (
     "photon_number",
@@ -47,11 +47,7 @@ def observables(w: np.ndarray, basis: TCBasis) -> dict[str, float]:
     """Observables of the trace-1 state w (names in :data:`OBSERVABLE_NAMES`)."""
     N = basis.N
     P = population_table(w, basis).real
-    photons = np.arange(basis.fock + 1, dtype=float)
     Pp = P.sum(axis=1)
-    n1 = float(photons @ Pp)
-    n2 = float((photons**2) @ Pp)
-    nn = float((photons * (photons - 1)) @ Pp)
     sz = float((P.sum(axis=0) * (2 * np.arange(N + 1) - N)).sum() / N)
     lab = basis.labels
     sel = np.flatnonzero((lab["q"] == lab["p"] + 1) & (lab["n01"] == 0) & (lab["n10"] == 1))
@@ -63,6 +59,16 @@ def observables(w: np.ndarray, basis: TCBasis) -> dict[str, float]:
         pair = float((w[sel].real * m * (N - m)).sum() / (N * (N - 1)))
     else:
         pair = float("nan")  # no pair of emitters
+    return observable_values(Pp, N, sz, corr, pair)
+
+
+def observable_values(photon_distribution: np.ndarray, N: int, sz: float, corr: complex, pair: float) -> dict[str, float]:
+    """The observables of :data:`OBSERVABLE_NAMES` from the photon-number distribution P(p), p = 0..F, the
+    satellite ⟨σn^z⟩, ⟨a†σn^-⟩ and ⟨σn^+σm^-⟩ (one dict for every basis the state is stored on)."""
+    photons = np.arange(photon_distribution.size, dtype=float)
+    n1 = float(photons @ photon_distribution)
+    n2 = float((photons**2) @ photon_distribution)
+    nn = float((photons * (photons - 1)) @ photon_distribution)
     return {
         "photon_number": n1,
         "photon_number_per_N": n1 / N,
