@@ -142,3 +142,28 @@ def test_observables_equal_full_hilbert_space_at_N4():
     obs = dicke_observables(res.x, res.basis)
     for key in OBSERVABLE_NAMES:
         assert obs[key] == pytest.approx(ref[key], abs=TOL), key
+
+
+@pytest.mark.parametrize("N", [1, 2, 5, 8])
+def test_vectorised_local_jumps_equal_the_per_row_terms(N):
+    """dicke_generator takes the local jumps from local_jump_arrays (every element at once); each channel's
+    coefficient must equal ratio·f(e)·f(e') of local_jump_terms for its row, to 1e-14, and no channel may be
+    missing or extra."""
+    from cumex.exact.tavis_cummings.dicke import local_jump_arrays
+
+    for up in (False, True):
+        for l in range(N // 2 + 1):
+            e = np.array([a for a in range(l, N - l + 1) for _ in range(l, N - l + 1)])
+            e2 = np.array([b for _ in range(l, N - l + 1) for b in range(l, N - l + 1)])
+            per_row: dict[int, np.ndarray] = {}
+            for lp, ratio, f in local_jump_terms(N, l, up):
+                per_row[lp] = per_row.get(lp, 0) + ratio * f(e) * f(e2)
+            vectorised: dict[int, np.ndarray] = {}
+            for lp, coef in local_jump_arrays(N, np.full(e.size, l), e, e2, up):
+                if np.any(coef != 0):
+                    key = int(lp[0])
+                    vectorised[key] = vectorised.get(key, 0) + coef
+            nonzero = {k for k, v in per_row.items() if np.any(v != 0)}
+            assert set(vectorised) == nonzero
+            for k in nonzero:
+                np.testing.assert_allclose(vectorised[k], per_row[k], rtol=0, atol=1e-14 * max(1.0, np.abs(per_row[k]).max()))

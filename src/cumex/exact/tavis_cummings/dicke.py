@@ -57,7 +57,8 @@ from scipy.special import gammaln
 
 from cumex.exact.tavis_cummings.parameters import TavisCummingsParameters
 
-__all__ = ["DickeBasis", "EmitterWindow", "dicke_generator", "log_degeneracy", "local_jump_terms"]
+__all__ = ["DickeBasis", "EmitterWindow", "dicke_generator", "log_degeneracy", "local_jump_terms",
+           "local_jump_arrays"]
 
 
 def log_degeneracy(N: int, j: np.ndarray | float) -> np.ndarray:
@@ -116,6 +117,47 @@ def local_jump_terms(N: int, l: int, up: bool) -> list[tuple[int, float, Callabl
                 return _cg_half(j1, jp, m + dm, s_out) * _cg_half(j1, j, m, s_in)
 
             out.append((int(round(N / 2 - jp)), ratio, f))
+    return out
+
+
+def _cg_half_arrays(j1: np.ndarray, upper: bool, M: np.ndarray, s: float) -> np.ndarray:
+    """:func:`_cg_half` for arrays of j₁, with J = j₁ + ½ (``upper``) or j₁ − ½ for every element."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        den = 2 * j1 + 1
+        plus, minus = np.sqrt(np.maximum(j1 + M + 0.5, 0) / den), np.sqrt(np.maximum(j1 - M + 0.5, 0) / den)
+    if upper:
+        val, J = (plus if s > 0 else minus), j1 + 0.5
+    else:
+        val, J = (-minus if s > 0 else plus), j1 - 0.5
+    inside = (np.abs(M - s) <= j1 + 1e-9) & (np.abs(M) <= J + 1e-9)
+    return np.where(inside, val, 0.0)
+
+
+def local_jump_arrays(N: int, l: np.ndarray, e: np.ndarray, e2: np.ndarray,
+                      up: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`local_jump_terms` for every element (l, e, e') at once: per channel (j₁ = j ± ½, j' = j₁ ± ½), the
+    target row l' and the coefficient ratio·f(e)·f(e') (0 where the channel does not exist). One call per
+    channel instead of one per row l and channel (the generator at N = 10,000 had 27,000 such calls)."""
+    l = np.asarray(l)
+    j = N / 2 - l.astype(float)
+    s_in, s_out = (0.5, -0.5) if not up else (-0.5, 0.5)
+    dm = -1 if not up else 1
+    m, m2 = np.asarray(e, dtype=float) - N / 2, np.asarray(e2, dtype=float) - N / 2
+    out = []
+    for a in (0.5, -0.5):
+        j1 = j + a
+        exists = (j1 >= 0) & (j1 <= (N - 1) / 2 + 1e-9)
+        with np.errstate(divide="ignore", invalid="ignore"):  # closed form of _degeneracy_ratio
+            ratio = (2 * j + 2) / (2 * j + 1) * (N / 2 - j) if a > 0 else 2 * j / (2 * j + 1) * (N / 2 + j + 1)
+        for b in (0.5, -0.5):
+            ok = exists & (j1 + b >= 0)
+
+            def f(mm: np.ndarray, j1=j1, b=b, a=a) -> np.ndarray:
+                return _cg_half_arrays(j1, b > 0, mm + dm, s_out) * _cg_half_arrays(j1, a < 0, mm, s_in)
+
+            with np.errstate(invalid="ignore"):
+                coef = np.where(ok, ratio * f(m) * f(m2), 0.0)
+            out.append((l - int(round(a + b)), coef))
     return out
 
 
@@ -368,15 +410,9 @@ def dicke_generator(
     for up, rate in ((False, params.gamma_down), (True, params.gamma_up)):
         if rate == 0:
             continue
-        by_l = np.argsort(l, kind="stable")
-        bounds = np.searchsorted(l[by_l], np.arange(source.n_l + 1))
-        for l0 in np.flatnonzero(np.diff(bounds)):
-            sel = np.sort(by_l[bounds[l0]:bounds[l0 + 1]])
-            for lp, ratio, f in local_jump_terms(N, int(l0), up):
-                coef = rate * ratio * f(e[sel]) * f(e2[sel])
-                nz = coef != 0
-                s2 = sel[nz]
-                add(s2, np.full(s2.size, lp), E[s2] + (1 if up else -1), p[s2], q[s2], coef[nz], jump=True)
+        for lp, coef in local_jump_arrays(N, l, e, e2, up):
+            nz = np.flatnonzero(coef != 0)
+            add(nz, lp[nz], E[nz] + (1 if up else -1), p[nz], q[nz], rate * coef[nz], jump=True)
     if compensate:
         add(src, l, E, p, q, kept_loss)
     L = sp.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
