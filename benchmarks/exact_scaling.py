@@ -62,6 +62,17 @@ of :func:`cumex.exact.memory.estimate_memory_bytes`):
 
 (also now: N = 2000, r = 0.8: 9.9 s, 0.60 GB, estimate 0.61; N = 3000, r = 0.75: 15 s, 0.92 GB, estimate
 0.86; N = 4000, r = 0.7: 30 s, 1.31 GB, estimate 1.14). Every one "ok".
+Again at N = 10,000 after the generator's local jumps were vectorised (``cumex.exact.solver.solve``, default
+"auto", fresh processes, 2026-12-02 18:27–18:31 UTC, load 0.6–0.95): solve seconds / whole process seconds /
+peak RSS, every one "ok":
+
+    fixed_kappa_over_N  r = 0.3: 4.6 / 8.1 s / 0.64 GB   0.75: 52.5 / 56.3 s / 2.65 GB   0.95: 22.0 / 26.1 s / 1.16 GB
+    fixed_g_sqrtN       r = 0.3: 5.8 / 9.6 s / 0.64 GB   0.75: 11.8 / 15.7 s / 0.92 GB   0.95:  2.8 /  6.4 s / 0.35 GB
+
+Of the slowest (κ/N, r = 0.75; cProfile): SuperLU's factorisations ~30 s of four windows (the copies at
+N = 625 and 2500, the predicted window of 757,198 elements, the trimmed check of 490,064), building the
+generators ~10 s.
+
 Reproduce a row with ``--N --full-N --piqs-N --dicke-N 10000 20000 --scaling fixed_kappa_over_N --pump-ratio 0.75``.
 The same run through ``cumex solve central_spin --order exact`` (auto) at N = 10,000, fixed κ/N, r = 0.75 took
 113 s wall at load 3.1–3.3 (two helpers' jobs beside it). At fixed g√N the coherence cutoff is faster still
