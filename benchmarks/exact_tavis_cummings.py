@@ -61,6 +61,16 @@ COLAMD 9.5e6 entries; nested dissection of each slice's (l, p, q) lattice with N
 1.41e7 entries, 2.0 s (MMD_AT_PLUS_A stays). The forward sweep alone: 149 iterations, 31 s against 67, 21 s
 for the symmetric sweep. Two threads: SuperLU (scipy 1.17.1) holds the GIL in both factorisation and solve
 (two factors solved by a 2-thread ThreadPoolExecutor: 0.62 s against 0.58 s serial), so no gain.
+A block incomplete LU in E instead of the symmetric Gauss–Seidel sweep (2026-12-02 18:38 UTC, load ~1, uncut
+basis, the coarse correction kept): slices S_E = D_E − Lo_E diag(S_{E−1})⁻¹ Up_{E−1}. Restricted to the pattern
+of D_E (or to its diagonal) it changed nothing (N = 20, F = 26: 38 iterations, as the sweep). Unrestricted it
+took fewer iterations, 38 → 26 at N = 20 and 60 → 34 at N = 30 (F = 30). But the product couples the l-blocks
+of a slice, whose LU then fills, and the solve took 4.5 s against 1.3 s at N = 20 and 42.7 s against 7.2 s at
+N = 30.
+
+N = 40 and 60 again at load 0.2–1.0 (18:32–18:35 UTC): 27.5 and 148.0 CPU s, the same cutoffs, iterations and
+⟨a†a⟩/N. At N = 60 the time went to: the loose F = 30 probe (80 iterations, 49 s), the accepted F = 44, K = 36
+solve (52 iterations, 67 s), and the K − 2 and F − 2 error solves (8.7 s and 11.9 s).
 
 NOT met: N = 60 in ≤ 60 s (150 CPU s at load ~3; 128 CPU s at load 8 before), N = 150 in ≤ 10 min. N = 100
 and 150 were not run: the N = 60-80 trend (CPU ∝ N^4.4, VmPeak ∝ N^2.75) gives N = 100 ~1,400 CPU s and
