@@ -20,7 +20,7 @@ from cumex.steady.newton import newton_root
 from cumex.steady.stability import classify_jacobians, classify_stability
 from cumex.sweep import solve_batch
 from cumex.sweep.batched import BatchedCumulantSystem, batched_newton, lift_states
-from cumex.sweep.multistart import admissible_states, batch_analyses
+from cumex.sweep.multistart import batch_analyses
 
 SPEC = get_model("central_spin")
 
@@ -66,8 +66,8 @@ def test_lift_states_equals_lift_state():
     assert np.allclose(got, ref, rtol=0, atol=1e-14)
 
 
-def test_admissible_states_and_batched_stability_equal_the_per_state_checks():
-    """admissible_states against BoundSystem.admissible, classify_jacobians against classify_stability
+def test_admissible_rows_and_batched_stability_equal_the_per_state_checks():
+    """BoundSystem.admissible_rows against BoundSystem.admissible, classify_jacobians against classify_stability
     (the same verdict, eigenvalues to 1e-12), on random states inside and outside the bounds."""
     v = _values([101], [0.7])[0]
     system = model_system("central_spin", "4", v, {})
@@ -75,7 +75,7 @@ def test_admissible_states_and_batched_stability_equal_the_per_state_checks():
     X = np.concatenate([np.atleast_2d(system.sample_states(rng, 20)), rng.uniform(-1.2, 1.2, (20, system.size))])
     X[-1, 0] = np.nan
     bound = system.meta["bound"]
-    assert list(admissible_states(bound, X)) == [bound.admissible(x) for x in X]
+    assert list(bound.admissible_rows(X)) == [bound.admissible(x) for x in X]
     got = classify_jacobians(np.array([system.jacobian(x) for x in X]), 1e-9)
     for x, st in zip(X, got):
         ref = classify_stability(system, x, 0.0, 1e-9)

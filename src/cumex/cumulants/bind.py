@@ -122,8 +122,10 @@ class BoundSystem:
 
     # core maps -----------------------------------------------------------------------------------
     def z_of_x(self, x: np.ndarray) -> np.ndarray:
-        xe = np.append(np.asarray(x, dtype=float), 0.0)
-        return xe[self.re_idx] + 1j * self.im_sign * xe[self.im_idx]
+        """Complex moments of the real state x (one state, or a stack of them along the last axis)."""
+        x = np.asarray(x, dtype=float)
+        xe = np.concatenate([x, np.zeros(x.shape[:-1] + (1,))], axis=-1)
+        return xe[..., self.re_idx] + 1j * self.im_sign * xe[..., self.im_idx]
 
     def complex_rhs(self, x: np.ndarray) -> np.ndarray:
         zext = np.append(self.z_of_x(x), 1.0)
@@ -218,6 +220,15 @@ class BoundSystem:
             return False
         bound = np.sqrt(np.clip(n_p, 0.0, None) * np.clip(n_q, 0.0, None))
         return bool(np.all((np.abs(z) <= bound + slack * scale)[checked]))
+
+    def admissible_rows(self, X: np.ndarray, slack: float = 1e-9) -> np.ndarray:
+        """:meth:`admissible` of every row of X: the spin-site bound on the whole stack at once, a mode's
+        Cauchy–Schwarz bounds row by row."""
+        if self.boson:
+            return np.array([self.admissible(x, slack) for x in X], dtype=bool)
+        with np.errstate(all="ignore"):
+            z = self.z_of_x(X)
+            return np.all(np.isfinite(z), axis=1) & np.all(np.abs(z) <= 1.0 + slack, axis=1)
 
     def rotation(self) -> np.ndarray | None:
         G = np.zeros((self.n_x, self.n_x))

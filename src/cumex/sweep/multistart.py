@@ -12,8 +12,9 @@ coefficients A (parameters, N), so F(x) = A · [z(x), 1, w(z(x))] and its Jacobi
 thousands of (point, start) pairs in one numpy expression, and Newton's least-squares steps are
 batched too. Each pair follows the same damped Newton iteration as :func:`cumex.steady.newton.newton_root`
 (same steps, line search and stopping rules, same acceptance test), so it reaches the same zero up to
-rounding; the roots' physical bounds are checked at once (:func:`admissible_states`), the states merged
-per point by the analysis' own :func:`cumex.steady.analysis.collect_roots`, and the new ones classified
+rounding; the roots' physical bounds are checked at once (:meth:`cumex.cumulants.bind.BoundSystem.admissible_rows`
+of the structure's template: every bound of one structure checks the same moments), the states merged per
+point by the analysis' own :func:`cumex.steady.analysis.collect_roots`, and the new ones classified
 together (:func:`cumex.steady.stability.classify_jacobians`: classify_stability's verdict from one batched
 Jacobian and eigenvalue call; the lower order's states, only lifted to starts, are not classified). The
 batched evaluation and Newton are :mod:`cumex.sweep.batched`.
@@ -176,20 +177,9 @@ def _solve_starts(order: _Order, guesses: list[list[np.ndarray]], cfg) -> list[_
             solved[p].roots[k] = root
         hit = [(pk, root) for pk, root in zip(pairs, got) if root is not None]
         if hit:
-            for ((p, k), _), ok in zip(hit, admissible_states(bs.template, np.array([r.x for _, r in hit]))):
+            for ((p, k), _), ok in zip(hit, bs.template.admissible_rows(np.array([r.x for _, r in hit]))):
                 solved[p].inside[k] = bool(ok)
     return solved
-
-
-def admissible_states(bound: BoundSystem, X: np.ndarray) -> np.ndarray:
-    """``bound.admissible`` of every row of X (its spin-site bound |⟨m⟩| ≤ 1 + 1e-9 on arrays; a mode's
-    Cauchy–Schwarz bounds row by row). Every bound of one structure checks the same moments."""
-    if bound.boson:
-        return np.array([bound.admissible(x) for x in X], dtype=bool)
-    Xe = np.concatenate([X, np.zeros((len(X), 1))], axis=1)
-    with np.errstate(all="ignore"):
-        z = Xe[:, bound.re_idx] + 1j * bound.im_sign * Xe[:, bound.im_idx]
-        return np.all(np.isfinite(z), axis=1) & np.all(np.abs(z) <= 1.0 + 1e-9, axis=1)
 
 
 def _distinct_states(order: _Order, solved: list[_Solved], cfg) -> list[list[FixedPoint]]:
