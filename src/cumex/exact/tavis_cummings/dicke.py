@@ -82,17 +82,19 @@ def _cg_half(j1: float, J: np.ndarray | float, M: np.ndarray, s: float) -> np.nd
     return np.where(inside, val, 0.0)
 
 
-def _degeneracy_ratio(N: int, j: float, j1: float) -> float:
+def _degeneracy_ratio(N: int, j, j1):
     """N d^{N−1}_{j₁}/d^N_j in closed form: (2j + 2)/(2j + 1) (N/2 − j) for j₁ = j + ½ and
-    2j/(2j + 1) (N/2 + j + 1) for j₁ = j − ½ (the factorials of :func:`log_degeneracy` cancel).
+    2j/(2j + 1) (N/2 + j + 1) for j₁ = j − ½ (the factorials of :func:`log_degeneracy` cancel). j may be an
+    array (then j₁ − j is one of ±½ for all of it).
 
     Why not exp of a difference of :func:`log_degeneracy`: those logs are ~N ln N, so the difference carries an
     absolute rounding error ~1e-16 N ln N (7e-12 at N = 2000), a relative error of every jump rate that moved p0↑
     of the central spin by 9e-11 at N = 2000 (fixed g√N, r = 0.75; the ladder route, whose rates are integers,
     and the excitation balance κ p0↑ = N(Γ↑ − Γ_T p_sat) both showed it)."""
-    if j1 > j:
-        return (2 * j + 2) / (2 * j + 1) * (N / 2 - j)
-    return 2 * j / (2 * j + 1) * (N / 2 + j + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # 2j + 1 = 0 only where j₁ = j − ½ does not exist
+        if np.all(np.asarray(j1) > np.asarray(j)):
+            return (2 * j + 2) / (2 * j + 1) * (N / 2 - j)
+        return 2 * j / (2 * j + 1) * (N / 2 + j + 1)
 
 
 def local_jump_terms(N: int, l: int, up: bool) -> list[tuple[int, float, Callable[..., np.ndarray]]]:
@@ -107,7 +109,7 @@ def local_jump_terms(N: int, l: int, up: bool) -> list[tuple[int, float, Callabl
     for j1 in (j + 0.5, j - 0.5):
         if j1 < 0 or j1 > (N - 1) / 2 + 1e-9:
             continue
-        ratio = _degeneracy_ratio(N, j, j1)
+        ratio = float(_degeneracy_ratio(N, j, j1))
         for jp in (j1 + 0.5, j1 - 0.5):
             if jp < 0:
                 continue
@@ -147,16 +149,15 @@ def local_jump_arrays(N: int, l: np.ndarray, e: np.ndarray, e2: np.ndarray,
     for a in (0.5, -0.5):
         j1 = j + a
         exists = (j1 >= 0) & (j1 <= (N - 1) / 2 + 1e-9)
-        with np.errstate(divide="ignore", invalid="ignore"):  # closed form of _degeneracy_ratio
-            ratio = (2 * j + 2) / (2 * j + 1) * (N / 2 - j) if a > 0 else 2 * j / (2 * j + 1) * (N / 2 + j + 1)
+        ratio = _degeneracy_ratio(N, j, j1)
+        # ⟨j₁, m − s_in; ½, s_in | j, m⟩ of the ket and the bra: the same for both channels j' of this j₁
+        ket_in, bra_in = _cg_half_arrays(j1, a < 0, m, s_in), _cg_half_arrays(j1, a < 0, m2, s_in)
         for b in (0.5, -0.5):
             ok = exists & (j1 + b >= 0)
-
-            def f(mm: np.ndarray, j1=j1, b=b, a=a) -> np.ndarray:
-                return _cg_half_arrays(j1, b > 0, mm + dm, s_out) * _cg_half_arrays(j1, a < 0, mm, s_in)
-
             with np.errstate(invalid="ignore"):
-                coef = np.where(ok, ratio * f(m) * f(m2), 0.0)
+                ket = _cg_half_arrays(j1, b > 0, m + dm, s_out) * ket_in
+                bra = _cg_half_arrays(j1, b > 0, m2 + dm, s_out) * bra_in
+                coef = np.where(ok, ratio * ket * bra, 0.0)
             out.append((l - int(round(a + b)), coef))
     return out
 
