@@ -39,8 +39,12 @@ def mean_field_bloch_length(params: CentralSpinParameters, z: float) -> float:
     κ(1 + z0) = N(Γ_Δ − Γ_T z). So |r|² = z² + 4|s|² = 2 z Γ_Δ/Γ_T − z² (checked against the order-1 solve:
     ⟨σn^+σm^-⟩ = |s|² to 1e-15 at N = 10,000, fixed κ/N, r = 0.75).
     """
-    r2 = 2.0 * z * params.gamma_delta / params.gamma_T - z * z
-    return float(np.sqrt(np.clip(r2, z * z, 1.0)))
+    return float(np.sqrt(np.clip(_bloch_length_squared(params, z), z * z, 1.0)))
+
+
+def _bloch_length_squared(params: CentralSpinParameters, z: float) -> float:
+    """|r|² = z² + 4|s|² = 2 z Γ_Δ/Γ_T − z² on the lasing branch (:func:`mean_field_bloch_length`), unclipped."""
+    return 2.0 * z * params.gamma_delta / params.gamma_T - z * z
 
 
 def _lasing_box(N: int, z: float, bloch: float, sigmas: float = 8.5) -> EmitterWindow:
@@ -250,8 +254,6 @@ def trim_window(basis: DickeBasis, x: np.ndarray, tol: float) -> EmitterWindow |
     return small
 
 
-
-
 def mean_field_coherence(params: CentralSpinParameters) -> float:
     """N |s|² = |⟨J^-⟩|²/N of mean field, s = ⟨σn^-⟩ (:func:`mean_field_bloch_length`: |s|² = z(Γ_Δ − Γ_T z)/(2Γ_T));
     0 where mean field does not lase. It measures how far up the ladder of satellite coherences the state
@@ -259,7 +261,7 @@ def mean_field_coherence(params: CentralSpinParameters) -> float:
     if not lasing(params):
         return 0.0
     z = mean_field_inversion(params)
-    return max(params.N * z * (params.gamma_delta - params.gamma_T * z) / (2.0 * params.gamma_T), 0.0)
+    return max(0.25 * params.N * (_bloch_length_squared(params, z) - z * z), 0.0)  # |s|² = (|r|² − z²)/4
 
 
 def lasing(params: CentralSpinParameters) -> bool:

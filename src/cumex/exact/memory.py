@@ -55,7 +55,7 @@ from cumex.exact.basis import SectorBasis, WindowBasis
 from cumex.exact.ladder import initial_window
 from cumex.models.central_spin import CentralSpinParameters
 
-__all__ = ["estimate_memory_bytes", "estimate_seconds", "solved_unknowns", "predicted_cutoff", "largest_cutoff_within", "dicke_unknowns"]
+__all__ = ["estimate_memory_bytes", "estimate_seconds", "solved_unknowns", "predicted_cutoff", "largest_cutoff_within"]
 
 _BASE_BYTES = 110 * 2**20
 _BYTES_PER_FACTOR_ENTRY = 150.0
@@ -80,18 +80,6 @@ def solved_unknowns(params: CentralSpinParameters, K: int | None, window: bool =
         basis = SectorBasis(params.N, K)
     off = basis.off_size if params.omega == params.epsilon else 2 * basis.off_size
     return 2 * basis.diag_size + off
-
-
-def dicke_unknowns(params: CentralSpinParameters) -> int:
-    """Real unknowns of the Dicke route's first window (:func:`cumex.exact.central_dicke_window.initial_window`;
-    an upper bound of the final one where mean field lases, 1–4× above it at N = 10,000)."""
-    import numpy as np
-
-    from cumex.exact.central_dicke import initial_window
-
-    lo, hi = initial_window(params).bounds(params.N)
-    sites = int(np.maximum(hi - lo + 2, 0).sum())  # sites (l, E) with E from e_lo to e_hi + 1
-    return (3 if params.omega == params.epsilon else 4) * sites
 
 
 def _window_elements(N: int, window, fock: int = 1) -> int:
@@ -123,40 +111,38 @@ def _dicke_estimate(params: CentralSpinParameters) -> int:
     return int(300e6 + 1500.0 * _dicke_elements(params))
 
 
-def _ladder_cutoff(params: CentralSpinParameters, settings: Mapping[str, object]) -> int | None:
-    """The K the estimates assume: ``exact_cutoff_max`` when set, else :func:`predicted_cutoff`; None: the
-    whole sector."""
-    if settings.get("exact_method") == "full":
-        return None
-    kmax = settings.get("exact_cutoff_max")
-    K = int(kmax) if isinstance(kmax, int) and not isinstance(kmax, bool) else predicted_cutoff(params)
-    return None if K >= params.N // 2 else K
-
-
-def estimate_memory_bytes(params: CentralSpinParameters, settings: Mapping[str, object] | None = None) -> int:
-    """Estimated peak resident memory in bytes of :func:`cumex.exact.solver.solve` with these settings."""
+def _route(params: CentralSpinParameters, settings: Mapping[str, object] | None) -> tuple[str, int | None, bool]:
+    """(method that runs, ladder cutoff K the estimates assume, window) for these settings: K is
+    ``exact_cutoff_max`` when set, else :func:`predicted_cutoff`; None: the whole sector (or the Dicke route)."""
     from cumex.exact.solver import resolved_method
 
     settings = dict(settings or {})
     method = resolved_method(params, settings.get("exact_method", "auto"))
+    window = bool(settings.get("exact_window", True))
+    if method in ("dicke", "full"):
+        return method, None, window
+    kmax = settings.get("exact_cutoff_max")
+    K = int(kmax) if isinstance(kmax, int) and not isinstance(kmax, bool) else predicted_cutoff(params)
+    return method, None if K >= params.N // 2 else K, window
+
+
+def estimate_memory_bytes(params: CentralSpinParameters, settings: Mapping[str, object] | None = None) -> int:
+    """Estimated peak resident memory in bytes of :func:`cumex.exact.solver.solve` with these settings."""
+    method, K, window = _route(params, settings)
     if method == "dicke":
         return _dicke_estimate(params)
-    K = _ladder_cutoff(params, {**settings, "exact_method": method})
-    return _estimate(params, K, bool(settings.get("exact_window", True)))
+    return _estimate(params, K, window)
 
 
 def estimate_seconds(params: CentralSpinParameters, settings: Mapping[str, object] | None = None) -> float:
     """Estimated CPU seconds of :func:`cumex.exact.solver.solve` on one core (module docstring, "Time")."""
     from cumex.exact.central_dicke_window import mean_field_coherence
-    from cumex.exact.solver import resolved_method
 
-    settings = dict(settings or {})
-    method = resolved_method(params, settings.get("exact_method", "auto"))
+    method, K, window = _route(params, settings)
     if method == "dicke":
         return 8.0 + 4e-5 * _dicke_elements(params)
-    K = _ladder_cutoff(params, {**settings, "exact_method": method})
     passes = 3.0 + 0.5 * mean_field_coherence(params)
-    return 0.2 + 3e-7 * _factor_entries(params, K, bool(settings.get("exact_window", True))) * passes
+    return 0.2 + 3e-7 * _factor_entries(params, K, window) * passes
 
 
 def _factor_entries(params: CentralSpinParameters, K: int | None, window: bool = True) -> float:
