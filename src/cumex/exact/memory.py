@@ -46,6 +46,7 @@ at fixed g√N, r = 0.75, 0.95 (the over-estimated box again).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
@@ -95,6 +96,9 @@ def _window_elements(N: int, window, fock: int = 1) -> int:
 _DICKE_ESTIMATE_MAX_N = 20_000  # the first window costs O(N) rows (0.3 s here): beyond, scale its size like N (measured to here)
 
 
+# the workflow asks a job's memory and its runtime separately, and each of them for memory and time: cached,
+# the windows (up to 0.6 s at N = 20,000) and ladder bases are built once per point and process
+@functools.lru_cache(maxsize=4096)
 def _dicke_elements(params: CentralSpinParameters) -> float:
     """Complex elements of the Dicke route's first window (scaled like N beyond ``_DICKE_ESTIMATE_MAX_N``)."""
     from cumex.exact.central_dicke_window import initial_window, smaller_copy
@@ -145,6 +149,7 @@ def estimate_seconds(params: CentralSpinParameters, settings: Mapping[str, objec
     return 0.2 + 3e-7 * _factor_entries(params, K, window) * passes
 
 
+@functools.lru_cache(maxsize=4096)
 def _factor_entries(params: CentralSpinParameters, K: int | None, window: bool = True) -> float:
     """Entries of the LU factors: unknowns n times the fill f of the module docstring."""
     n = solved_unknowns(params, K, window)
