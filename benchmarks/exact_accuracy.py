@@ -96,16 +96,13 @@ def _identities(params, obs: dict) -> dict:
 def _lu_against_gmres(params, rtol: float) -> dict:
     """The Dicke route's final window solved again: its direct LU (:func:`solve_window`) against GMRES
     (:func:`cumex.exact.tavis_cummings.dicke_solve.solve_dicke`, from no initial guess) on the same generator."""
-    from cumex.exact.central_dicke import as_tavis_cummings, exactly_trace_preserving, steady_state_central_dicke
+    from cumex.exact.central_dicke import as_tavis_cummings, exactly_trace_preserving
     from cumex.exact.central_dicke_observables import central_dicke_observables
-    from cumex.exact.solver import read_settings
+    from cumex.exact.solver import dicke_state, read_settings
     from cumex.exact.tavis_cummings.dicke import dicke_generator
     from cumex.exact.tavis_cummings.dicke_solve import solve_dicke
 
-    used = read_settings({"exact_method": "dicke"})
-    res = steady_state_central_dicke(params, boundary_tol=float(used["exact_dicke_boundary_tol"]),
-                                     window_tol=float(used["exact_cutoff_tol"]), refine=int(used["exact_refine"]),
-                                     threads=used["exact_blas_threads"])
+    res = dicke_state(params, read_settings({"exact_method": "dicke"}))
     t0 = time.perf_counter()
     L = exactly_trace_preserving(dicke_generator(as_tavis_cummings(params), res.basis), res.basis)
     it = solve_dicke(as_tavis_cummings(params), res.basis, rtol=rtol, generator=L)

@@ -76,7 +76,7 @@ from cumex.models.central_spin import CentralSpinParameters
 from cumex.results import MethodResult, SteadyState
 
 __all__ = ["solve", "solve_dicke_route", "DEFAULT_SETTINGS", "read_settings", "ALL_METHODS", "resolved_method",
-           "AUTO_DICKE_N", "AUTO_DICKE_COHERENCE"]
+           "AUTO_DICKE_N", "AUTO_DICKE_COHERENCE", "dicke_state"]
 
 #: the methods of :mod:`.steady`, the Dicke-basis route of :mod:`.central_dicke`, and the choice between them
 ALL_METHODS = (*METHODS, "dicke", "auto")
@@ -185,21 +185,28 @@ def _solve_resolved(params: CentralSpinParameters, used: dict[str, object]) -> M
     return second
 
 
+def dicke_state(params: CentralSpinParameters, used: Mapping[str, object]):
+    """The Dicke route's steady state (:class:`cumex.exact.central_dicke.CentralDickeResult`) with the settings
+    ``used`` (:func:`read_settings` output), as :func:`solve_dicke_route` runs it; raises what it raises."""
+    from cumex.exact.central_dicke import steady_state_central_dicke
+
+    return steady_state_central_dicke(
+        params,
+        boundary_tol=float(used["exact_dicke_boundary_tol"]),  # type: ignore[arg-type]
+        window_tol=float(used["exact_cutoff_tol"]),  # type: ignore[arg-type]
+        refine=int(used["exact_refine"]),  # type: ignore[call-overload]
+        threads=used["exact_blas_threads"],  # type: ignore[arg-type]
+    )
+
+
 def solve_dicke_route(params: CentralSpinParameters, used: dict[str, object]) -> MethodResult:
     """The "dicke" method with the settings ``used`` (:func:`read_settings` output): status as :func:`solve`'s;
     "inaccurate" also when the window did not converge (boundary weight or window error too large)."""
-    from cumex.exact.central_dicke import steady_state_central_dicke
     from cumex.exact.central_dicke_observables import central_dicke_observables, central_dicke_problems
 
     t0 = time.perf_counter()
     try:
-        res = steady_state_central_dicke(
-            params,
-            boundary_tol=float(used["exact_dicke_boundary_tol"]),  # type: ignore[arg-type]
-            window_tol=float(used["exact_cutoff_tol"]),  # type: ignore[arg-type]
-            refine=int(used["exact_refine"]),  # type: ignore[call-overload]
-            threads=used["exact_blas_threads"],  # type: ignore[arg-type]
-        )
+        res = dicke_state(params, used)
     except MemoryError:
         need = estimate_memory_bytes(params, {**used, "exact_method": "dicke"}) / 2.0**30
         return MethodResult([], None, False, f"failed: out of memory (estimated peak {need:.1f} GiB)", dict(used))
