@@ -53,7 +53,7 @@ def test_memory_estimate_within_a_factor_2_of_the_measured_peak(order, points):
 
 
 def test_requests_are_capped_and_double_on_retry():
-    far = [{"N": 10_000_000, "pump_ratio": 0.75}]  # the Dicke route's estimate, 0.25 MB a satellite, is 2.5 TB here
+    far = [{"N": 10_000_000, "pump_ratio": 0.75}]  # the Dicke route's estimate (first-window elements) is ~2.4 TB here
     assert job_memory_mb("central_spin", "exact", "fixed_kappa_over_N", far) == MEMORY_CAP_MB
     small = [{"N": 600, "pump_ratio": 0.75}]
     mem1, t1 = job_resources("central_spin", "exact", "fixed_kappa_over_N", small, attempt=1)
